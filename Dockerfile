@@ -1,0 +1,12 @@
+# One image for every role: `api`, `worker` (or the all-in-one launcher).
+FROM node:20-bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends ansible-core git openssh-client ca-certificates \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build && npm prune --omit=dev
+ENV NODE_ENV=production
+USER node
+CMD ["node", "dist/apps/api/src/main.js"]

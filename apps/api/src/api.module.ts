@@ -1,0 +1,42 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { ConfigModule, JsonLogger, RunnerConfig } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { KeysModule } from '@app/keys';
+import { AccountsController } from './accounts/accounts.controller';
+import { AccountsService } from './accounts/accounts.service';
+import { AuthController } from './auth/auth.controller';
+import { AuthService } from './auth/auth.service';
+import { TokenService } from './auth/token.service';
+import { AccessGuard } from './common/access.guard';
+import { ErrorFilter } from './common/error.filter';
+import { HttpMetrics } from './common/http-metrics';
+import { RouteAudit } from './common/route-audit';
+import { HealthController } from './health/health.controller';
+import { JobsController } from './jobs/jobs.controller';
+import { JobsService } from './jobs/jobs.service';
+import { UsersController } from './users/users.controller';
+import { UsersService } from './users/users.service';
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: RunnerConfig, logger: JsonLogger, metrics: HttpMetrics): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, KeysModule, DiscoveryModule],
+      controllers: [AuthController, AccountsController, UsersController, JobsController, HealthController],
+      providers: [
+        { provide: JsonLogger, useValue: logger },
+        { provide: HttpMetrics, useValue: metrics },
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        RouteAudit,
+        TokenService,
+        AuthService,
+        AccountsService,
+        UsersService,
+        JobsService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,45 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { accountPathCovers, forbidden, rolesAllow, unauthenticated } from '@app/domain';
+import { AccountRepository } from '@app/database';
+import { TokenService } from '../auth/token.service';
+import { Access, ACCESS } from './access';
+import { AuthedRequest } from './principal';
+
+/** The one authorization point, applied globally: token, then alias scope, then role. */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+    private readonly accounts: AccountRepository,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS, [context.getHandler(), context.getClass()]);
+    // Fail closed: RouteAudit makes this unreachable, but a route without a declaration is never open.
+    if (!access) throw forbidden('This route declares no access rule');
+    if (access.kind === 'public') return true;
+
+    const request = context.switchToHttp().getRequest<AuthedRequest>();
+    const header = request.headers.authorization;
+    const token = typeof header === 'string' && /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    if (!token) throw unauthenticated();
+    const owner = await this.tokens.resolve(token);
+    if (!owner) throw unauthenticated('The bearer token is invalid, expired or revoked');
+    request.principal = { user: owner.user, account: owner.account, tokenHash: owner.tokenHash };
+    if (access.kind === 'authenticated') return true;
+
+    const alias = request.params.alias;
+    const target = typeof alias === 'string' ? await this.accounts.findByAlias(alias) : null;
+    // Unknown and foreign aliases answer alike, so aliases of other tenants cannot be probed.
+    if (!target || !accountPathCovers(owner.account.path, target.path)) {
+      throw forbidden(`You may not act on account alias ${String(alias)}`);
+    }
+    if (!rolesAllow(owner.user.roles, access.permission)) {
+      throw forbidden(`Your roles (${owner.user.roles.join(', ')}) do not permit ${access.permission} on ${target.alias}`);
+    }
+    request.principal.target = target;
+    return true;
+  }
+}

@@ -1,0 +1,70 @@
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { invalid } from '@app/domain';
+import type { JobRequest } from './job.dto';
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function decodeBase64(field: string, value: string): string {
+  const compact = value.replace(/\s+/g, '');
+  if (!compact || !BASE64.test(compact)) throw invalid(field, 'must be base64');
+  return Buffer.from(compact, 'base64').toString('utf8');
+}
+
+/** `playbook` must be base64 of YAML that is a non-empty list of plays. */
+export function checkPlaybook(field: string, encoded: string): void {
+  const text = decodeBase64(field, encoded);
+  let document: unknown;
+  try {
+    document = parse(text, { maxAliasCount: 100 });
+  } catch (error) {
+    throw invalid(field, `is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (!Array.isArray(document) || document.length === 0) throw invalid(field, 'must be a YAML list of plays');
+  document.forEach((play, index) => {
+    const isPlay =
+      play !== null &&
+      typeof play === 'object' &&
+      !Array.isArray(play) &&
+      ('hosts' in play || 'import_playbook' in play || 'ansible.builtin.import_playbook' in play);
+    if (!isPlay) throw invalid(field, `item ${index} is not a play (a mapping with hosts or import_playbook)`);
+  });
+}
+
+/** A path inside the repository: relative, no `..` escaping it. */
+export function checkRepositoryPath(field: string, value: string): void {
+  if (value.includes('\0') || value.includes('\\')) throw invalid(field, 'must not contain NUL or backslashes');
+  if (path.posix.isAbsolute(value)) throw invalid(field, 'must be a path relative to the repository root');
+  const normal = path.posix.normalize(value);
+  if (normal === '..' || normal.startsWith('../') || normal === '.') {
+    throw invalid(field, 'must stay inside the repository');
+  }
+}
+
+/** A private key arrives as base64 of its PEM / OpenSSH armour. */
+export function checkPrivateKey(field: string, encoded: string): void {
+  const text = decodeBase64(field, encoded);
+  if (!/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]+-----END [A-Z0-9 ]*PRIVATE KEY-----/.test(text)) {
+    throw invalid(field, 'must be base64 of a PEM or OpenSSH private key');
+  }
+}
+
+/** The checks that span fields or need parsing; the DTO already checked each field's shape. */
+export function checkJobRequest(job: JobRequest): void {
+  if ((job.playbook === undefined) === (job.repository === undefined)) {
+    throw invalid('playbook', 'exactly one of playbook or repository is required');
+  }
+  if (job.playbook !== undefined) checkPlaybook('playbook', job.playbook);
+  if (job.repository) {
+    checkRepositoryPath('repository.defaultPlaybook', job.repository.defaultPlaybook);
+    const key = job.repository.credentials?.sshPrivateKey;
+    if (key) checkPrivateKey('repository.credentials.sshPrivateKey', key);
+  }
+  if (job.sshPrivateKey) checkPrivateKey('sshPrivateKey', job.sshPrivateKey);
+  const seen = new Set<string>();
+  (job.hosts ?? []).forEach((host, index) => {
+    if (seen.has(host.id)) throw invalid(`hosts.${index}.id`, `duplicates host ${host.id}`);
+    seen.add(host.id);
+    if (host.sshPrivateKey) checkPrivateKey(`hosts.${index}.sshPrivateKey`, host.sshPrivateKey);
+  });
+}

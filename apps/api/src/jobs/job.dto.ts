@@ -1,0 +1,146 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import type { Link } from '../common/links';
+
+/** Ansible inventory names: no spaces, `#`, `=` or commas; IPv6 addresses are fine. */
+export const HOST_ID = /^[A-Za-z0-9_][A-Za-z0-9_.:\-[\]]{0,252}$/;
+/** Tags become one comma-separated `--tags` value, so a tag may not contain a comma or space. */
+const TAG = /^[^,\s]{1,100}$/;
+const KEYPAIR_ALIAS = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export class RepositoryCredentials {
+  @IsOptional() @IsString() @MaxLength(256) username?: string;
+  /** Secret: never returned. */
+  @IsOptional() @IsString() @MaxLength(4096) password?: string;
+  /** Secret: base64 of a PEM/OpenSSH private key; never returned. */
+  @IsOptional() @IsString() @MaxLength(65536) sshPrivateKey?: string;
+}
+
+export class JobRepository {
+  /** https://, http://, ssh://, git@host:path or file:// URL of a git repository. */
+  @IsString()
+  @MaxLength(2048)
+  @Matches(/^(https?:\/\/|ssh:\/\/|file:\/\/|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:)\S+$/, {
+    message: 'must be an http(s)://, ssh://, file:// or user@host:path git URL',
+  })
+  url: string;
+
+  /** A branch or tag; the repository's default branch when absent. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^(?!-)[A-Za-z0-9._/-]{1,255}$/, { message: 'must be a branch or tag name' })
+  branch?: string;
+
+  /** Path of the playbook inside the repository; relative, staying inside it. */
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
+  defaultPlaybook: string;
+
+  @IsOptional() @ValidateNested() @Type(() => RepositoryCredentials) credentials?: RepositoryCredentials;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(TAG, { each: true, message: 'each tag must be 1-100 characters without commas or spaces' })
+  playbookTags?: string[];
+}
+
+export class JobHost {
+  /** The inventory name. */
+  @IsString()
+  @Matches(HOST_ID, { message: 'must be a valid inventory host name (letters, digits, _ . : - [ ])' })
+  id: string;
+
+  @IsOptional() @IsObject() @ApiPropertyOptional({ type: 'object', additionalProperties: true }) hostVars?: Record<string, unknown>;
+
+  /** Secret: base64 PEM private key for this host; never returned. */
+  @IsOptional() @IsString() @MaxLength(65536) sshPrivateKey?: string;
+}
+
+export class JobCallbackDto {
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'must be an http(s) URL' })
+  @MaxLength(2048)
+  url: string;
+
+  @IsOptional()
+  @IsIn(['DEBUG', 'ERROR', 'RESULT'])
+  level?: 'DEBUG' | 'ERROR' | 'RESULT';
+}
+
+/** The body of POST and PUT: a whole job definition. */
+export class JobRequest {
+  @IsOptional() @IsString() @MaxLength(4000) description?: string;
+
+  /** Base64 of one playbook YAML (a list of plays). Exactly one of playbook / repository. */
+  @IsOptional() @IsString() playbook?: string;
+
+  @IsOptional() @ValidateNested() @Type(() => JobRepository) repository?: JobRepository;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @Matches(TAG, { each: true, message: 'each tag must be 1-100 characters without commas or spaces' })
+  playbookTags?: string[];
+
+  @IsOptional() @IsArray() @ArrayMaxSize(10000) @ValidateNested({ each: true }) @Type(() => JobHost) hosts?: JobHost[];
+
+  @IsOptional() @IsObject() @ApiPropertyOptional({ type: 'object', additionalProperties: true }) properties?: Record<string, unknown>;
+
+  /** Secret: base64 PEM default private key for hosts; never returned. */
+  @IsOptional() @IsString() @MaxLength(65536) sshPrivateKey?: string;
+
+  @IsOptional() @Matches(KEYPAIR_ALIAS, { message: 'must be a key pair alias' }) keyPairAlias?: string;
+
+  @IsOptional() @IsBoolean() useDynamicInventory?: boolean;
+
+  @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => JobCallbackDto) callbacks?: JobCallbackDto[];
+
+  /** Minutes a run may take before it is stopped gracefully; 1-10080, default 180. */
+  @IsOptional() @IsInt() @Min(1) @Max(10080) executionTtl?: number;
+
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(4096) limit?: string;
+  @IsOptional() @IsInt() @Min(0) @Max(4) verbosity?: number;
+  @IsOptional() @IsBoolean() checkMode?: boolean;
+  @IsOptional() @IsInt() @Min(1) @Max(1000) forks?: number;
+}
+
+export class JobResponse {
+  id: string;
+  accountAlias: string;
+  description: string;
+  status: string;
+  @ApiPropertyOptional() playbook?: string;
+  @ApiPropertyOptional({ description: 'credentials are never returned' }) repository?: object;
+  playbookTags?: string[];
+  @ApiProperty({ description: 'hosts as {id, hostVars}; keys are never returned' }) hosts: object[];
+  properties?: object;
+  keyPairAlias?: string;
+  useDynamicInventory?: boolean;
+  callbacks: object[];
+  executionTtl: number;
+  limit?: string;
+  verbosity?: number;
+  checkMode?: boolean;
+  forks?: number;
+  createdTime: number;
+  lastUpdatedTime: number;
+  links: Link[];
+}

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Account, Job, JobDefinition, JobRepository, JobSecrets } from '@app/database';
+import { notFound } from '@app/domain';
+import { SecretBox } from '@app/keys';
+import { JobRequest } from './job.dto';
+import { checkJobRequest } from './job-validation';
+
+const DEFAULT_TTL_MINUTES = 180;
+
+@Injectable()
+export class JobsService {
+  constructor(
+    private readonly jobs: JobRepository,
+    private readonly box: SecretBox,
+  ) {}
+
+  async create(account: Account, request: JobRequest): Promise<Job> {
+    checkJobRequest(request);
+    const now = new Date();
+    const job: Job = {
+      id: randomUUID(),
+      accountId: account.id,
+      description: request.description ?? '',
+      status: 'ACTIVE',
+      ...this.compose(request, {}),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.jobs.insert(job);
+    return job;
+  }
+
+  async get(account: Account, id: string): Promise<Job> {
+    const job = isUuid(id) ? await this.jobs.findInAccount(account.id, id) : null;
+    if (!job) throw notFound(`Job ${id}`);
+    return job;
+  }
+
+  page(account: Account, page: number, size: number): Promise<[Job[], number]> {
+    return this.jobs.pageByAccount(account.id, page, size);
+  }
+
+  /**
+   * PUT replaces the definition. Secrets are write-only, so one left out is kept (a host's key for
+   * the same host id; repository credentials only while the URL is unchanged) and `null` removes it.
+   */
+  async update(account: Account, id: string, request: JobRequest): Promise<Job> {
+    checkJobRequest(request);
+    const job = await this.get(account, id);
+    const previous = job.sealedSecrets ? this.box.openJson<JobSecrets>(job.sealedSecrets) : {};
+    const sameRepository = job.definition.repository?.url === request.repository?.url;
+    job.description = request.description ?? '';
+    Object.assign(job, this.compose(request, sameRepository ? previous : { ...previous, repositoryCredentials: undefined }));
+    job.updatedAt = new Date();
+    await this.jobs.update(job);
+    return job;
+  }
+
+  async delete(account: Account, id: string): Promise<void> {
+    const job = await this.get(account, id);
+    await this.jobs.delete(job.id);
+  }
+
+  /** The showable definition and the sealed secrets of a request. */
+  private compose(request: JobRequest, previous: JobSecrets): Pick<Job, 'definition' | 'sealedSecrets'> {
+    const definition = definitionOf(request);
+    const secrets = secretsOf(request, previous);
+    if (definition.repository) definition.repository.hasCredentials = secrets.repositoryCredentials !== undefined;
+    const present = secrets.sshPrivateKey || secrets.repositoryCredentials || Object.keys(secrets.hostKeys ?? {}).length;
+    return { definition, sealedSecrets: present ? this.box.sealJson(secrets) : null };
+  }
+}
+
+function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
+/** The storable, showable part of a request: every secret stripped. */
+function definitionOf(request: JobRequest): JobDefinition {
+  const definition: JobDefinition = {
+    hosts: (request.hosts ?? []).map((h) => (h.hostVars ? { id: h.id, hostVars: h.hostVars } : { id: h.id })),
+    callbacks: (request.callbacks ?? []).map((c) => ({ url: c.url, level: c.level ?? 'DEBUG' })),
+    executionTtl: request.executionTtl ?? DEFAULT_TTL_MINUTES,
+  };
+  if (request.playbook !== undefined) definition.playbook = request.playbook.replace(/\s+/g, '');
+  if (request.repository) {
+    const { url, branch, defaultPlaybook, playbookTags } = request.repository;
+    definition.repository = { url, defaultPlaybook };
+    if (branch !== undefined) definition.repository.branch = branch;
+    if (playbookTags !== undefined) definition.repository.playbookTags = playbookTags;
+  }
+  for (const key of ['playbookTags', 'properties', 'keyPairAlias', 'useDynamicInventory', 'limit', 'verbosity', 'checkMode', 'forks'] as const) {
+    if (request[key] !== undefined && request[key] !== null) (definition as unknown as Record<string, unknown>)[key] = request[key];
+  }
+  return definition;
+}
+
+/** The secrets of a request; a secret left out (undefined) keeps the previous value, null clears it. */
+function secretsOf(request: JobRequest, previous: JobSecrets): JobSecrets {
+  const hostKeys: Record<string, string> = {};
+  for (const host of request.hosts ?? []) {
+    const key = host.sshPrivateKey === undefined ? previous.hostKeys?.[host.id] : host.sshPrivateKey;
+    if (key) hostKeys[host.id] = key;
+  }
+  const sshPrivateKey = request.sshPrivateKey === undefined ? previous.sshPrivateKey : request.sshPrivateKey || undefined;
+  const credentials = request.repository?.credentials;
+  const repositoryCredentials = !request.repository
+    ? undefined
+    : credentials === undefined
+      ? previous.repositoryCredentials
+      : credentials ?? undefined;
+  return { sshPrivateKey, hostKeys, repositoryCredentials };
+}

@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import * as express from 'express';
+import { JsonLogger, loadConfig } from '@app/config';
+import { AccountsService } from './accounts/accounts.service';
+import { ApiModule } from './api.module';
+import { HttpMetrics } from './common/http-metrics';
+import { requestContext, requireJsonBody } from './common/request-context.middleware';
+import { strictValidationPipe } from './common/validation';
+import { exitOnBootFailure } from '@app/config';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = new JsonLogger('api', config.logLevel);
+  const metrics = new HttpMetrics();
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, logger, metrics), {
+    logger,
+    bodyParser: false,
+  });
+  app.enableShutdownHooks();
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.use(requestContext(logger, metrics));
+  app.use(requireJsonBody);
+  app.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
+  app.useGlobalPipes(strictValidationPipe());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('automation-runner')
+      .setDescription(
+        'Runs Ansible playbooks for teams: the CenturyLink Cloud v2 automation ("Runner") API, rebuilt. ' +
+          'Errors are `{message, errors?: [{field, message}]}`. Lists are paged with `?page` (0-based) and `?size` (1-100), newest first. ' +
+          'Secrets (private keys, passwords, repository credentials) are write-only: a PUT that leaves one out keeps it, `null` removes it.',
+      )
+      .setVersion('2')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('v2/docs', app, document, { jsonDocumentUrl: 'v2/openapi.json' });
+
+  await app.get(AccountsService).bootstrap();
+  await app.listen(config.port, config.host);
+  const address = app.getHttpServer().address();
+  logger.write('info', 'api listening', { port: typeof address === 'object' ? address?.port : config.port });
+}
+
+main().catch(exitOnBootFailure('api'));

@@ -1,0 +1,60 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Account, User } from '@app/database';
+import { Requires } from '../common/access';
+import { link } from '../common/links';
+import { Paged, paged, PageQuery } from '../common/paging';
+import { CurrentPrincipal, Principal, TargetAccount } from '../common/principal';
+import { CreateUserRequest, UserResponse } from './user.dto';
+import { UsersService } from './users.service';
+
+@ApiTags('users')
+@Controller('v2/users')
+export class UsersController {
+  constructor(private readonly service: UsersService) {}
+
+  /** Users of the account, newest first. */
+  @Requires('administer')
+  @Get(':alias')
+  async list(@TargetAccount() account: Account, @Query() query: PageQuery): Promise<Paged<UserResponse>> {
+    const [users, total] = await this.service.page(account, query.page, query.size);
+    return paged(query, users.map((u) => this.shape(u, account)), total);
+  }
+
+  @Requires('administer')
+  @Post(':alias')
+  async create(
+    @TargetAccount() account: Account,
+    @Body() body: CreateUserRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<UserResponse> {
+    const user = await this.service.create(account, body);
+    response.status(201).location(`/v2/users/${account.alias}/${user.username}`);
+    return this.shape(user, account);
+  }
+
+  @Requires('administer')
+  @Delete(':alias/:username')
+  @HttpCode(204)
+  delete(
+    @TargetAccount() account: Account,
+    @Param('username') username: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<void> {
+    return this.service.delete(account, username, principal.user);
+  }
+
+  private shape(user: User, account: Account): UserResponse {
+    return {
+      userName: user.username,
+      accountAlias: account.alias,
+      roles: user.roles,
+      createdTime: user.createdAt.getTime(),
+      links: [
+        link('self', `/v2/users/${account.alias}/${user.username}`, { verbs: ['DELETE'] }),
+        link('account', `/v2/accounts/${account.alias}`),
+      ],
+    };
+  }
+}

@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { exitOnBootFailure, JsonLogger, loadConfig } from '@app/config';
+import { ansiblePlaybookVersion } from '@app/ansible';
+import { WorkerModule } from './worker.module';
+
+/** Headless: no HTTP. Claims and runs executions against the shared PostgreSQL. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = new JsonLogger('worker', config.logLevel);
+  const ansible = await ansiblePlaybookVersion();
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), { logger });
+  app.enableShutdownHooks();
+  await app.init();
+  logger.write('info', 'worker started', { ansible });
+}
+
+main().catch(exitOnBootFailure('worker'));

@@ -1,0 +1,16 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule, JsonLogger, RunnerConfig } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { KeysModule } from '@app/keys';
+import { PoolService } from './pool.service';
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: RunnerConfig, logger: JsonLogger): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, KeysModule],
+      providers: [{ provide: JsonLogger, useValue: logger }, PoolService],
+    };
+  }
+}

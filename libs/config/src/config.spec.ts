@@ -1,0 +1,30 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 8080, bootstrapAlias: 'DEMO', bootstrapUsername: 'admin', tokenTtlHours: 336 });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.workerSlots).toBeGreaterThanOrEqual(2);
+  });
+
+  it.each([
+    ['PORT', 'http'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['RUNNER_BOOTSTRAP_ALIAS', 'demo'],
+    ['RUNNER_BOOTSTRAP_PASSWORD', 'short'],
+    ['RUNNER_ENCRYPTION_KEY', 'too-short'],
+    ['RUNNER_WORKER_SLOTS', '0'],
+    ['LOG_LEVEL', 'loud'],
+  ])('refuses %s=%s naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name} `));
+  });
+
+  it('accepts a 32-byte key as hex or base64', () => {
+    expect(loadConfig({ RUNNER_ENCRYPTION_KEY: 'ab'.repeat(32) }).encryptionKey).toEqual(Buffer.alloc(32, 0xab));
+    const b64 = Buffer.alloc(32, 1).toString('base64');
+    expect(loadConfig({ RUNNER_ENCRYPTION_KEY: b64 }).encryptionKey).toEqual(Buffer.alloc(32, 1));
+  });
+});

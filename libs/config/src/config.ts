@@ -1,0 +1,109 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/**
+ * The only reader of process.env. Every variable is validated once at start-up; an invalid value
+ * throws a ConfigError naming the variable, so a node fails at boot rather than at 3 a.m.
+ */
+export interface RunnerConfig {
+  port: number;
+  host: string;
+  /** External PostgreSQL; undefined means the launcher starts an embedded one. Secret (may hold a password). */
+  databaseUrl?: string;
+  dataDir: string;
+  bootstrapAlias: string;
+  bootstrapUsername: string;
+  /** Secret. Undefined means generate one and print it once. */
+  bootstrapPassword?: string;
+  /** Secret. The 32-byte key (given as hex or base64); undefined means a key file in dataDir. */
+  encryptionKey?: Buffer;
+  workerSlots: number;
+  tokenTtlHours: number;
+  loginMaxFailures: number;
+  loginWindowSeconds: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  embeddedPgPort: number;
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function text(env: Env, name: string, fallback: string, pattern?: RegExp, rule?: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (pattern && !pattern.test(raw)) throw new ConfigError(name, rule ?? `has an invalid value "${raw}"`);
+  return raw;
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+export const ALIAS_PATTERN = /^[A-Z0-9]{2,16}$/;
+export const USERNAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
+
+export function loadConfig(env: Env = process.env): RunnerConfig {
+  const databaseUrl = optional(env, 'DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
+  }
+  const encryptionKey = optional(env, 'RUNNER_ENCRYPTION_KEY');
+  if (encryptionKey !== undefined && !isKey(encryptionKey)) {
+    throw new ConfigError('RUNNER_ENCRYPTION_KEY', 'must be 32 bytes as 64 hex digits or 44 base64 characters');
+  }
+  const bootstrapPassword = optional(env, 'RUNNER_BOOTSTRAP_PASSWORD');
+  if (bootstrapPassword !== undefined && bootstrapPassword.length < 8) {
+    throw new ConfigError('RUNNER_BOOTSTRAP_PASSWORD', 'must be at least 8 characters');
+  }
+  return {
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    host: text(env, 'RUNNER_LISTEN_HOST', '0.0.0.0'),
+    databaseUrl,
+    dataDir: path.resolve(text(env, 'RUNNER_DATA_DIR', './data')),
+    bootstrapAlias: text(env, 'RUNNER_BOOTSTRAP_ALIAS', 'DEMO', ALIAS_PATTERN, 'must be 2-16 upper-case letters or digits'),
+    bootstrapUsername: text(env, 'RUNNER_BOOTSTRAP_USERNAME', 'admin', USERNAME_PATTERN, 'must be 1-64 letters, digits or . _ @ -'),
+    bootstrapPassword,
+    encryptionKey: encryptionKey === undefined ? undefined : decodeKey(encryptionKey),
+    workerSlots: integer(env, 'RUNNER_WORKER_SLOTS', Math.max(2, os.availableParallelism() * 2), 1, 1024),
+    tokenTtlHours: integer(env, 'RUNNER_TOKEN_TTL_HOURS', 14 * 24, 1, 24 * 365),
+    loginMaxFailures: integer(env, 'RUNNER_LOGIN_MAX_FAILURES', 10, 1, 100000),
+    loginWindowSeconds: integer(env, 'RUNNER_LOGIN_WINDOW_SECONDS', 900, 1, 86400),
+    logLevel: text(env, 'LOG_LEVEL', 'info', /^(debug|info|warn|error)$/, 'must be debug, info, warn or error') as RunnerConfig['logLevel'],
+    embeddedPgPort: integer(env, 'RUNNER_EMBEDDED_PG_PORT', 54329, 1, 65535),
+    bodyLimitBytes: 1024 * 1024,
+  };
+}
+
+function isKey(value: string): boolean {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return true;
+  return Buffer.from(value, 'base64').length === 32 && /^[A-Za-z0-9+/]{43}=?$/.test(value);
+}
+
+function decodeKey(value: string): Buffer {
+  return /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+}
+
+/** Start-up failed: say why in one line a person can act on, then exit non-zero. */
+export function exitOnBootFailure(service: string) {
+  return (error: unknown): never => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${service}: cannot start: ${message}\n`);
+    process.exit(1);
+  };
+}

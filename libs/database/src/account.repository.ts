@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, Repository } from 'typeorm';
+import { Account } from './entities';
+
+@Injectable()
+export class AccountRepository {
+  private readonly repo: Repository<Account>;
+  constructor(dataSource: DataSource) {
+    this.repo = dataSource.getRepository(Account);
+  }
+
+  findByAlias(alias: string): Promise<Account | null> {
+    return this.repo.findOneBy({ alias });
+  }
+
+  findById(id: string): Promise<Account | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  async count(): Promise<number> {
+    return this.repo.count();
+  }
+
+  /** Direct children, by alias: for the account resource's sub-account links. */
+  children(parentId: string): Promise<Account[]> {
+    return this.repo.find({ where: { parentId }, order: { alias: 'ASC' } });
+  }
+
+  insert(account: Account): Promise<unknown> {
+    return this.repo.insert(account);
+  }
+}

@@ -1,0 +1,44 @@
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CONFIG, RunnerConfig } from '@app/config';
+import { createDataSource, migrate } from './data-source';
+import { AccountRepository } from './account.repository';
+import { AuthTokenRepository } from './auth-token.repository';
+import { JobRepository } from './job.repository';
+import { LoginFailureRepository } from './login-failure.repository';
+import { SettingRepository } from './setting.repository';
+import { UserRepository } from './user.repository';
+
+const REPOSITORIES = [
+  AccountRepository,
+  UserRepository,
+  AuthTokenRepository,
+  LoginFailureRepository,
+  JobRepository,
+  SettingRepository,
+];
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: DataSource,
+      inject: [CONFIG],
+      useFactory: async (config: RunnerConfig): Promise<DataSource> => {
+        if (!config.databaseUrl) throw new Error('DATABASE_URL is required (the launcher sets it for an embedded database)');
+        const dataSource = await createDataSource(config.databaseUrl).initialize();
+        await migrate(dataSource);
+        return dataSource;
+      },
+    },
+    ...REPOSITORIES,
+  ],
+  exports: [DataSource, ...REPOSITORIES],
+})
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

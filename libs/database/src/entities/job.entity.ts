@@ -1,0 +1,58 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * A stored job. `definition` holds everything that may be shown back (no secret in it);
+ * `sealedSecrets` holds the private keys and repository credentials, encrypted by the SecretBox.
+ */
+@Entity('jobs')
+export class Job {
+  @PrimaryColumn('uuid') id: string;
+  @Column('uuid', { name: 'account_id' }) accountId: string;
+  @Column('text') description: string;
+  @Column('text') status: string;
+  @Column('jsonb') definition: JobDefinition;
+  @Column('text', { name: 'sealed_secrets', nullable: true }) sealedSecrets: string | null;
+  @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
+  @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;
+}
+
+export interface JobRepositoryDefinition {
+  url: string;
+  branch?: string;
+  defaultPlaybook: string;
+  playbookTags?: string[];
+  /** Only whether credentials exist; their values live in the sealed secrets. */
+  hasCredentials?: boolean;
+}
+
+export interface JobCallback {
+  url: string;
+  level: 'DEBUG' | 'ERROR' | 'RESULT';
+}
+
+export interface JobDefinition {
+  playbook?: string;
+  repository?: JobRepositoryDefinition;
+  playbookTags?: string[];
+  hosts: { id: string; hostVars?: JsonObject }[];
+  properties?: JsonObject;
+  keyPairAlias?: string;
+  useDynamicInventory?: boolean;
+  callbacks: JobCallback[];
+  executionTtl: number;
+  limit?: string;
+  verbosity?: number;
+  checkMode?: boolean;
+  forks?: number;
+}
+
+/** What `sealedSecrets` decrypts to. */
+export interface JobSecrets {
+  sshPrivateKey?: string;
+  hostKeys?: Record<string, string>;
+  repositoryCredentials?: { username?: string; password?: string; sshPrivateKey?: string };
+}
+
+/** A JSON object as stored in jsonb (any values: TypeORM's partial-entity typing rejects `unknown`). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type JsonObject = { [key: string]: any };

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, Repository } from 'typeorm';
+import { User } from './entities';
+
+@Injectable()
+export class UserRepository {
+  private readonly repo: Repository<User>;
+  constructor(dataSource: DataSource) {
+    this.repo = dataSource.getRepository(User);
+  }
+
+  /** With its account, for login (one query). */
+  findByUsername(username: string): Promise<User | null> {
+    return this.repo.findOne({ where: { username }, relations: { account: true } });
+  }
+
+  /** Users of one account, newest first (users_account_idx). */
+  pageByAccount(accountId: string, page: number, size: number): Promise<[User[], number]> {
+    return this.repo.findAndCount({
+      where: { accountId },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      skip: page * size,
+      take: size,
+    });
+  }
+
+  findInAccount(accountId: string, username: string): Promise<User | null> {
+    return this.repo.findOneBy({ accountId, username });
+  }
+
+  insert(user: User): Promise<unknown> {
+    return this.repo.insert(user);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.repo.delete({ id });
+  }
+}

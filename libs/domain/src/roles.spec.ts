@@ -1,0 +1,28 @@
+import { accountPathCovers, rolesAllow } from './roles';
+
+describe('roles', () => {
+  it.each([
+    ['AccountViewer', ['read']],
+    ['ServerOperator', ['read', 'operate']],
+    ['ServerAdmin', ['read', 'operate', 'manage']],
+    ['AccountAdmin', ['read', 'operate', 'manage', 'administer']],
+  ] as const)('%s may do exactly %j', (role, allowed) => {
+    for (const permission of ['read', 'operate', 'manage', 'administer'] as const) {
+      expect(rolesAllow([role], permission)).toBe((allowed as readonly string[]).includes(permission));
+    }
+  });
+
+  it('grants the union of several roles', () => {
+    expect(rolesAllow(['AccountViewer', 'ServerAdmin'], 'manage')).toBe(true);
+    expect(rolesAllow([], 'read')).toBe(false);
+  });
+
+  it('covers the own account and those below, never above or beside', () => {
+    expect(accountPathCovers('/DEMO/', '/DEMO/')).toBe(true);
+    expect(accountPathCovers('/DEMO/', '/DEMO/A/B/')).toBe(true);
+    expect(accountPathCovers('/DEMO/A/', '/DEMO/')).toBe(false);
+    expect(accountPathCovers('/DEMO/A/', '/DEMO/B/')).toBe(false);
+    // A prefix of the alias is not an ancestor: /DEMO/A/ does not cover /DEMO/AB/.
+    expect(accountPathCovers('/DEMO/A/', '/DEMO/AB/')).toBe(false);
+  });
+});

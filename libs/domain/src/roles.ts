@@ -1,0 +1,36 @@
+/** Roles of API.md, each including everything the one before it may do. */
+export const ROLES = ['AccountViewer', 'ServerOperator', 'ServerAdmin', 'AccountAdmin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * What a route needs. Every route declares exactly one (or is public); the guard refuses the rest.
+ * - read: see anything of the alias
+ * - operate: start/stop/kill/restart executions
+ * - manage: jobs, keypairs, servers, VPN connections, schedules
+ * - administer: users, sub-accounts, service accounts, account secrets
+ */
+export const PERMISSIONS = ['read', 'operate', 'manage', 'administer'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const GRANTS: Record<Role, readonly Permission[]> = {
+  AccountViewer: ['read'],
+  ServerOperator: ['read', 'operate'],
+  ServerAdmin: ['read', 'operate', 'manage'],
+  AccountAdmin: ['read', 'operate', 'manage', 'administer'],
+};
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function rolesAllow(roles: readonly Role[], permission: Permission): boolean {
+  return roles.some((role) => GRANTS[role].includes(permission));
+}
+
+/**
+ * Accounts form a tree; `path` is the chain of aliases from the root, like `/DEMO/SUB/`.
+ * A user may act on its own alias and every alias below it, never above or beside.
+ */
+export function accountPathCovers(userPath: string, targetPath: string): boolean {
+  return targetPath.startsWith(userPath);
+}

@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { ApiClient } from '../support/http';
+import { ADMIN_PASSWORD, ApiHandle, startApi } from '../support/processes';
+
+const BAD_LOGIN = "We didn't recognize the username or password you entered. Please try again.";
+
+describe('authentication', () => {
+  let db: TestDatabase;
+  let api: ApiHandle;
+  let client: ApiClient;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    api = await startApi(db.url, { RUNNER_LOGIN_MAX_FAILURES: '3' });
+    client = new ApiClient(api.url);
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await db?.drop();
+  });
+
+  it('logs in the bootstrap admin with the fields of API.md', async () => {
+    const body = await client.as().login('admin', ADMIN_PASSWORD);
+    expect(body).toEqual({
+      userName: 'admin',
+      accountAlias: 'DEMO',
+      locationAlias: expect.any(String),
+      roles: ['AccountAdmin'],
+      bearerToken: expect.stringMatching(/^rnr_/),
+    });
+    const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM auth_tokens WHERE token_hash = $1`, [
+      createHash('sha256').update(body.bearerToken).digest(),
+    ]);
+    expect(row.n).toBe(1);
+    // Tokens are kept only as hashes: the plaintext is nowhere in the table.
+    const dump = await db.query<{ t: string }>(`SELECT encode(token_hash, 'escape') AS t FROM auth_tokens`);
+    expect(JSON.stringify(dump)).not.toContain(body.bearerToken);
+  });
+
+  it('answers a wrong password and an unknown user with the same 400 message', async () => {
+    const wrong = await client.as().post('/v2/authentication/login', { username: 'admin', password: 'nope-nope' });
+    const unknown = await client.as().post('/v2/authentication/login', { username: 'ghost', password: 'nope-nope' });
+    expect(wrong.status).toBe(400);
+    expect(unknown.status).toBe(400);
+    expect(wrong.body).toEqual({ message: BAD_LOGIN });
+    expect(unknown.body).toEqual({ message: BAD_LOGIN });
+  });
+
+  it('refuses a missing, garbage, expired or revoked token with 401', async () => {
+    const jobs = '/v2/automation/jobs/DEMO';
+    expect((await client.as().get(jobs)).status).toBe(401);
+    expect((await client.as('rnr_garbage').get(jobs)).status).toBe(401);
+    expect((await client.as('not-even-a-token').get(jobs)).status).toBe(401);
+
+    const expiring = new ApiClient(api.url);
+    await expiring.login('admin', ADMIN_PASSWORD);
+    expect((await expiring.get(jobs)).status).toBe(200);
+    await db.query(`UPDATE auth_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = $1`, [
+      createHash('sha256').update(expiring.token!).digest(),
+    ]);
+    expect((await expiring.get(jobs)).status).toBe(401);
+
+    const revoked = new ApiClient(api.url);
+    await revoked.login('admin', ADMIN_PASSWORD);
+    expect((await revoked.post('/v2/authentication/logout')).status).toBe(204);
+    const after = await revoked.get(jobs);
+    expect(after.status).toBe(401);
+    expect(after.body.message).toMatch(/invalid, expired or revoked/);
+  });
+
+  it('rate-limits failed logins per user with 429 and Retry-After', async () => {
+    const admin = new ApiClient(api.url);
+    await admin.login('admin', ADMIN_PASSWORD);
+    await admin.post('/v2/users/DEMO', { username: 'limited', password: 'limited-pass-1', roles: ['AccountViewer'] });
+    for (let i = 0; i < 3; i++) {
+      expect((await client.as().post('/v2/authentication/login', { username: 'limited', password: 'wrong-pass' })).status).toBe(400);
+    }
+    const blocked = await client.as().post('/v2/authentication/login', { username: 'limited', password: 'limited-pass-1' });
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get('retry-after')).toMatch(/^\d+$/);
+    // Another user is not affected by this user's failures.
+    expect((await client.as().post('/v2/authentication/login', { username: 'admin', password: ADMIN_PASSWORD })).status).toBe(200);
+  });
+
+  it('rejects malformed login bodies with 4xx', async () => {
+    expect((await client.as().post('/v2/authentication/login', { username: 'admin' })).status).toBe(400);
+    expect((await client.as().post('/v2/authentication/login', '{bad json')).status).toBe(400);
+    expect((await client.as().request('POST', '/v2/authentication/login', 'username=admin', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415);
+    const extra = await client.as().post('/v2/authentication/login', { username: 'admin', password: ADMIN_PASSWORD, admin: true });
+    expect(extra.status).toBe(400);
+    expect(extra.body.errors).toEqual([{ field: 'admin', message: 'is not a known field' }]);
+  });
+
+  it('never writes a password or token into its logs', async () => {
+    const body = await client.as().login('admin', ADMIN_PASSWORD);
+    await client.as(body.bearerToken).get('/v2/automation/jobs/DEMO');
+    expect(api.process.output()).not.toContain(ADMIN_PASSWORD);
+    expect(api.process.output()).not.toContain(body.bearerToken);
+    expect(api.process.output()).toMatch(/"msg":"request".*"requestId"/);
+  });
+});

@@ -1,0 +1,91 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { freePort } from '../support/free-port';
+import { createTestDatabase } from '../support/database';
+import { ApiClient, TRIVIAL_PLAYBOOK } from '../support/http';
+import { startProcess, tempDir, TEST_ENCRYPTION_KEY } from '../support/processes';
+
+/** What `npm start` does on a fresh machine: embedded PostgreSQL, api, worker, a printed admin login. */
+describe('npm start (launcher)', () => {
+  let dataDir: string;
+  const running: ReturnType<typeof startProcess>[] = [];
+  beforeAll(() => {
+    dataDir = tempDir('runner-start-');
+    // The embedded cluster runs as the `postgres` system user when we are root: let it in.
+    fs.chmodSync(dataDir, 0o755);
+  });
+  afterAll(async () => {
+    await Promise.all(running.map((p) => p.stop()));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function launch(): Promise<{ client: ApiClient; launcher: ReturnType<typeof startProcess> }> {
+    const port = await freePort();
+    const launcher = startProcess('launcher', {
+      PORT: String(port),
+      RUNNER_LISTEN_HOST: '127.0.0.1',
+      RUNNER_DATA_DIR: dataDir,
+      RUNNER_EMBEDDED_PG_PORT: String(await freePort()),
+      RUNNER_WORKER_SLOTS: '2',
+    });
+    running.push(launcher);
+    await launcher.waitFor(/"msg":"api listening"/);
+    await launcher.waitFor(/"msg":"worker started"/);
+    return { client: new ApiClient(`http://127.0.0.1:${port}`), launcher };
+  }
+
+  it('starts everything from nothing, prints the admin login once, and keeps data across a restart', async () => {
+    const first = await launch();
+    const printed = first.launcher.output().match(/username:\s+(\S+)\npassword:\s+(\S+)/);
+    expect(printed).not.toBeNull();
+    const [, username, password] = printed!;
+    expect(username).toBe('admin');
+    const login = await first.client.login(username, password);
+    expect(login.accountAlias).toBe('DEMO');
+    const job = await first.client.post('/v2/automation/jobs/DEMO', { description: 'survives', playbook: TRIVIAL_PLAYBOOK });
+    expect(job.status).toBe(201);
+    expect((await first.client.as().get('/readyz')).status).toBe(200);
+    expect(await first.launcher.stop('SIGTERM')).toBe(0);
+    // The key file and the database live in the data folder, the key readable by its owner only.
+    expect(fs.statSync(path.join(dataDir, 'encryption.key')).mode & 0o777).toBe(0o600);
+
+    const second = await launch();
+    try {
+      expect(second.launcher.output()).not.toMatch(/password:/);
+      await second.client.login(username, password);
+      const again = await second.client.get(`/v2/automation/jobs/DEMO/${job.body.id}`);
+      expect(again.status).toBe(200);
+      expect(again.body.description).toBe('survives');
+    } finally {
+      await second.launcher.stop('SIGTERM');
+    }
+  });
+});
+
+describe('start-up checks', () => {
+  it('refuses an invalid configuration value, naming the variable', async () => {
+    const api = startProcess('api', { PORT: 'eighty', DATABASE_URL: 'postgres://x@127.0.0.1:1/x' });
+    expect(await api.exited).toBe(1);
+    expect(api.output()).toMatch(/PORT must be a whole number/);
+    const worker = startProcess('worker', { RUNNER_WORKER_SLOTS: '0', DATABASE_URL: 'postgres://x@127.0.0.1:1/x' });
+    expect(await worker.exited).toBe(1);
+    expect(worker.output()).toMatch(/RUNNER_WORKER_SLOTS must be between 1 and 1024/);
+  });
+
+  it('refuses to start with an encryption key that does not match the stored secrets', async () => {
+    const db = await createTestDatabase();
+    const dataDir = tempDir('runner-key-');
+    try {
+      const env = { PORT: '0', RUNNER_LISTEN_HOST: '127.0.0.1', DATABASE_URL: db.url, RUNNER_DATA_DIR: dataDir, RUNNER_BOOTSTRAP_PASSWORD: 'admin-password-1' };
+      const good = startProcess('api', { ...env, RUNNER_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY });
+      await good.waitFor(/api listening/);
+      await good.stop();
+      const bad = startProcess('api', { ...env, RUNNER_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64') });
+      expect(await bad.exited).toBe(1);
+      expect(bad.output()).toMatch(/not the key that encrypted/);
+    } finally {
+      await db.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,128 @@
+import { createTestDatabase, TestDatabase } from '../support/database';
+import { ApiClient, TRIVIAL_PLAYBOOK } from '../support/http';
+import { ADMIN_PASSWORD, ApiHandle, startApi } from '../support/processes';
+
+/**
+ * Tree used here:  DEMO ─┬─ ALPHA ── ALPHA1
+ *                        └─ BETA
+ */
+describe('tenant isolation and roles', () => {
+  let db: TestDatabase;
+  let api: ApiHandle;
+  let root: ApiClient;
+  const clients: Record<string, ApiClient> = {};
+
+  async function user(alias: string, username: string, role: string): Promise<ApiClient> {
+    const created = await root.post(`/v2/users/${alias}`, { username, password: `${username}-password`, roles: [role] });
+    expect(created.status).toBe(201);
+    const client = new ApiClient(api.url);
+    await client.login(username, `${username}-password`);
+    return client;
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    api = await startApi(db.url);
+    root = new ApiClient(api.url);
+    await root.login('admin', ADMIN_PASSWORD);
+    expect((await root.post('/v2/accounts/DEMO', { alias: 'ALPHA', name: 'Alpha' })).status).toBe(201);
+    expect((await root.post('/v2/accounts/DEMO', { alias: 'BETA', name: 'Beta' })).status).toBe(201);
+    clients.alphaAdmin = await user('ALPHA', 'alpha-admin', 'AccountAdmin');
+    expect((await clients.alphaAdmin.post('/v2/accounts/ALPHA', { alias: 'ALPHA1', name: 'Alpha one' })).status).toBe(201);
+    clients.alphaViewer = await user('ALPHA', 'alpha-viewer', 'AccountViewer');
+    clients.alphaOperator = await user('ALPHA', 'alpha-operator', 'ServerOperator');
+    clients.alphaServerAdmin = await user('ALPHA', 'alpha-serveradmin', 'ServerAdmin');
+    clients.alpha1Admin = await user('ALPHA1', 'alpha1-admin', 'AccountAdmin');
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await db?.drop();
+  });
+
+  /** Every operation of the OpenAPI document whose path names an account alias. */
+  async function aliasRoutes(): Promise<{ method: string; path: string }[]> {
+    const spec = (await root.as().get('/v2/openapi.json')).body;
+    const routes: { method: string; path: string }[] = [];
+    for (const [path, operations] of Object.entries<Record<string, unknown>>(spec.paths)) {
+      for (const method of Object.keys(operations)) routes.push({ method: method.toUpperCase(), path });
+    }
+    return routes.filter((r) => r.path.includes('{alias}'));
+  }
+
+  function fill(path: string, alias: string): string {
+    return path.replace('{alias}', alias).replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
+  }
+
+  it('answers 403 on every alias route for a user of a sibling or parent account, and 401 without a token', async () => {
+    const routes = await aliasRoutes();
+    expect(routes.length).toBeGreaterThanOrEqual(10);
+    const before = await db.query(`SELECT (SELECT count(*) FROM jobs) AS jobs, (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM accounts) AS accounts`);
+    for (const { method, path } of routes) {
+      for (const alias of ['BETA', 'DEMO', 'NOSUCH']) {
+        const reply = await clients.alphaAdmin.request(method, fill(path, alias), method === 'GET' ? undefined : {});
+        expect({ route: `${method} ${path} as ALPHA on ${alias}`, status: reply.status }).toEqual({
+          route: `${method} ${path} as ALPHA on ${alias}`,
+          status: 403,
+        });
+      }
+      const anonymous = await root.as().request(method, fill(path, 'ALPHA'), method === 'GET' ? undefined : {});
+      expect({ route: `${method} ${path} anonymous`, status: anonymous.status }).toEqual({ route: `${method} ${path} anonymous`, status: 401 });
+    }
+    const after = await db.query(`SELECT (SELECT count(*) FROM jobs) AS jobs, (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM accounts) AS accounts`);
+    expect(after).toEqual(before);
+  });
+
+  it('lets a parent-account admin act in its sub-accounts, never a sub-account user in its parent', async () => {
+    const job = { description: 'made by root', playbook: TRIVIAL_PLAYBOOK, hosts: [{ id: 'localhost' }] };
+    expect((await root.post('/v2/automation/jobs/ALPHA1', job)).status).toBe(201);
+    expect((await clients.alphaAdmin.post('/v2/automation/jobs/ALPHA1', job)).status).toBe(201);
+    expect((await clients.alphaAdmin.get('/v2/automation/jobs/ALPHA1')).body.totalSize).toBe(2);
+    expect((await clients.alpha1Admin.get('/v2/automation/jobs/ALPHA')).status).toBe(403);
+    expect((await clients.alpha1Admin.post('/v2/automation/jobs/ALPHA', job)).status).toBe(403);
+    expect((await clients.alpha1Admin.get('/v2/accounts/ALPHA')).status).toBe(403);
+  });
+
+  it('applies the role table: viewers read, server admins manage jobs, only account admins manage users', async () => {
+    const job = { playbook: TRIVIAL_PLAYBOOK, hosts: [{ id: 'localhost' }] };
+    const denied = await clients.alphaViewer.post('/v2/automation/jobs/ALPHA', job);
+    expect(denied.status).toBe(403);
+    expect(denied.body.message).toMatch(/AccountViewer/);
+    expect((await clients.alphaOperator.post('/v2/automation/jobs/ALPHA', job)).status).toBe(403);
+    const created = await clients.alphaServerAdmin.post('/v2/automation/jobs/ALPHA', job);
+    expect(created.status).toBe(201);
+    expect((await clients.alphaViewer.get(`/v2/automation/jobs/ALPHA/${created.body.id}`)).status).toBe(200);
+    expect((await clients.alphaViewer.delete(`/v2/automation/jobs/ALPHA/${created.body.id}`)).status).toBe(403);
+    expect((await clients.alphaServerAdmin.get('/v2/users/ALPHA')).status).toBe(403);
+    expect((await clients.alphaServerAdmin.post('/v2/accounts/ALPHA', { alias: 'NOPE', name: 'x' })).status).toBe(403);
+    expect((await clients.alphaAdmin.get('/v2/users/ALPHA')).status).toBe(200);
+  });
+
+  it('shows only the links a caller may use', async () => {
+    const job = (await clients.alphaServerAdmin.post('/v2/automation/jobs/ALPHA', { playbook: TRIVIAL_PLAYBOOK })).body;
+    const asViewer = (await clients.alphaViewer.get(`/v2/automation/jobs/ALPHA/${job.id}`)).body;
+    expect(asViewer.links.find((l: any) => l.rel === 'self').verbs).toBeUndefined();
+    expect(job.links.find((l: any) => l.rel === 'self').verbs).toEqual(['GET', 'PUT', 'DELETE']);
+    const account = (await clients.alphaViewer.get('/v2/accounts/ALPHA')).body;
+    expect(account.links.map((l: any) => l.rel)).not.toContain('parentAccount');
+    expect(account.links.map((l: any) => l.rel)).not.toContain('users');
+    const asAdmin = (await root.get('/v2/accounts/ALPHA')).body;
+    expect(asAdmin.links.map((l: any) => l.rel)).toEqual(expect.arrayContaining(['parentAccount', 'subAccount', 'users']));
+  });
+
+  it('manages users: duplicates conflict, bad roles are refused, delete works', async () => {
+    const dup = await root.post('/v2/users/ALPHA', { username: 'alpha-viewer', password: 'whatever-1', roles: ['AccountViewer'] });
+    expect(dup.status).toBe(409);
+    const badRole = await root.post('/v2/users/ALPHA', { username: 'x1', password: 'whatever-1', roles: ['God'] });
+    expect(badRole.status).toBe(400);
+    expect(badRole.body.errors[0].field).toBe('roles');
+    const shortPw = await root.post('/v2/users/ALPHA', { username: 'x2', password: 'short', roles: ['AccountViewer'] });
+    expect(shortPw.body.errors[0].field).toBe('password');
+    expect((await root.post('/v2/users/ALPHA', { username: 'gone', password: 'gone-password', roles: ['AccountViewer'] })).status).toBe(201);
+    expect((await root.delete('/v2/users/ALPHA/gone')).status).toBe(204);
+    expect((await root.delete('/v2/users/ALPHA/gone')).status).toBe(404);
+    expect((await root.as().post('/v2/authentication/login', { username: 'gone', password: 'gone-password' })).status).toBe(400);
+    const dupAccount = await root.post('/v2/accounts/DEMO', { alias: 'BETA', name: 'again' });
+    expect(dupAccount.status).toBe(409);
+    expect((await root.post('/v2/accounts/DEMO', { alias: 'lower', name: 'x' })).body.errors[0].field).toBe('alias');
+  });
+});

@@ -1,0 +1,60 @@
+import { Client } from 'pg';
+import { randomBytes } from 'node:crypto';
+import { createDataSource, migrate, migrationsCurrent } from '@app/database';
+
+/** Migrations on a truly empty database (not the template): concurrent start, a real down(), and up again. */
+describe('migrations', () => {
+  let name: string;
+  let url: string;
+
+  beforeAll(async () => {
+    name = `m_${randomBytes(6).toString('hex')}`;
+    const admin = new Client({ connectionString: process.env.RUNNER_TEST_ADMIN_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const parsed = new URL(process.env.RUNNER_TEST_ADMIN_URL!);
+    parsed.pathname = `/${name}`;
+    url = parsed.toString();
+  });
+  afterAll(async () => {
+    const admin = new Client({ connectionString: process.env.RUNNER_TEST_ADMIN_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  async function tables(client: Client): Promise<string[]> {
+    const rows = await client.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
+    return rows.rows.map((r) => r.tablename);
+  }
+
+  it('migrates once when several nodes start together, undoes cleanly, and migrates again', async () => {
+    const nodes = await Promise.all([1, 2, 3].map(() => createDataSource(url, 2).initialize()));
+    try {
+      expect(await migrationsCurrent(nodes[0])).toBe(false);
+      const applied = await Promise.all(nodes.map((node) => migrate(node)));
+      // Exactly one node applied each migration; the others waited on the advisory lock and found nothing to do.
+      expect(applied.flat().sort()).toEqual(nodes[0].migrations.map((m) => m.name).sort());
+      expect(await migrationsCurrent(nodes[1])).toBe(true);
+
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      try {
+        expect(await tables(client)).toEqual(
+          ['accounts', 'auth_tokens', 'jobs', 'login_failures', 'migrations', 'settings', 'users'],
+        );
+        for (let i = 0; i < nodes[0].migrations.length; i++) await nodes[0].undoLastMigration();
+        expect(await tables(client)).toEqual(['migrations']);
+        expect(await migrationsCurrent(nodes[0])).toBe(false);
+        await migrate(nodes[2]);
+        expect(await migrationsCurrent(nodes[0])).toBe(true);
+        expect((await tables(client)).length).toBe(7);
+      } finally {
+        await client.end();
+      }
+    } finally {
+      await Promise.all(nodes.map((node) => node.destroy()));
+    }
+  });
+});
