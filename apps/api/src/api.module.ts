@@ -12,7 +12,10 @@ import { AccessGuard } from './common/access.guard';
 import { ErrorFilter } from './common/error.filter';
 import { HttpMetrics } from './common/http-metrics';
 import { RouteAudit } from './common/route-audit';
+import { ExecutionsController } from './executions/executions.controller';
+import { ExecutionsService } from './executions/executions.service';
 import { HealthController } from './health/health.controller';
+import { StatusController } from './status/status.controller';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
 import { UsersController } from './users/users.controller';
@@ -24,7 +27,8 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, KeysModule, DiscoveryModule],
-      controllers: [AuthController, AccountsController, UsersController, JobsController, HealthController],
+      // ExecutionsController before JobsController: `:alias/executions` must win over `:alias/:jobId`.
+      controllers: [AuthController, AccountsController, UsersController, ExecutionsController, JobsController, StatusController, HealthController],
       providers: [
         { provide: JsonLogger, useValue: logger },
         { provide: HttpMetrics, useValue: metrics },
@@ -36,6 +40,7 @@ export class ApiModule {
         AccountsService,
         UsersService,
         JobsService,
+        ExecutionsService,
       ],
     };
   }

@@ -1,15 +1,145 @@
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import * as os from 'node:os';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
+import { CHANNELS, ExecutionRepository, JobRepository, KnownHostRepository, PgListener } from '@app/database';
+import { ExecutionStatus } from '@app/domain';
+import { SecretBox } from '@app/keys';
+import { ExecutionRun, RunDependencies } from './run/execution-run';
+import { Reaper } from './reaper';
 
-/** The worker pool: claims executions and runs them (filled in by the executions work). */
+/**
+ * The worker pool: claims runs while it has free slots (woken by NOTIFY, with a polling
+ * fallback), renews their leases on a heartbeat, and relays stop and kill requests.
+ */
 @Injectable()
-export class PoolService implements OnApplicationBootstrap {
+export class PoolService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly workerId = `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly runs = new Map<string, ExecutionRun>();
+  private listener?: PgListener;
+  private pollTimer?: NodeJS.Timeout;
+  private heartbeatTimer?: NodeJS.Timeout;
+  private filling = false;
+  private fillAgain = false;
+  private draining = false;
+
   constructor(
     @Inject(CONFIG) private readonly config: RunnerConfig,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
+    private readonly executions: ExecutionRepository,
+    private readonly jobs: JobRepository,
+    private readonly knownHosts: KnownHostRepository,
+    private readonly box: SecretBox,
+    private readonly reaper: Reaper,
   ) {}
 
-  onApplicationBootstrap(): void {
-    this.logger.write('info', 'worker pool ready', { slots: this.config.workerSlots });
+  async onApplicationBootstrap(): Promise<void> {
+    this.listener = new PgListener(
+      this.config.databaseUrl!,
+      [CHANNELS.queue, CHANNELS.control],
+      (channel, payload) => (channel === CHANNELS.queue ? void this.fill() : void this.control(payload)),
+      (error) => this.logger.write('warn', 'notification listener reconnecting', { error: error.message }),
+    );
+    await this.listener.start();
+    this.pollTimer = setInterval(() => void this.fill(), this.config.pollIntervalMs);
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), (this.config.leaseSeconds * 1000) / 3);
+    this.reaper.start();
+    this.logger.write('info', 'worker pool ready', { workerId: this.workerId, slots: this.config.workerSlots });
+    void this.fill();
+  }
+
+  /** Claims until the slots are full or the queue is empty; one filler at a time. */
+  private async fill(): Promise<void> {
+    if (this.filling) {
+      this.fillAgain = true;
+      return;
+    }
+    this.filling = true;
+    try {
+      do {
+        this.fillAgain = false;
+        while (!this.draining && this.runs.size < this.config.workerSlots) {
+          const execution = await this.executions.claimNext(this.workerId, this.config.leaseSeconds, this.config.accountMaxRuns);
+          if (!execution) break;
+          this.launch(new ExecutionRun(this.dependencies(), execution));
+        }
+      } while (this.fillAgain);
+    } catch (error) {
+      this.logger.write('warn', 'claiming failed; will retry', { error: (error as Error).message });
+    } finally {
+      this.filling = false;
+    }
+  }
+
+  private dependencies(): RunDependencies {
+    return { config: this.config, logger: this.logger, executions: this.executions, jobs: this.jobs, knownHosts: this.knownHosts, box: this.box };
+  }
+
+  private launch(run: ExecutionRun): void {
+    const id = run.execution.id;
+    this.runs.set(id, run);
+    this.logger.write('info', 'run claimed', { executionId: id, attempt: run.attempt });
+    run
+      .run()
+      .catch((error) => this.logger.write('error', 'run crashed', { executionId: id, error: (error as Error).stack }))
+      .finally(() => {
+        this.runs.delete(id);
+        this.logger.write('info', 'run finished', { executionId: id });
+        void this.fill();
+      });
+  }
+
+  /** A stop or kill request (NOTIFY payload: execution id) for a run this worker may hold. */
+  private async control(executionId: string): Promise<void> {
+    const run = this.runs.get(executionId);
+    if (!run) return;
+    const current = await this.executions.findById(executionId).catch(() => null);
+    if (current) this.applyStatus(run, current.status, current.stopGraceSeconds);
+    else run.leaseLost('the execution was deleted');
+  }
+
+  private applyStatus(run: ExecutionRun, status: ExecutionStatus, graceSeconds: number | null): void {
+    if (status === 'KILLING') run.requestKill();
+    else if (status === 'STOPPING') run.requestStop(graceSeconds);
+  }
+
+  /** Renews every lease; a run whose lease could not be renewed is abandoned (fencing). */
+  private async heartbeat(): Promise<void> {
+    const runs = [...this.runs.values()];
+    if (!runs.length) return;
+    try {
+      const held = await this.executions.renewLeases(
+        this.workerId,
+        runs.map((r) => ({ id: r.execution.id, attempt: r.attempt })),
+        this.config.leaseSeconds,
+      );
+      const byId = new Map(held.map((h) => [h.id, h]));
+      for (const run of runs) {
+        const lease = byId.get(run.execution.id);
+        if (!lease) {
+          // Finished between the snapshot and the renewal, or truly lost: only the latter matters.
+          if (this.runs.has(run.execution.id)) run.leaseLost('the lease could not be renewed');
+          continue;
+        }
+        if (lease.status === 'STOPPING' || lease.status === 'KILLING') {
+          const current = await this.executions.findById(run.execution.id);
+          if (current) this.applyStatus(run, current.status, current.stopGraceSeconds);
+        }
+      }
+    } catch (error) {
+      this.logger.write('warn', 'heartbeat failed', { error: (error as Error).message });
+    }
+  }
+
+  /** Stop claiming, let running executions finish, then stop what is left. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.draining = true;
+    clearInterval(this.pollTimer);
+    this.reaper.stop();
+    await this.listener?.stop();
+    const deadline = Date.now() + 60_000;
+    while (this.runs.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    clearInterval(this.heartbeatTimer);
+    for (const run of this.runs.values()) run.requestKill();
   }
 }

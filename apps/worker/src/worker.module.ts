@@ -3,6 +3,7 @@ import { ConfigModule, JsonLogger, RunnerConfig } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { KeysModule } from '@app/keys';
 import { PoolService } from './pool.service';
+import { Reaper } from './reaper';
 
 @Module({})
 export class WorkerModule {
@@ -10,7 +11,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, KeysModule],
-      providers: [{ provide: JsonLogger, useValue: logger }, PoolService],
+      providers: [{ provide: JsonLogger, useValue: logger }, Reaper, PoolService],
     };
   }
 }

@@ -24,6 +24,12 @@ export interface RunnerConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   embeddedPgPort: number;
   bodyLimitBytes: number;
+  /** Seconds a worker's claim on a run lasts without a heartbeat. */
+  leaseSeconds: number;
+  /** Concurrent runs per account across all workers; 0 = no limit. */
+  accountMaxRuns: number;
+  /** How often an idle worker looks for work when no notification arrives. */
+  pollIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -87,6 +93,9 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
     logLevel: text(env, 'LOG_LEVEL', 'info', /^(debug|info|warn|error)$/, 'must be debug, info, warn or error') as RunnerConfig['logLevel'],
     embeddedPgPort: integer(env, 'RUNNER_EMBEDDED_PG_PORT', 54329, 1, 65535),
     bodyLimitBytes: 1024 * 1024,
+    leaseSeconds: integer(env, 'RUNNER_LEASE_SECONDS', 30, 3, 3600),
+    accountMaxRuns: integer(env, 'RUNNER_ACCOUNT_MAX_RUNS', 0, 0, 100000),
+    pollIntervalMs: integer(env, 'RUNNER_POLL_INTERVAL_MS', 2000, 50, 600000),
   };
 }
 

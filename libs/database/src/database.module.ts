@@ -4,7 +4,10 @@ import { CONFIG, RunnerConfig } from '@app/config';
 import { createDataSource, migrate } from './data-source';
 import { AccountRepository } from './account.repository';
 import { AuthTokenRepository } from './auth-token.repository';
+import { ExecutionRepository } from './execution.repository';
 import { JobRepository } from './job.repository';
+import { StatusRecordRepository } from './status-record.repository';
+import { KnownHostRepository } from './known-host.repository';
 import { LoginFailureRepository } from './login-failure.repository';
 import { SettingRepository } from './setting.repository';
 import { UserRepository } from './user.repository';
@@ -16,6 +19,9 @@ const REPOSITORIES = [
   LoginFailureRepository,
   JobRepository,
   SettingRepository,
+  ExecutionRepository,
+  StatusRecordRepository,
+  KnownHostRepository,
 ];
 
 @Global()

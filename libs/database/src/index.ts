@@ -8,3 +8,7 @@ export * from './login-failure.repository';
 export * from './job.repository';
 export * from './setting.repository';
 export * from './embedded-postgres';
+export * from './execution.repository';
+export * from './status-record.repository';
+export * from './known-host.repository';
+export * from './pg-listener';

@@ -13,6 +13,10 @@ export class JobRepository {
     return this.repo.insert(job);
   }
 
+  findById(id: string): Promise<Job | null> {
+    return this.repo.findOneBy({ id });
+  }
+
   findInAccount(accountId: string, id: string): Promise<Job | null> {
     return this.repo.findOneBy({ accountId, id });
   }

@@ -1,2 +1,4 @@
 export * from './roles';
 export * from './errors';
+export * from './execution-status';
+export * from './secret-masker';

@@ -20,8 +20,12 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
 /** Bodies must be JSON objects: an array or a bare value is refused before field validation. */
 class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body' && (value === null || typeof value !== 'object' || Array.isArray(value))) {
-      throw new DomainError('validation', 'The request body must be a JSON object');
+    if (metadata.type === 'body') {
+      // No body at all (a bare POST …/stop) is an empty object; anything else must be an object.
+      if (value === undefined) value = {};
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        throw new DomainError('validation', 'The request body must be a JSON object');
+      }
     }
     return super.transform(value, metadata);
   }

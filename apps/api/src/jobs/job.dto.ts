@@ -122,6 +122,16 @@ export class JobRequest {
   @IsOptional() @IsInt() @Min(1) @Max(1000) forks?: number;
 }
 
+export class ImmediateQuery {
+  /** Also start an execution at once (the response links it as rel `execution`). */
+  @IsOptional() @IsIn(['true', 'false']) immediate?: 'true' | 'false';
+}
+
+export class DeleteJobQuery {
+  /** Kill active executions first instead of answering 409. */
+  @IsOptional() @IsIn(['true', 'false']) force?: 'true' | 'false';
+}
+
 export class JobResponse {
   id: string;
   accountAlias: string;

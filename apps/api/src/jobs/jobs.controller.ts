@@ -7,13 +7,17 @@ import { Requires } from '../common/access';
 import { Link, link } from '../common/links';
 import { Paged, paged, PageQuery } from '../common/paging';
 import { CurrentPrincipal, Principal, TargetAccount } from '../common/principal';
-import { JobRequest, JobResponse } from './job.dto';
+import { ExecutionsService } from '../executions/executions.service';
+import { DeleteJobQuery, ImmediateQuery, JobRequest, JobResponse } from './job.dto';
 import { JobsService } from './jobs.service';
 
 @ApiTags('jobs')
 @Controller('v2/automation/jobs')
 export class JobsController {
-  constructor(private readonly service: JobsService) {}
+  constructor(
+    private readonly service: JobsService,
+    private readonly executions: ExecutionsService,
+  ) {}
 
   /** Stores a job. Secrets in it (keys, repository credentials) are kept encrypted and never returned. */
   @Requires('manage')
@@ -22,11 +26,12 @@ export class JobsController {
     @TargetAccount() account: Account,
     @CurrentPrincipal() principal: Principal,
     @Body() body: JobRequest,
+    @Query() query: ImmediateQuery,
     @Res({ passthrough: true }) response: Response,
   ): Promise<JobResponse> {
     const job = await this.service.create(account, body);
     response.status(201).location(`/v2/automation/jobs/${account.alias}/${job.id}`);
-    return shapeJob(job, account, principal);
+    return this.withImmediateRun(job, account, principal, query);
   }
 
   /** Jobs of the account, newest first. */
@@ -59,15 +64,28 @@ export class JobsController {
     @CurrentPrincipal() principal: Principal,
     @Param('jobId') jobId: string,
     @Body() body: JobRequest,
+    @Query() query: ImmediateQuery,
   ): Promise<JobResponse> {
-    return shapeJob(await this.service.update(account, jobId, body), account, principal);
+    return this.withImmediateRun(await this.service.update(account, jobId, body), account, principal, query);
   }
 
   @Requires('manage')
   @Delete(':alias/:jobId')
   @HttpCode(204)
-  delete(@TargetAccount() account: Account, @Param('jobId') jobId: string): Promise<void> {
-    return this.service.delete(account, jobId);
+  delete(@TargetAccount() account: Account, @Param('jobId') jobId: string, @Query() query: DeleteJobQuery): Promise<void> {
+    return this.service.delete(account, jobId, query.force === 'true');
+  }
+
+  /** `?immediate=true`: start it too, if the caller may operate, and link the execution. */
+  private async withImmediateRun(job: Job, account: Account, principal: Principal, query: ImmediateQuery): Promise<JobResponse> {
+    const shaped = shapeJob(job, account, principal);
+    if (query.immediate === 'true') {
+      const execution = await this.executions.start(job, principal.user);
+      shaped.links.push(
+        link('execution', `/v2/automation/jobs/${account.alias}/${job.id}/executions/${execution.id}`, { id: execution.id }),
+      );
+    }
+    return shaped;
   }
 }
 
@@ -77,7 +95,10 @@ export function shapeJob(job: Job, account: Account, principal: Principal): JobR
   const links: Link[] = [
     link('self', self, rolesAllow(principal.user.roles, 'manage') ? { verbs: ['GET', 'PUT', 'DELETE'] } : {}),
     link('account', `/v2/accounts/${account.alias}`, { id: account.alias }),
+    link('executions', `${self}/executions`),
+    link('status', `/v2/automation/status/${account.alias}/job/${job.id}`),
   ];
+  if (rolesAllow(principal.user.roles, 'operate')) links.push(link('start', `${self}/start`, { verbs: ['POST'] }));
   return {
     id: job.id,
     accountAlias: account.alias,

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Account, Job, JobDefinition, JobRepository, JobSecrets } from '@app/database';
-import { notFound } from '@app/domain';
+import { conflict, notFound } from '@app/domain';
+import { ExecutionsService } from '../executions/executions.service';
 import { SecretBox } from '@app/keys';
 import { JobRequest } from './job.dto';
 import { checkJobRequest } from './job-validation';
+import { isUuid } from '../common/ids';
 
 const DEFAULT_TTL_MINUTES = 180;
 
@@ -13,6 +15,7 @@ export class JobsService {
   constructor(
     private readonly jobs: JobRepository,
     private readonly box: SecretBox,
+    private readonly executions: ExecutionsService,
   ) {}
 
   async create(account: Account, request: JobRequest): Promise<Job> {
@@ -57,8 +60,17 @@ export class JobsService {
     return job;
   }
 
-  async delete(account: Account, id: string): Promise<void> {
+  /**
+   * 409 while an execution is active; with `force`, kill them first. Their rows go with the job,
+   * so the workers running them are fenced out and kill what is left of the process groups.
+   */
+  async delete(account: Account, id: string, force: boolean): Promise<void> {
     const job = await this.get(account, id);
+    const active = await this.executions.activeForJob(job);
+    if (active.length && !force) {
+      throw conflict(`Job ${id} has ${active.length} active execution(s); stop them or delete with ?force=true`);
+    }
+    if (active.length) await this.executions.killAll(job);
     await this.jobs.delete(job.id);
   }
 
@@ -72,9 +84,6 @@ export class JobsService {
   }
 }
 
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
-}
 
 /** The storable, showable part of a request: every secret stripped. */
 function definitionOf(request: JobRequest): JobDefinition {

@@ -1,0 +1,60 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { EXECUTION_STATUSES, type ExecutionStatus } from '@app/domain';
+import type { Link } from '../common/links';
+import { PageQuery } from '../common/paging';
+import { HOST_ID } from '../jobs/job.dto';
+
+export class StartHost {
+  @IsString()
+  @Matches(HOST_ID, { message: 'must be a valid inventory host name (letters, digits, _ . : - [ ])' })
+  id: string;
+
+  /** Secret: base64 PEM private key for this host, for this run only; never returned. */
+  @IsOptional() @IsString() @MaxLength(65536) sshPrivateKey?: string;
+}
+
+/** The body of start: all optional. `hosts` limits the run to these hosts of the job. */
+export class StartRequest {
+  @IsOptional() @IsArray() @ArrayMaxSize(10000) @ValidateNested({ each: true }) @Type(() => StartHost) hosts?: StartHost[];
+
+  /** Secret: base64 PEM default private key for this run; never returned. */
+  @IsOptional() @IsString() @MaxLength(65536) sshPrivateKey?: string;
+
+  /** Extra vars for this run, over the job's `properties`. */
+  @IsOptional() @IsObject() @ApiPropertyOptional({ type: 'object', additionalProperties: true }) properties?: Record<string, unknown>;
+}
+
+export class StopRequest {
+  /** Seconds Ansible gets to stop after the current task before the run is killed; default 30. */
+  @IsOptional() @IsInt() @Min(0) @Max(3600) expiryDuration?: number;
+}
+
+export class ExecutionListQuery extends PageQuery {
+  @IsOptional() @IsIn(EXECUTION_STATUSES) status?: ExecutionStatus;
+}
+
+export class StdoutQuery {
+  /** First line, 1-based (default 1). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) start_line?: number;
+  /** Last line, inclusive (default: the end). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) end_line?: number;
+}
+
+export class ExecutionResponse {
+  execution_id: string;
+  job_id: string;
+  account_alias: string;
+  status: string;
+  timers: { start: number; end: number | null }[];
+  start: number | null;
+  end: number | null;
+  failed_hosts: string[];
+  host_summaries: object;
+  is_vpn_established: boolean;
+  repository_log: object | null;
+  exit_code: number | null;
+  reason: string | null;
+  links: Link[];
+}

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Account, Execution, ExecutionRepository, ExecutionSecrets, Job, User } from '@app/database';
+import { conflict, ExecutionStatus, invalid, notFound } from '@app/domain';
+import { SecretBox } from '@app/keys';
+import { checkPrivateKey } from '../jobs/job-validation';
+import { isUuid } from '../common/ids';
+import { StartRequest } from './execution.dto';
+
+/** Grace Ansible gets after a stop before the run is killed, unless the request says otherwise. */
+const DEFAULT_STOP_GRACE_SECONDS = 30;
+
+@Injectable()
+export class ExecutionsService {
+  constructor(
+    private readonly executions: ExecutionRepository,
+    private readonly box: SecretBox,
+  ) {}
+
+  /** Queues one run of `job`; a worker picks it up (FIFO within the account). */
+  async start(job: Job, user: User, request: StartRequest = {}): Promise<Execution> {
+    const known = new Set(job.definition.hosts.map((h) => h.id));
+    (request.hosts ?? []).forEach((host, i) => {
+      if (!job.definition.useDynamicInventory && !known.has(host.id)) {
+        throw invalid(`hosts.${i}.id`, `host ${host.id} is not one of the job's hosts`);
+      }
+      if (host.sshPrivateKey) checkPrivateKey(`hosts.${i}.sshPrivateKey`, host.sshPrivateKey);
+    });
+    if (request.sshPrivateKey) checkPrivateKey('sshPrivateKey', request.sshPrivateKey);
+    const secrets: ExecutionSecrets = {
+      sshPrivateKey: request.sshPrivateKey,
+      hostKeys: Object.fromEntries((request.hosts ?? []).filter((h) => h.sshPrivateKey).map((h) => [h.id, h.sshPrivateKey!])),
+    };
+    const hasSecrets = secrets.sshPrivateKey || Object.keys(secrets.hostKeys!).length;
+    const now = new Date();
+    return this.executions.enqueue({
+      id: randomUUID(),
+      jobId: job.id,
+      accountId: job.accountId,
+      createdBy: user.id,
+      status: 'PENDING',
+      attempt: 0,
+      owner: null,
+      leaseExpiresAt: null,
+      queuedAt: now,
+      createdAt: now,
+      updatedAt: now,
+      timers: [],
+      request: {
+        ...(request.hosts?.length ? { hosts: request.hosts.map((h) => h.id) } : {}),
+        ...(request.properties ? { properties: request.properties } : {}),
+      },
+      sealedSecrets: hasSecrets ? this.box.sealJson(secrets) : null,
+      onlyHosts: null,
+      failedHosts: [],
+      hostSummaries: {},
+      isVpnEstablished: false,
+      repositoryLog: null,
+      exitCode: null,
+      reason: null,
+      stopGraceSeconds: null,
+      lastCounter: 0,
+      outputLines: 0,
+    });
+  }
+
+  async get(job: Job, id: string): Promise<Execution> {
+    const execution = isUuid(id) ? await this.executions.findInJob(job.id, id) : null;
+    if (!execution) throw notFound(`Execution ${id}`);
+    return execution;
+  }
+
+  page(where: { jobId?: string; accountId?: string; status?: ExecutionStatus }, page: number, size: number): Promise<[Execution[], number]> {
+    return this.executions.page(where, page, size);
+  }
+
+  /** Only from FAILURE: back to the queue against the failed hosts only, same id, a new timer. */
+  async restart(job: Job, id: string): Promise<Execution> {
+    await this.get(job, id);
+    return this.changeOrConflict(id, (current) => {
+      if (current.status !== 'FAILURE') throw conflict(`Only a FAILURE can be restarted; execution ${id} is ${current.status}`);
+      return {
+        status: 'PENDING',
+        set: { queuedAt: new Date(), onlyHosts: current.failedHosts.length ? current.failedHosts : null, reason: null, exitCode: null },
+        notify: 'queue',
+      };
+    });
+  }
+
+  /** Graceful: a queued run ends at once; a running one is interrupted after its current task. */
+  async stop(job: Job, id: string, graceSeconds = DEFAULT_STOP_GRACE_SECONDS): Promise<Execution> {
+    await this.get(job, id);
+    return this.changeOrConflict(id, (current) => {
+      if (current.status === 'PENDING') return { status: 'STOPPED', set: { reason: 'stopped before it started' } };
+      if (current.status === 'INITIALIZING' || current.status === 'RUNNING') {
+        return { status: 'STOPPING', set: { stopGraceSeconds: graceSeconds }, notify: 'control' };
+      }
+      throw conflict(`Execution ${id} is ${current.status}; only a PENDING, INITIALIZING or RUNNING execution can be stopped`);
+    });
+  }
+
+  /** The whole process group at once. */
+  async kill(job: Job, id: string): Promise<Execution> {
+    await this.get(job, id);
+    return this.changeOrConflict(id, (current) => {
+      if (current.status === 'PENDING') return { status: 'KILLED', set: { reason: 'killed before it started' } };
+      if (['INITIALIZING', 'RUNNING', 'STOPPING'].includes(current.status)) return { status: 'KILLING', notify: 'control' };
+      throw conflict(`Execution ${id} is ${current.status}; it cannot be killed`);
+    });
+  }
+
+  async stdout(job: Job, id: string, startLine = 1, endLine?: number): Promise<string> {
+    const execution = await this.get(job, id);
+    const last = Math.min(endLine ?? execution.outputLines, execution.outputLines);
+    if (startLine > last) return '';
+    return (await this.executions.readOutput(id, startLine, last)).join('\n') + '\n';
+  }
+
+  /** Kill every active execution of a job (DELETE …?force=true), waiting until none is active. */
+  async killAll(job: Job): Promise<void> {
+    for (const execution of await this.executions.activeForJob(job.id)) {
+      await this.kill(job, execution.id).catch(() => undefined);
+    }
+  }
+
+  activeForJob(job: Job): Promise<Execution[]> {
+    return this.executions.activeForJob(job.id);
+  }
+
+  private async changeOrConflict(id: string, decide: Parameters<ExecutionRepository['change']>[2]): Promise<Execution> {
+    const changed = await this.executions.change(id, undefined, decide);
+    if (!changed) throw notFound(`Execution ${id}`);
+    return changed;
+  }
+}

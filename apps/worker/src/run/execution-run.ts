@@ -1,0 +1,359 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import {
+  AnsibleEvent,
+  checkoutRepository,
+  CheckoutError,
+  HostSummary,
+  LineSplitter,
+  parseEventLine,
+  playbookArguments,
+  PlaybookProcess,
+  runEnvironment,
+  spawnPlaybook,
+  SshAgent,
+  summarizeStats,
+  UnusableKeyError,
+  Workspace,
+} from '@app/ansible';
+import { JsonLogger, RunnerConfig } from '@app/config';
+import {
+  Execution,
+  ExecutionChange,
+  ExecutionRepository,
+  ExecutionSecrets,
+  Job,
+  JobRepository,
+  JobSecrets,
+  KnownHostRepository,
+  NewStatusRecord,
+  RepositoryLog,
+} from '@app/database';
+import { ExecutionStatus, SecretMasker } from '@app/domain';
+import { SecretBox } from '@app/keys';
+import { RecordWriter } from './record-writer';
+
+/** Preparation failed for a reason the user can act on: INIT_FAILURE with this message. */
+class InitFailure extends Error {}
+
+export interface RunDependencies {
+  config: RunnerConfig;
+  executions: ExecutionRepository;
+  jobs: JobRepository;
+  knownHosts: KnownHostRepository;
+  box: SecretBox;
+  logger: JsonLogger;
+}
+
+const KILL_AFTER_STOP_DEFAULT_SECONDS = 30;
+
+/**
+ * One claimed execution from workspace to final status: prepare (INITIALIZING), run
+ * ansible-playbook (RUNNING), store every event as a record, finish. Every write is fenced by the
+ * attempt this worker claimed; once fenced out, it kills the process group and writes nothing.
+ */
+export class ExecutionRun {
+  private process?: PlaybookProcess;
+  private requested?: 'stop' | 'kill';
+  private lost = false;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly writer: RecordWriter;
+  private masker = new SecretMasker([]);
+  private stats?: { hostSummaries: Record<string, HostSummary>; failedHosts: string[] };
+  private readonly failures = new Map<string, string>();
+
+  constructor(
+    private readonly deps: RunDependencies,
+    readonly execution: Execution,
+  ) {
+    this.writer = new RecordWriter(
+      deps.executions,
+      execution,
+      () => this.leaseLost('a write was fenced out'),
+      (error) => deps.logger.write('error', 'records could not be stored', { executionId: execution.id, error: error.message }),
+    );
+  }
+
+  get attempt(): number {
+    return this.execution.attempt;
+  }
+
+  async run(): Promise<void> {
+    let workspace: Workspace | undefined;
+    let agent: SshAgent | undefined;
+    try {
+      workspace = Workspace.create(path.join(this.deps.config.dataDir, 'workspaces'), this.execution.id);
+      agent = await SshAgent.start(workspace);
+      const prepared = await this.prepare(workspace, agent);
+      if (this.lost) return;
+      if (this.requested) return void (await this.finish(this.requested === 'kill' ? 'KILLED' : 'STOPPED', null));
+      const running = await this.change((current) =>
+        current.status === 'INITIALIZING' ? { status: 'RUNNING', set: { repositoryLog: prepared.repositoryLog } } : null,
+      );
+      if (!running || running.status !== 'RUNNING') return void (await this.finish('STOPPED', null));
+      const exit = await this.execute(workspace, agent, prepared.args);
+      await this.writer.flush();
+      await this.finish(exit.exitCode === 0 ? 'SUCCESS' : 'FAILURE', exit.exitCode, exit.signal);
+    } catch (error) {
+      if (this.lost) return;
+      const reason = error instanceof InitFailure || error instanceof UnusableKeyError || error instanceof CheckoutError
+        ? this.masker.text(error.message)
+        : `internal error while preparing the run: ${(error as Error).message}`;
+      if (!(error instanceof InitFailure || error instanceof UnusableKeyError || error instanceof CheckoutError)) {
+        this.deps.logger.write('error', 'run failed', { executionId: this.execution.id, error: (error as Error).stack });
+      }
+      await this.writer.flush();
+      await this.change((current) =>
+        current.status === 'INITIALIZING'
+          ? { status: 'INIT_FAILURE', set: { reason }, records: [this.resultRecord(false, `INIT_FAILURE: ${reason}`)] }
+          : this.terminalChange(current, 'FAILURE', { reason }),
+      ).catch((e) => this.deps.logger.write('error', 'could not record the failure', { executionId: this.execution.id, error: e.message }));
+    } finally {
+      for (const timer of this.timers) clearTimeout(timer);
+      if (this.process) this.process.signal('SIGKILL');
+      await agent?.stop().catch(() => undefined);
+      if (workspace) {
+        if (!this.lost) {
+          await this.deps.knownHosts.remember(this.execution.accountId, workspace.readKnownHosts()).catch(() => undefined);
+        }
+        workspace.remove();
+      }
+    }
+  }
+
+  /** Stop after the current task; killed after the grace period. */
+  requestStop(graceSeconds: number | null): void {
+    if (this.requested) return;
+    this.requested = 'stop';
+    if (!this.process) return;
+    this.process.signal('SIGINT');
+    const grace = graceSeconds ?? KILL_AFTER_STOP_DEFAULT_SECONDS;
+    this.timers.push(setTimeout(() => this.process?.signal('SIGKILL'), grace * 1000));
+  }
+
+  requestKill(): void {
+    if (this.requested === 'kill') return;
+    this.requested = 'kill';
+    this.process?.signal('SIGKILL');
+  }
+
+  /** Another owner may have the run now: stop everything and write nothing more. */
+  leaseLost(why: string): void {
+    if (this.lost) return;
+    this.lost = true;
+    this.deps.logger.write('warn', 'lease lost; abandoning the run', { executionId: this.execution.id, why });
+    this.process?.signal('SIGKILL');
+  }
+
+  // ---- preparation (INITIALIZING) ---------------------------------------------------------
+
+  private async prepare(workspace: Workspace, agent: SshAgent): Promise<{ args: string[]; repositoryLog: RepositoryLog | null }> {
+    const job = await this.deps.jobs.findById(this.execution.jobId);
+    if (!job) throw new InitFailure('the job was deleted');
+    const jobSecrets: JobSecrets = job.sealedSecrets ? this.deps.box.openJson(job.sealedSecrets) : {};
+    const runSecrets: ExecutionSecrets = this.execution.sealedSecrets ? this.deps.box.openJson(this.execution.sealedSecrets) : {};
+    const decode = (b64?: string): string | undefined => (b64 ? Buffer.from(b64, 'base64').toString('utf8') : undefined);
+    this.masker = new SecretMasker([
+      decode(jobSecrets.sshPrivateKey),
+      decode(runSecrets.sshPrivateKey),
+      ...Object.values(jobSecrets.hostKeys ?? {}).map(decode),
+      ...Object.values(runSecrets.hostKeys ?? {}).map(decode),
+      jobSecrets.repositoryCredentials?.password,
+      decode(jobSecrets.repositoryCredentials?.sshPrivateKey),
+    ]);
+
+    const keys: [string | undefined, string][] = [
+      [runSecrets.sshPrivateKey, 'given at start'],
+      [jobSecrets.sshPrivateKey, 'of the job'],
+      ...Object.entries(runSecrets.hostKeys ?? {}).map(([h, k]) => [k, `for host ${h} given at start`] as [string, string]),
+      ...Object.entries(jobSecrets.hostKeys ?? {}).map(([h, k]) => [k, `for host ${h}`] as [string, string]),
+      [jobSecrets.repositoryCredentials?.sshPrivateKey, 'of the repository credentials'],
+    ];
+    for (const [key, label] of keys) if (key) await agent.add(key, label);
+
+    workspace.writeKnownHosts(await this.deps.knownHosts.lines(this.execution.accountId));
+    workspace.writeAnsibleConfig({ forks: job.definition.forks });
+    const env = runEnvironment(workspace, agent.socket);
+    let playbook: string;
+    let repositoryLog: RepositoryLog | null = null;
+    if (job.definition.repository) {
+      const repo = job.definition.repository;
+      const target = workspace.path('repo');
+      const checkout = await checkoutRepository({
+        source: { url: repo.url, branch: repo.branch, credentials: jobSecrets.repositoryCredentials },
+        mirrorsDir: path.join(this.deps.config.dataDir, 'git-mirrors'),
+        target,
+        env,
+        sshCommand: `ssh ${workspace.sshOptions()}`,
+      });
+      repositoryLog = { recent_commit: [checkout.commit], tags: checkout.tags };
+      playbook = path.resolve(target, repo.defaultPlaybook);
+      const real = fs.existsSync(playbook) ? fs.realpathSync(playbook) : null;
+      if (!real || !fs.statSync(real).isFile()) throw new InitFailure(`playbook ${repo.defaultPlaybook} does not exist in ${repo.url}`);
+      if (!real.startsWith(fs.realpathSync(target) + path.sep)) throw new InitFailure(`playbook ${repo.defaultPlaybook} points outside the repository`);
+    } else {
+      playbook = workspace.write('playbook.yml', Buffer.from(job.definition.playbook ?? '', 'base64').toString('utf8'));
+    }
+    this.checkYaml(playbook, job.definition.repository?.defaultPlaybook ?? 'the inline playbook');
+
+    workspace.writeInventory(job.definition.hosts);
+    workspace.writeExtraVars({ ...(job.definition.properties ?? {}), ...(this.execution.request.properties ?? {}) });
+    const args = playbookArguments(workspace, {
+      playbook,
+      tags: job.definition.repository?.playbookTags ?? job.definition.playbookTags,
+      limit: this.limit(job),
+      verbosity: job.definition.verbosity,
+      checkMode: job.definition.checkMode,
+    });
+    return { args, repositoryLog };
+  }
+
+  private checkYaml(file: string, label: string): void {
+    try {
+      parse(fs.readFileSync(file, 'utf8'), { maxAliasCount: 1000 });
+    } catch (error) {
+      throw new InitFailure(`${label} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+
+  /** The job's limit, narrowed to the start request's hosts and, on a restart, the failed hosts. */
+  private limit(job: Job): string | undefined {
+    const parts: string[] = [];
+    if (job.definition.limit) parts.push(job.definition.limit);
+    for (const subset of [this.execution.request.hosts, this.execution.onlyHosts]) {
+      if (subset?.length) parts.push(subset.join(':'));
+    }
+    // Ansible intersects patterns joined with ":&".
+    return parts.length ? parts.map((p, i) => (i === 0 ? p : `&${p}`)).join(':') : undefined;
+  }
+
+  // ---- running (RUNNING) ------------------------------------------------------------------
+
+  private async execute(workspace: Workspace, agent: SshAgent, args: string[]): Promise<{ exitCode: number | null; signal: string | null }> {
+    const output = new LineSplitter();
+    const events = new LineSplitter();
+    this.process = spawnPlaybook({
+      args,
+      cwd: workspace.dir,
+      env: runEnvironment(workspace, agent.socket),
+      onOutput: (chunk) => output.push(chunk).forEach((line) => this.writer.output(this.masker.text(line))),
+      onEvents: (chunk) => events.push(chunk).forEach((line) => this.onEvent(line)),
+    });
+    // A stop or kill that arrived while preparing applies now.
+    if (this.requested === 'kill') this.process.signal('SIGKILL');
+    else if (this.requested === 'stop') this.process.signal('SIGINT');
+    const ttlMinutes = (await this.deps.jobs.findById(this.execution.jobId))?.definition.executionTtl ?? 180;
+    this.timers.push(setTimeout(() => void this.ttlExpired(ttlMinutes), ttlMinutes * 60_000));
+    const exit = await this.process.exited;
+    output.flush().forEach((line) => this.writer.output(this.masker.text(line)));
+    events.flush().forEach((line) => this.onEvent(line));
+    return exit;
+  }
+
+  private onEvent(line: string): void {
+    const event = parseEventLine(line);
+    if (!event) return;
+    if (event.event === 'playbook_on_stats') this.stats = summarizeStats(event);
+    if ((event.failed && !event.event_data?.ignore_errors) || event.event === 'runner_on_unreachable') this.noteFailure(event);
+    this.writer.record(this.masker.deep(this.toRecord(event)));
+  }
+
+  private noteFailure(event: AnsibleEvent): void {
+    if (!event.host) return;
+    const message = event.message ?? '';
+    const hostKey = /REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed/i.test(message + (event.stdout ?? ''));
+    this.failures.set(
+      event.host,
+      hostKey
+        ? `the SSH host key of ${event.host} differs from the one first seen for this account; refusing to connect`
+        : event.event === 'runner_on_unreachable'
+          ? `${event.host} unreachable: ${message}`
+          : `${event.host} failed at task '${event.task ?? '?'}': ${message}`,
+    );
+  }
+
+  private toRecord(event: AnsibleEvent): NewStatusRecord {
+    const timestamp = new Date(event.timestamp);
+    return {
+      timestamp: Number.isNaN(timestamp.getTime()) ? new Date() : timestamp,
+      uuid: event.uuid,
+      parentUuid: event.parent_uuid,
+      eventType: event.event,
+      host: event.host,
+      play: event.play,
+      task: event.task,
+      failed: event.failed,
+      changed: event.changed,
+      message: event.message,
+      stdout: event.stdout,
+      eventData: event.event_data,
+    };
+  }
+
+  private async ttlExpired(minutes: number): Promise<void> {
+    const reason = `the execution exceeded its executionTtl of ${minutes} minute(s)`;
+    const changed = await this.change((current) =>
+      current.status === 'RUNNING' ? { status: 'STOPPING', set: { reason, stopGraceSeconds: KILL_AFTER_STOP_DEFAULT_SECONDS } } : null,
+    ).catch(() => null);
+    if (changed?.status === 'STOPPING') this.requestStop(KILL_AFTER_STOP_DEFAULT_SECONDS);
+  }
+
+  // ---- finishing ------------------------------------------------------------------------------
+
+  private async finish(natural: ExecutionStatus, exitCode: number | null, signal?: string | null): Promise<void> {
+    if (this.lost) return;
+    const failedHosts = this.stats?.failedHosts ?? [];
+    const reason =
+      natural === 'FAILURE'
+        ? [...this.failures.values()].join('; ') || (signal ? `ansible-playbook ended by ${signal}` : `ansible-playbook exited with code ${exitCode}`)
+        : null;
+    await this.change((current) => this.terminalChange(current, natural, { exitCode, reason, failedHosts }));
+  }
+
+  /** The final status follows a stop or kill that was requested, whatever Ansible's exit said. */
+  private terminalChange(
+    current: Execution,
+    natural: ExecutionStatus,
+    result: { exitCode?: number | null; reason?: string | null; failedHosts?: string[] },
+  ): ExecutionChange {
+    const status: ExecutionStatus =
+      current.status === 'KILLING' ? 'KILLED' : current.status === 'STOPPING' ? 'STOPPED' : natural;
+    // A restart runs only the failed hosts: keep the others' summaries from the earlier run.
+    const hostSummaries = { ...current.hostSummaries, ...(this.stats?.hostSummaries ?? {}) };
+    const failedHosts = this.stats
+      ? Object.entries(hostSummaries).filter(([, s]) => (s as HostSummary).failures > 0 || (s as HostSummary).unreachable > 0).map(([h]) => h).sort()
+      : (result.failedHosts ?? current.failedHosts);
+    const reason = current.reason ?? (status === natural ? (result.reason ?? null) : status === 'KILLED' ? 'killed on request' : 'stopped on request');
+    const message = status === 'SUCCESS' ? 'SUCCESS' : `${status}: ${reason ?? 'see the failed hosts'}`;
+    return {
+      status,
+      set: { exitCode: result.exitCode ?? null, reason: status === 'SUCCESS' ? null : reason, hostSummaries, failedHosts },
+      records: [this.resultRecord(status === 'SUCCESS', message, { status, failed_hosts: failedHosts, exit_code: result.exitCode ?? null })],
+    };
+  }
+
+  private resultRecord(success: boolean, message: string, data: Record<string, unknown> = {}): NewStatusRecord {
+    return {
+      timestamp: new Date(),
+      uuid: null,
+      parentUuid: null,
+      eventType: 'playbook_result',
+      host: null,
+      play: null,
+      task: null,
+      failed: !success,
+      changed: false,
+      message,
+      stdout: null,
+      eventData: data,
+    };
+  }
+
+  private change(decide: (current: Execution) => ExecutionChange | null): Promise<Execution | null> {
+    return this.deps.executions.change(this.execution.id, this.execution.attempt, decide).then((result) => {
+      if (result === null) this.leaseLost('the execution row is gone or owned by a newer attempt');
+      return result;
+    });
+  }
+}

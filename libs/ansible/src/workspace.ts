@@ -1,0 +1,147 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { renderUnsafeYaml } from './extra-vars';
+
+/** The callback plugin ships as source next to this file (src) or in the repository (built dist). */
+export const PLUGIN_DIR = [path.join(__dirname, 'plugin'), path.resolve(__dirname, '..', '..', '..', '..', 'libs', 'ansible', 'src', 'plugin')].find(
+  (dir) => fs.existsSync(path.join(dir, 'runner_events.py')),
+)!;
+
+export interface InventoryHost {
+  id: string;
+  hostVars?: Record<string, unknown>;
+}
+
+/** A private folder per run (0700); everything the run needs is written into it, removed after. */
+export class Workspace {
+  readonly dir: string;
+
+  private constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  static create(baseDir: string, executionId: string): Workspace {
+    fs.mkdirSync(baseDir, { recursive: true, mode: 0o700 });
+    // Short names: ssh and the agent put sockets in here, and socket paths are limited to 108 bytes.
+    const dir = fs.mkdtempSync(path.join(baseDir, `${executionId.slice(0, 8)}-`));
+    fs.chmodSync(dir, 0o700);
+    for (const sub of ['tmp', 'home']) fs.mkdirSync(path.join(dir, sub), { mode: 0o700 });
+    return new Workspace(dir);
+  }
+
+  path(...parts: string[]): string {
+    return path.join(this.dir, ...parts);
+  }
+
+  write(name: string, content: string, mode = 0o600): string {
+    const file = this.path(name);
+    fs.writeFileSync(file, content, { mode });
+    return file;
+  }
+
+  /** Inventory as JSON (valid YAML): every host under `all`, with its variables. */
+  writeInventory(hosts: InventoryHost[], groups: Record<string, string[]> = {}): string {
+    const inventory = {
+      all: {
+        hosts: Object.fromEntries(hosts.map((h) => [h.id, h.hostVars ?? {}])),
+        children: Object.fromEntries(Object.entries(groups).map(([name, members]) => [name, { hosts: Object.fromEntries(members.map((m) => [m, {}])) }])),
+      },
+    };
+    return this.write('inventory.yml', JSON.stringify(inventory, null, 1));
+  }
+
+  /** Extra vars as data, never templates (see renderUnsafeYaml); 0600, passed as @file, never argv. */
+  writeExtraVars(vars: Record<string, unknown>): string {
+    return this.write('extra-vars.yml', renderUnsafeYaml(vars) + '\n');
+  }
+
+  writeKnownHosts(lines: string[]): string {
+    return this.write('known_hosts', lines.length ? lines.join('\n') + '\n' : '');
+  }
+
+  readKnownHosts(): string[] {
+    const file = this.path('known_hosts');
+    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#')) : [];
+  }
+
+  /**
+   * ssh reads only this config (-F), so neither /etc/ssh nor the worker's ~/.ssh applies; unknown
+   * host keys are accepted and remembered, a changed one is refused. No ControlPersist: a
+   * persistent master would outlive the run's process group.
+   */
+  sshOptions(): string {
+    this.write(
+      'ssh_config',
+      ['Host *', '  HashKnownHosts no', '  ServerAliveInterval 15', '  ServerAliveCountMax 4', '  ConnectTimeout 20', ''].join('\n'),
+    );
+    return [
+      `-F ${this.path('ssh_config')}`,
+      `-o UserKnownHostsFile=${this.path('known_hosts')}`,
+      '-o StrictHostKeyChecking=accept-new',
+      '-o ControlMaster=no',
+      '-o BatchMode=yes',
+    ].join(' ');
+  }
+
+  writeAnsibleConfig(options: { forks?: number }): string {
+    return this.write(
+      'ansible.cfg',
+      [
+        '[defaults]',
+        'host_key_checking = True',
+        'retry_files_enabled = False',
+        'callbacks_enabled = runner_events',
+        `callback_plugins = ${PLUGIN_DIR}`,
+        'interpreter_python = auto_silent',
+        `local_tmp = ${this.path('tmp')}`,
+        'nocolor = True',
+        'deprecation_warnings = False',
+        ...(options.forks ? [`forks = ${options.forks}`] : []),
+        '',
+        '[ssh_connection]',
+        `ssh_args = ${this.sshOptions()}`,
+        'pipelining = True',
+        '',
+      ].join('\n'),
+    );
+  }
+
+  remove(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The whole environment of a run: an allowlist, nothing inherited from the worker. */
+export function runEnvironment(workspace: Workspace, agentSocket?: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    HOME: workspace.path('home'),
+    LANG: 'C.UTF-8',
+    LC_ALL: 'C.UTF-8',
+    ANSIBLE_CONFIG: workspace.path('ansible.cfg'),
+    ANSIBLE_NOCOLOR: '1',
+    ANSIBLE_FORCE_COLOR: '0',
+    PYTHONUNBUFFERED: '1',
+    RUNNER_EVENT_FD: '3',
+    ...(agentSocket ? { SSH_AUTH_SOCK: agentSocket } : {}),
+  };
+}
+
+export interface PlaybookArgs {
+  playbook: string;
+  tags?: string[];
+  limit?: string;
+  verbosity?: number;
+  checkMode?: boolean;
+}
+
+/** ansible-playbook's argument array: files by path, no secret ever. */
+export function playbookArguments(workspace: Workspace, options: PlaybookArgs): string[] {
+  const args = ['-i', workspace.path('inventory.yml'), '--extra-vars', `@${workspace.path('extra-vars.yml')}`];
+  if (options.tags?.length) args.push('--tags', options.tags.join(','));
+  if (options.limit) args.push('--limit', options.limit);
+  if (options.verbosity) args.push(`-${'v'.repeat(options.verbosity)}`);
+  if (options.checkMode) args.push('--check');
+  args.push(options.playbook);
+  return args;
+}

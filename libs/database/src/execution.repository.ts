@@ -1,0 +1,294 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { ACTIVE_STATUSES, canTransition, conflict, ExecutionStatus } from '@app/domain';
+import { Execution, ExecutionTimer, NewStatusRecord } from './entities';
+
+/** NOTIFY channels: a new queue item, a stop/kill request, records stored (payload: execution id). */
+export const CHANNELS = { queue: 'runner_queue', control: 'runner_control', records: 'runner_records' } as const;
+
+/** What a change to an execution row does, decided while the row is locked. */
+export interface ExecutionChange {
+  status?: ExecutionStatus;
+  set?: Partial<Omit<Execution, 'id' | 'status' | 'lastCounter'>>;
+  /** Records to append after the status record (e.g. playbook_result). */
+  records?: NewStatusRecord[];
+  notify?: keyof typeof CHANNELS;
+}
+
+export function statusRecord(status: ExecutionStatus, reason?: string | null): NewStatusRecord {
+  return {
+    timestamp: new Date(),
+    uuid: null,
+    parentUuid: null,
+    eventType: 'execution_status',
+    host: null,
+    play: null,
+    task: null,
+    failed: ['FAILURE', 'INIT_FAILURE', 'KILLED'].includes(status),
+    changed: false,
+    message: reason ? `${status}: ${reason}` : status,
+    stdout: null,
+    eventData: reason ? { status, reason } : { status },
+  };
+}
+
+const TERMINAL_TIMER_STATUSES: readonly ExecutionStatus[] = ['SUCCESS', 'FAILURE', 'INIT_FAILURE', 'STOPPED', 'KILLED'];
+
+@Injectable()
+export class ExecutionRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Queues a new execution: the row, its PENDING record, and a wake-up for workers, atomically. */
+  async enqueue(execution: Execution): Promise<Execution> {
+    return this.dataSource.transaction(async (em) => {
+      await em.getRepository(Execution).insert(execution);
+      await this.insertRecords(em, execution, [statusRecord('PENDING')]);
+      await em.query(`SELECT pg_notify($1, $2)`, [CHANNELS.queue, execution.id]);
+      return (await em.getRepository(Execution).findOneByOrFail({ id: execution.id }));
+    });
+  }
+
+  findInJob(jobId: string, id: string): Promise<Execution | null> {
+    return this.dataSource.getRepository(Execution).findOneBy({ jobId, id });
+  }
+
+  findById(id: string): Promise<Execution | null> {
+    return this.dataSource.getRepository(Execution).findOneBy({ id });
+  }
+
+  /** executions_job_idx / executions_account_idx: newest first. */
+  page(where: { jobId?: string; accountId?: string; status?: ExecutionStatus }, page: number, size: number): Promise<[Execution[], number]> {
+    const filter = Object.fromEntries(Object.entries(where).filter(([, v]) => v !== undefined));
+    return this.dataSource.getRepository(Execution).findAndCount({
+      where: filter,
+      order: { createdAt: 'DESC', id: 'DESC' },
+      skip: page * size,
+      take: size,
+    });
+  }
+
+  activeForJob(jobId: string): Promise<Execution[]> {
+    return this.dataSource.getRepository(Execution).findBy({ jobId, status: In([...ACTIVE_STATUSES]) });
+  }
+
+  /**
+   * The one way to change an execution row: lock it, check the fence (the attempt a worker claimed,
+   * when given), let `decide` choose the change, check the transition, write the row, its
+   * `execution_status` record and any others, all in one transaction. Returns null when fenced out.
+   */
+  async change(id: string, fence: number | undefined, decide: (current: Execution) => ExecutionChange | null): Promise<Execution | null> {
+    return this.dataSource.transaction(async (em) => {
+      const repo = em.getRepository(Execution);
+      const current = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!current || (fence !== undefined && current.attempt !== fence)) return null;
+      const change = decide(current);
+      if (!change) return current;
+      const set: Partial<Execution> = { ...change.set, updatedAt: new Date() };
+      const records = [...(change.status ? [statusRecord(change.status, change.set?.reason)] : []), ...(change.records ?? [])];
+      if (change.status) {
+        if (!canTransition(current.status, change.status)) {
+          throw conflict(`Execution ${id} is ${current.status}; it cannot become ${change.status}`);
+        }
+        set.status = change.status;
+        if (TERMINAL_TIMER_STATUSES.includes(change.status)) {
+          set.owner = null;
+          set.leaseExpiresAt = null;
+          set.timers = closeLastTimer(change.set?.timers ?? current.timers);
+        }
+      }
+      await repo.update({ id }, set);
+      await this.insertRecords(em, current, records);
+      if (change.notify) await em.query(`SELECT pg_notify($1, $2)`, [CHANNELS[change.notify], id]);
+      return repo.findOneByOrFail({ id });
+    });
+  }
+
+  /**
+   * Appends a batch of records (next counters) and transcript lines in one transaction. The
+   * UPDATEs take the row lock, so counters never collide with another writer, and nothing is
+   * written unless `fence` (the attempt) still matches. Returns false when fenced out.
+   */
+  async appendBatch(
+    execution: Pick<Execution, 'id' | 'jobId' | 'accountId'>,
+    fence: number,
+    records: NewStatusRecord[],
+    lines: string[],
+  ): Promise<boolean> {
+    return this.dataSource.transaction(async (em) => {
+      if (lines.length) {
+        const updated = returnedRows<{ output_lines: number }>(
+          await em.query(`UPDATE executions SET output_lines = output_lines + $3 WHERE id = $1 AND attempt = $2 RETURNING output_lines`, [
+            execution.id,
+            fence,
+            lines.length,
+          ]),
+        );
+        if (!updated.length) return false;
+        await em.query(`INSERT INTO execution_output (execution_id, first_line, line_count, text) VALUES ($1, $2, $3, $4)`, [
+          execution.id,
+          Number(updated[0].output_lines) - lines.length + 1,
+          lines.length,
+          lines.join('\n').replace(/\u0000/g, ''),
+        ]);
+      }
+      return (await this.insertRecords(em, execution, records, fence)) !== null;
+    });
+  }
+
+  /** Transcript lines [start, end] (1-based, inclusive). */
+  async readOutput(executionId: string, start: number, end: number): Promise<string[]> {
+    const chunks: { first_line: number; text: string }[] = await this.dataSource.query(
+      `SELECT first_line, text FROM execution_output
+        WHERE execution_id = $1 AND first_line <= $3 AND first_line + line_count - 1 >= $2
+        ORDER BY first_line`,
+      [executionId, start, end],
+    );
+    const lines: string[] = [];
+    for (const chunk of chunks) {
+      chunk.text.split('\n').forEach((line, i) => {
+        const number = chunk.first_line + i;
+        if (number >= start && number <= end) lines.push(line);
+      });
+    }
+    return lines;
+  }
+
+  private async insertRecords(
+    em: EntityManager,
+    execution: Pick<Execution, 'id' | 'jobId' | 'accountId'>,
+    records: NewStatusRecord[],
+    fence?: number,
+  ): Promise<number | null> {
+    if (records.length === 0) return 0;
+    const result = await em.query(
+      `UPDATE executions SET last_counter = last_counter + $2 WHERE id = $1 ${fence === undefined ? '' : 'AND attempt = $3'} RETURNING last_counter`,
+      fence === undefined ? [execution.id, records.length] : [execution.id, records.length, fence],
+    );
+    const rows = returnedRows<{ last_counter: number }>(result);
+    if (!rows.length) return null;
+    const last = Number(rows[0].last_counter);
+    const first = last - records.length + 1;
+    const batch = records.map((r, i) => ({
+      counter: first + i,
+      id: randomUUID(),
+      timestamp: r.timestamp.toISOString(),
+      uuid: r.uuid,
+      parent_uuid: r.parentUuid,
+      event_type: r.eventType,
+      host: r.host,
+      play: r.play,
+      task: r.task,
+      failed: r.failed,
+      changed: r.changed,
+      message: r.message,
+      stdout: r.stdout,
+      event_data: r.eventData,
+    }));
+    await em.query(
+      `INSERT INTO status_records (execution_id, counter, id, job_id, account_id, timestamp, uuid, parent_uuid, event_type,
+                                   host, play, task, failed, changed, message, stdout, event_data)
+       SELECT $1, r.counter, r.id, $3, $4, r.timestamp, r.uuid, r.parent_uuid, r.event_type,
+              r.host, r.play, r.task, r.failed, r.changed, r.message, r.stdout, r.event_data
+         FROM jsonb_to_recordset($2::jsonb) AS r(counter int, id uuid, timestamp timestamptz, uuid text, parent_uuid text,
+              event_type text, host text, play text, task text, failed boolean, changed boolean, message text,
+              stdout text, event_data jsonb)`,
+      [execution.id, JSON.stringify(batch, withoutNul), execution.jobId, execution.accountId],
+    );
+    await em.query(`SELECT pg_notify($1, $2)`, [CHANNELS.records, `${execution.id}:${last}`]);
+    return last;
+  }
+
+  // ---- the worker's side: claim, lease, reap ------------------------------------------------
+
+  /**
+   * Claims the next run for `owner`: the head of each account's queue is a candidate (FIFO within
+   * an account), accounts with the fewest active runs first, then the oldest head (fair between
+   * accounts). A per-account advisory lock serialises claims of one account, so its FIFO order and
+   * its concurrency limit (0 = none) hold across any number of workers.
+   */
+  async claimNext(owner: string, leaseSeconds: number, accountLimit: number): Promise<Execution | null> {
+    const candidates: { id: string; account_id: string }[] = await this.dataSource.query(
+      `WITH heads AS (
+         SELECT DISTINCT ON (account_id) id, account_id, queued_at
+           FROM executions WHERE status = 'PENDING' ORDER BY account_id, queued_at, id)
+       SELECT h.id, h.account_id,
+              (SELECT count(*) FROM executions a
+                WHERE a.account_id = h.account_id AND a.status IN ('INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING')) AS active
+         FROM heads h ORDER BY active, h.queued_at LIMIT 20`,
+    );
+    for (const candidate of candidates) {
+      const claimed = await this.dataSource.transaction(async (em) => {
+        await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('runner-account:' || $1, 0))`, [candidate.account_id]);
+        if (accountLimit > 0) {
+          const [{ active }] = await em.query(
+            `SELECT count(*)::int AS active FROM executions WHERE account_id = $1 AND status IN ('INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING')`,
+            [candidate.account_id],
+          );
+          if (active >= accountLimit) return null;
+        }
+        const [head] = await em.query(
+          `SELECT id FROM executions WHERE account_id = $1 AND status = 'PENDING' ORDER BY queued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+          [candidate.account_id],
+        );
+        if (!head) return null;
+        const repo = em.getRepository(Execution);
+        const current = await repo.findOneByOrFail({ id: head.id });
+        const now = Date.now();
+        await repo.update(
+          { id: head.id },
+          {
+            status: 'INITIALIZING',
+            attempt: current.attempt + 1,
+            owner,
+            leaseExpiresAt: new Date(now + leaseSeconds * 1000),
+            timers: [...current.timers, { start: now, end: null }],
+            updatedAt: new Date(now),
+          },
+        );
+        await this.insertRecords(em, current, [statusRecord('INITIALIZING')]);
+        return repo.findOneByOrFail({ id: head.id });
+      });
+      if (claimed) return claimed;
+    }
+    return null;
+  }
+
+  /** Extends the leases `owner` still holds; returns those it holds, with their current status. */
+  async renewLeases(owner: string, fences: { id: string; attempt: number }[], leaseSeconds: number): Promise<{ id: string; attempt: number; status: ExecutionStatus }[]> {
+    if (fences.length === 0) return [];
+    const result = await this.dataSource.query(
+      `UPDATE executions e SET lease_expires_at = now() + make_interval(secs => $3)
+         FROM jsonb_to_recordset($2::jsonb) AS f(id uuid, attempt int)
+        WHERE e.id = f.id AND e.attempt = f.attempt AND e.owner = $1 AND e.status IN ('INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING')
+        RETURNING e.id, e.attempt, e.status`,
+      [owner, JSON.stringify(fences), leaseSeconds],
+    );
+    return returnedRows(result);
+  }
+
+  /** Owned runs whose lease lapsed (executions_owned_idx). */
+  async lapsed(): Promise<{ id: string; attempt: number }[]> {
+    return this.dataSource.query(
+      `SELECT id, attempt FROM executions
+        WHERE status IN ('INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING') AND lease_expires_at < now() LIMIT 100`,
+    );
+  }
+}
+
+/** TypeORM answers an UPDATE … RETURNING with [rows, count] and a SELECT with rows. */
+function returnedRows<T>(result: unknown): T[] {
+  const value = result as unknown[];
+  return (Array.isArray(value[0]) ? value[0] : value) as T[];
+}
+
+function closeLastTimer(timers: ExecutionTimer[]): ExecutionTimer[] {
+  if (!timers.length) return timers;
+  const last = timers[timers.length - 1];
+  return last.end === null ? [...timers.slice(0, -1), { ...last, end: Date.now() }] : timers;
+}
+
+/** PostgreSQL's jsonb cannot hold NUL characters; drop them from any string. */
+function withoutNul(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && value.includes('\u0000') ? value.replace(/\u0000/g, '') : value;
+}

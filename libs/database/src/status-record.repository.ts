@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, MoreThan } from 'typeorm';
+import { StatusRecord } from './entities';
+
+@Injectable()
+export class StatusRecordRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Records of one execution after `afterCounter`, in counter order (primary key). */
+  pageForExecution(executionId: string, afterCounter: number, page: number, size: number): Promise<[StatusRecord[], number]> {
+    return this.dataSource.getRepository(StatusRecord).findAndCount({
+      where: { executionId, counter: MoreThan(afterCounter) },
+      order: { counter: 'ASC' },
+      skip: page * size,
+      take: size,
+    });
+  }
+
+  /** Records of every execution of a job, by execution then counter (status_records_job_idx). */
+  pageForJob(jobId: string, page: number, size: number): Promise<[StatusRecord[], number]> {
+    return this.dataSource.getRepository(StatusRecord).findAndCount({
+      where: { jobId },
+      order: { executionId: 'ASC', counter: 'ASC' },
+      skip: page * size,
+      take: size,
+    });
+  }
+}

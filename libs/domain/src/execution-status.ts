@@ -1,0 +1,48 @@
+/** Execution statuses of API.md and the only transitions allowed between them. */
+export const EXECUTION_STATUSES = [
+  'PENDING',
+  'INITIALIZING',
+  'RUNNING',
+  'SUCCESS',
+  'FAILURE',
+  'INIT_FAILURE',
+  'STOPPING',
+  'STOPPED',
+  'KILLING',
+  'KILLED',
+] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+
+const NEXT: Record<ExecutionStatus, readonly ExecutionStatus[]> = {
+  // Stopping or killing a run that has not been claimed ends it at once.
+  PENDING: ['INITIALIZING', 'STOPPED', 'KILLED'],
+  // Back to PENDING only when a worker lost its lease before Ansible started (never repeated blindly).
+  INITIALIZING: ['RUNNING', 'INIT_FAILURE', 'STOPPING', 'KILLING', 'PENDING', 'FAILURE'],
+  RUNNING: ['SUCCESS', 'FAILURE', 'STOPPING', 'KILLING'],
+  STOPPING: ['STOPPED', 'KILLING', 'FAILURE'],
+  KILLING: ['KILLED', 'FAILURE'],
+  // Restart re-queues a failed run against its failed hosts.
+  FAILURE: ['PENDING'],
+  SUCCESS: [],
+  INIT_FAILURE: [],
+  STOPPED: [],
+  KILLED: [],
+};
+
+export function canTransition(from: ExecutionStatus, to: ExecutionStatus): boolean {
+  return NEXT[from].includes(to);
+}
+
+export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ['SUCCESS', 'FAILURE', 'INIT_FAILURE', 'STOPPED', 'KILLED'];
+/** Statuses in which a worker owns the run and holds a lease. */
+export const OWNED_STATUSES: readonly ExecutionStatus[] = ['INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING'];
+/** Statuses that count as "active" (blocking job deletion, counting against limits). */
+export const ACTIVE_STATUSES: readonly ExecutionStatus[] = ['PENDING', ...OWNED_STATUSES];
+
+export function isTerminal(status: ExecutionStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+export function isExecutionStatus(value: unknown): value is ExecutionStatus {
+  return typeof value === 'string' && (EXECUTION_STATUSES as readonly string[]).includes(value);
+}
