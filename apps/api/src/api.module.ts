@@ -10,6 +10,7 @@ import { AuthService } from './auth/auth.service';
 import { TokenService } from './auth/token.service';
 import { AccessGuard } from './common/access.guard';
 import { ErrorFilter } from './common/error.filter';
+import { ExecutionMetrics } from './common/execution-metrics';
 import { HttpMetrics } from './common/http-metrics';
 import { RouteAudit } from './common/route-audit';
 import { ExecutionsController } from './executions/executions.controller';
@@ -35,6 +36,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         RouteAudit,
+        ExecutionMetrics,
         TokenService,
         AuthService,
         AccountsService,

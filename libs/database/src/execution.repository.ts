@@ -267,6 +267,29 @@ export class ExecutionRepository {
     return returnedRows(result);
   }
 
+  /** One pass over the executions table for /metrics. */
+  async figures(bucketsSeconds: number[]): Promise<ExecutionFigures> {
+    const [statusRows, [durationRow]] = await Promise.all([
+      this.dataSource.query(`SELECT status, count(*)::int AS n, sum(last_counter)::bigint AS records FROM executions GROUP BY status`),
+      this.dataSource.query(
+        `WITH d AS (
+           SELECT ((t->>'end')::bigint - (t->>'start')::bigint) / 1000.0 AS seconds
+             FROM executions, jsonb_array_elements(timers) t WHERE t->>'end' IS NOT NULL)
+         SELECT count(*)::int AS count, coalesce(sum(seconds), 0)::float AS sum,
+                array[${bucketsSeconds.map((b) => `count(*) FILTER (WHERE seconds <= ${Number(b)})::int`).join(', ')}] AS buckets
+           FROM d`,
+      ),
+    ]);
+    const byStatus: Record<string, number> = {};
+    let recordsStored = 0;
+    for (const row of statusRows) {
+      byStatus[row.status] = row.n;
+      recordsStored += Number(row.records ?? 0);
+    }
+    const buckets = Object.fromEntries(bucketsSeconds.map((b, i) => [String(b), durationRow.buckets[i] as number]));
+    return { byStatus, recordsStored, durations: { buckets, count: durationRow.count, sum: durationRow.sum } };
+  }
+
   /** Owned runs whose lease lapsed (executions_owned_idx). */
   async lapsed(): Promise<{ id: string; attempt: number }[]> {
     return this.dataSource.query(
@@ -291,4 +314,12 @@ function closeLastTimer(timers: ExecutionTimer[]): ExecutionTimer[] {
 /** PostgreSQL's jsonb cannot hold NUL characters; drop them from any string. */
 function withoutNul(_key: string, value: unknown): unknown {
   return typeof value === 'string' && value.includes('\u0000') ? value.replace(/\u0000/g, '') : value;
+}
+
+/** Figures for /metrics, read from the rows (the truth) at scrape time. */
+export interface ExecutionFigures {
+  byStatus: Record<string, number>;
+  recordsStored: number;
+  /** Finished runs by duration bucket (seconds, cumulative), plus count and sum. */
+  durations: { buckets: Record<string, number>; count: number; sum: number };
 }
