@@ -16,6 +16,8 @@ import { RouteAudit } from './common/route-audit';
 import { ExecutionsController } from './executions/executions.controller';
 import { ExecutionsService } from './executions/executions.service';
 import { HealthController } from './health/health.controller';
+import { RealtimeGateway } from './realtime/realtime.gateway';
+import { RecordFeed } from './realtime/record-feed';
 import { StatusController } from './status/status.controller';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
@@ -43,6 +45,8 @@ export class ApiModule {
         UsersService,
         JobsService,
         ExecutionsService,
+        RecordFeed,
+        RealtimeGateway,
       ],
     };
   }

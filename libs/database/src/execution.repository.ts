@@ -68,6 +68,26 @@ export class ExecutionRepository {
     });
   }
 
+  /** Where an execution lives, for routing its records to subscribers. */
+  async scope(id: string): Promise<{ jobId: string; accountId: string; accountPath: string; accountAlias: string } | null> {
+    const [row] = await this.dataSource.query(
+      `SELECT e.job_id AS "jobId", e.account_id AS "accountId", a.path AS "accountPath", a.alias AS "accountAlias"
+         FROM executions e JOIN accounts a ON a.id = e.account_id WHERE e.id = $1`,
+      [id],
+    );
+    return row ?? null;
+  }
+
+  /** Counters reached by the active executions in a scope (a subscription's starting point). */
+  async activeCounters(where: { jobId?: string; accountPath?: string }): Promise<{ id: string; lastCounter: number }[]> {
+    return this.dataSource.query(
+      `SELECT e.id, e.last_counter AS "lastCounter" FROM executions e JOIN accounts a ON a.id = e.account_id
+        WHERE e.status IN ('PENDING', 'INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING')
+          AND ($1::uuid IS NULL OR e.job_id = $1) AND ($2::text IS NULL OR a.path LIKE $2 || '%')`,
+      [where.jobId ?? null, where.accountPath ?? null],
+    );
+  }
+
   activeForJob(jobId: string): Promise<Execution[]> {
     return this.dataSource.getRepository(Execution).findBy({ jobId, status: In([...ACTIVE_STATUSES]) });
   }

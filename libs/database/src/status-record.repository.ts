@@ -16,6 +16,15 @@ export class StatusRecordRepository {
     });
   }
 
+  /** Up to `limit` records of one execution after `afterCounter`, in order (primary key range scan). */
+  after(executionId: string, afterCounter: number, limit: number): Promise<StatusRecord[]> {
+    return this.dataSource.getRepository(StatusRecord).find({
+      where: { executionId, counter: MoreThan(afterCounter) },
+      order: { counter: 'ASC' },
+      take: limit,
+    });
+  }
+
   /** Records of every execution of a job, by execution then counter (status_records_job_idx). */
   pageForJob(jobId: string, page: number, size: number): Promise<[StatusRecord[], number]> {
     return this.dataSource.getRepository(StatusRecord).findAndCount({

@@ -1,0 +1,115 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { Server, Socket } from 'socket.io';
+import { JsonLogger } from '@app/config';
+import { AccountRepository, ExecutionRepository, JobRepository } from '@app/database';
+import { accountPathCovers } from '@app/domain';
+import { TokenService } from '../auth/token.service';
+import { RecordFeed } from './record-feed';
+import { Subscriber, Subscription } from './subscriber';
+
+interface SubscribeRequest {
+  accountAlias?: unknown;
+  jobId?: unknown;
+  executionId?: unknown;
+  afterCounter?: unknown;
+}
+type Ack = (answer: { ok: true } | { ok: false; message: string }) => void;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * socket.io namespace `/automation` on the API's port (API.md): the token is checked at the
+ * handshake and again at every subscribe; `subscribe` replays stored records after `afterCounter`
+ * (one execution) and then streams live ones, in counter order per execution.
+ */
+@Injectable()
+export class RealtimeGateway implements OnApplicationBootstrap, OnApplicationShutdown {
+  private server?: Server;
+
+  constructor(
+    private readonly http: HttpAdapterHost,
+    @Inject(JsonLogger) private readonly logger: JsonLogger,
+    private readonly tokens: TokenService,
+    private readonly accounts: AccountRepository,
+    private readonly jobs: JobRepository,
+    private readonly executions: ExecutionRepository,
+    private readonly feed: RecordFeed,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.server = new Server(this.http.httpAdapter.getHttpServer(), { serveClient: false, cors: { origin: true } });
+    const namespace = this.server.of('/automation');
+    namespace.use((socket, next) => {
+      const token = socket.handshake.auth?.token;
+      if (typeof token !== 'string') return next(new Error('unauthorized: send auth: {token}'));
+      this.tokens
+        .resolve(token)
+        .then((owner) => (owner ? next() : next(new Error('unauthorized: the token is invalid, expired or revoked'))))
+        .catch(() => next(new Error('unavailable: try again shortly')));
+    });
+    namespace.on('connection', (socket) => this.connected(socket));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private connected(socket: Socket): void {
+    const subscriber = new Subscriber(socket, this.feed.read);
+    this.feed.subscribers.add(subscriber);
+    socket.on('disconnect', () => this.feed.subscribers.delete(subscriber));
+    socket.on('subscribe', (request: SubscribeRequest, ack?: Ack) => {
+      this.subscribe(subscriber, request)
+        .then(() => ack?.({ ok: true }))
+        .catch((error: Error) => ack?.({ ok: false, message: error.message }));
+    });
+    socket.on('unsubscribe', (request: SubscribeRequest, ack?: Ack) => {
+      subscriber.subscriptions.delete(keyOf(request));
+      ack?.({ ok: true });
+    });
+  }
+
+  private async subscribe(subscriber: Subscriber, request: SubscribeRequest): Promise<void> {
+    const { accountAlias, jobId, executionId, afterCounter } = request ?? {};
+    if (typeof accountAlias !== 'string') throw new Error('accountAlias is required');
+    if (jobId !== undefined && (typeof jobId !== 'string' || !UUID.test(jobId))) throw new Error('jobId must be a job id');
+    if (executionId !== undefined && (typeof executionId !== 'string' || !UUID.test(executionId))) throw new Error('executionId must be an execution id');
+    if (afterCounter !== undefined && !(Number.isInteger(afterCounter) && (afterCounter as number) >= 0)) {
+      throw new Error('afterCounter must be a whole number ≥ 0');
+    }
+    // Re-check the token: it may have been revoked since the handshake.
+    const owner = await this.tokens.resolve(String(subscriber.socket.handshake.auth.token));
+    if (!owner) throw new Error('unauthorized: the token is invalid, expired or revoked');
+    const account = await this.accounts.findByAlias(accountAlias);
+    if (!account || !accountPathCovers(owner.account.path, account.path)) throw new Error(`forbidden: you may not see account alias ${accountAlias}`);
+    if (jobId && !(await this.jobs.findInAccount(account.id, jobId))) throw new Error(`job ${jobId} not found in ${accountAlias}`);
+    const scope = executionId ? await this.feed.scope(executionId) : null;
+    if (executionId && (!scope || scope.accountId !== account.id || (jobId && scope.jobId !== jobId))) {
+      throw new Error(`execution ${executionId} not found in ${accountAlias}`);
+    }
+
+    const subscription: Subscription = {
+      key: keyOf(request),
+      accountId: account.id,
+      accountPath: account.path,
+      ...(typeof jobId === 'string' ? { jobId } : {}),
+      ...(typeof executionId === 'string' ? { executionId } : {}),
+    };
+    if (executionId && scope) {
+      subscriber.startAt(executionId, (afterCounter as number | undefined) ?? 0);
+      subscriber.subscriptions.set(subscription.key, subscription);
+      void subscriber.catchUp(executionId, scope);
+      return;
+    }
+    // A job or alias subscription streams from now on: runs under way continue from where they are.
+    for (const active of await this.executions.activeCounters({ jobId: subscription.jobId, accountPath: subscription.jobId ? undefined : account.path })) {
+      subscriber.startAt(active.id, active.lastCounter);
+    }
+    subscriber.subscriptions.set(subscription.key, subscription);
+  }
+}
+
+function keyOf(request: SubscribeRequest): string {
+  return `${String(request?.accountAlias)}/${String(request?.jobId ?? '*')}/${String(request?.executionId ?? '*')}`;
+}
