@@ -1,5 +1,6 @@
 import { Foundation1732300000000 } from './1732300000000-foundation';
 import { Executions1732400000000 } from './1732400000000-executions';
+import { Webhooks1732500000000 } from './1732500000000-webhooks';
 
 /** Every migration, in order. Listed by hand (no globs) so the same list works compiled and under ts-jest. */
-export const MIGRATIONS = [Foundation1732300000000, Executions1732400000000];
+export const MIGRATIONS = [Foundation1732300000000, Executions1732400000000, Webhooks1732500000000];

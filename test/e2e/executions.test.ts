@@ -194,6 +194,16 @@ describe('executions on a real worker with real ansible-playbook', () => {
     expect((await client.get('/v2/automation/jobs/DEMO/executions?status=DONE')).status).toBe(400);
   });
 
+  it('explains a playbook Ansible itself refuses with its own error', async () => {
+    const { path } = await createAndStart(client, 'DEMO', {
+      playbook: b64('- hosts: all\n  gather_facts: false\n  tasks:\n    - ansible.builtin.fail: msg=two words\n'),
+      hosts: [{ id: 'localhost', hostVars: LOCAL }],
+    });
+    const done = await waitForStatus(client, path);
+    expect(done).toMatchObject({ status: 'FAILURE', exit_code: 4 });
+    expect(done.reason).toMatch(/^ERROR! this task 'ansible.builtin.fail' has extra params/);
+  });
+
   it('reports executions on /metrics', async () => {
     const text: string = (await client.as().get('/metrics')).body;
     const successes = Number(/runner_executions\{status="SUCCESS"\} (\d+)/.exec(text)?.[1]);

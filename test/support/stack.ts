@@ -8,39 +8,49 @@ export interface Stack {
   db: TestDatabase;
   api: ApiHandle;
   worker: ServiceProcess;
+  /** Stops the worker (SIGTERM) and starts a new one with the same settings. */
+  restartWorker(): Promise<void>;
   workerDataDir: string;
   admin: ApiClient;
   stop(): Promise<void>;
 }
 
-export async function startStack(workerEnv: NodeJS.ProcessEnv = {}): Promise<Stack> {
+export async function startStack(workerEnv: NodeJS.ProcessEnv = {}, apiEnv: NodeJS.ProcessEnv = {}): Promise<Stack> {
   const db = await createTestDatabase();
-  const api = await startApi(db.url);
+  const api = await startApi(db.url, apiEnv);
   const workerDataDir = tempDir('runner-worker-');
-  const worker = startProcess('worker', {
-    DATABASE_URL: db.url,
-    RUNNER_DATA_DIR: workerDataDir,
-    RUNNER_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-    RUNNER_WORKER_SLOTS: '2',
-    RUNNER_POLL_INTERVAL_MS: '500',
-    ...workerEnv,
-  });
-  await worker.waitFor(/"msg":"worker pool ready"/);
+  const startWorker = async (): Promise<ServiceProcess> => {
+    const worker = startProcess('worker', {
+      DATABASE_URL: db.url,
+      RUNNER_DATA_DIR: workerDataDir,
+      RUNNER_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      RUNNER_WORKER_SLOTS: '2',
+      RUNNER_POLL_INTERVAL_MS: '500',
+      ...workerEnv,
+    });
+    await worker.waitFor(/"msg":"worker pool ready"/);
+    return worker;
+  };
   const admin = new ApiClient(api.url);
   await admin.login('admin', ADMIN_PASSWORD);
-  return {
+  const stack: Stack = {
     db,
     api,
-    worker,
+    worker: await startWorker(),
     workerDataDir,
     admin,
+    restartWorker: async () => {
+      await stack.worker.stop();
+      stack.worker = await startWorker();
+    },
     stop: async () => {
-      await worker.stop();
+      await stack.worker.stop();
       await api.stop();
       await db.drop();
       fs.rmSync(workerDataDir, { recursive: true, force: true });
     },
   };
+  return stack;
 }
 
 export const TERMINAL = ['SUCCESS', 'FAILURE', 'INIT_FAILURE', 'STOPPED', 'KILLED'];

@@ -16,6 +16,7 @@ import { RouteAudit } from './common/route-audit';
 import { ExecutionsController } from './executions/executions.controller';
 import { ExecutionsService } from './executions/executions.service';
 import { HealthController } from './health/health.controller';
+import { WebhooksController } from './webhooks/webhooks.controller';
 import { RealtimeGateway } from './realtime/realtime.gateway';
 import { RecordFeed } from './realtime/record-feed';
 import { StatusController } from './status/status.controller';
@@ -31,7 +32,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, KeysModule, DiscoveryModule],
       // ExecutionsController before JobsController: `:alias/executions` must win over `:alias/:jobId`.
-      controllers: [AuthController, AccountsController, UsersController, ExecutionsController, JobsController, StatusController, HealthController],
+      controllers: [AuthController, AccountsController, UsersController, ExecutionsController, JobsController, StatusController, WebhooksController, HealthController],
       providers: [
         { provide: JsonLogger, useValue: logger },
         { provide: HttpMetrics, useValue: metrics },

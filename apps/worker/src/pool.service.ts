@@ -7,6 +7,7 @@ import { ExecutionStatus } from '@app/domain';
 import { SecretBox } from '@app/keys';
 import { ExecutionRun, RunDependencies } from './run/execution-run';
 import { Reaper } from './reaper';
+import { WebhookDispatcher } from './webhook-dispatcher';
 
 /**
  * The worker pool: claims runs while it has free slots (woken by NOTIFY, with a polling
@@ -31,6 +32,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly knownHosts: KnownHostRepository,
     private readonly box: SecretBox,
     private readonly reaper: Reaper,
+    private readonly webhooks: WebhookDispatcher,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -44,6 +46,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     this.pollTimer = setInterval(() => void this.fill(), this.config.pollIntervalMs);
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), (this.config.leaseSeconds * 1000) / 3);
     this.reaper.start();
+    this.webhooks.start();
     this.logger.write('info', 'worker pool ready', { workerId: this.workerId, slots: this.config.workerSlots });
     void this.fill();
   }
@@ -136,6 +139,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     this.draining = true;
     clearInterval(this.pollTimer);
     this.reaper.stop();
+    this.webhooks.stop();
     await this.listener?.stop();
     const deadline = Date.now() + 60_000;
     while (this.runs.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));

@@ -4,6 +4,7 @@ import { DatabaseModule } from '@app/database';
 import { KeysModule } from '@app/keys';
 import { PoolService } from './pool.service';
 import { Reaper } from './reaper';
+import { WebhookDispatcher } from './webhook-dispatcher';
 
 @Module({})
 export class WorkerModule {
@@ -11,7 +12,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, KeysModule],
-      providers: [{ provide: JsonLogger, useValue: logger }, Reaper, PoolService],
+      providers: [{ provide: JsonLogger, useValue: logger }, Reaper, WebhookDispatcher, PoolService],
     };
   }
 }

@@ -8,6 +8,7 @@ import { ExecutionRepository } from './execution.repository';
 import { JobRepository } from './job.repository';
 import { StatusRecordRepository } from './status-record.repository';
 import { KnownHostRepository } from './known-host.repository';
+import { WebhookRepository } from './webhook.repository';
 import { LoginFailureRepository } from './login-failure.repository';
 import { SettingRepository } from './setting.repository';
 import { UserRepository } from './user.repository';
@@ -22,6 +23,7 @@ const REPOSITORIES = [
   ExecutionRepository,
   StatusRecordRepository,
   KnownHostRepository,
+  WebhookRepository,
 ];
 
 @Global()

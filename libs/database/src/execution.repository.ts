@@ -215,6 +215,19 @@ export class ExecutionRepository {
               stdout text, event_data jsonb)`,
       [execution.id, JSON.stringify(batch, withoutNul), execution.jobId, execution.accountId],
     );
+    // Webhook deliveries for the job's callbacks, by level: DEBUG every record, ERROR failures and
+    // the result, RESULT the result only. Same transaction as the records, so none is ever lost.
+    await em.query(
+      `INSERT INTO webhook_deliveries (execution_id, counter, account_id, url)
+       SELECT r.execution_id, r.counter, r.account_id, c->>'url'
+         FROM status_records r JOIN jobs j ON j.id = r.job_id, jsonb_array_elements(j.definition->'callbacks') c
+        WHERE r.execution_id = $1 AND r.counter BETWEEN $2 AND $3
+          AND (c->>'level' = 'DEBUG'
+               OR (c->>'level' = 'ERROR' AND (r.failed OR r.event_type = 'playbook_result'))
+               OR (c->>'level' = 'RESULT' AND r.event_type = 'playbook_result'))
+        ORDER BY r.counter`,
+      [execution.id, first, last],
+    );
     await em.query(`SELECT pg_notify($1, $2)`, [CHANNELS.records, `${execution.id}:${last}`]);
     return last;
   }

@@ -12,3 +12,4 @@ export * from './execution.repository';
 export * from './status-record.repository';
 export * from './known-host.repository';
 export * from './pg-listener';
+export * from './webhook.repository';

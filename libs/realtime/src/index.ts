@@ -1,1 +1,2 @@
 export * from './record-shape';
+export * from './webhook-target';

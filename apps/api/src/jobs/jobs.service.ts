@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG, RunnerConfig } from '@app/config';
+import { callbackUrlProblem } from '@app/realtime';
 import { Account, Job, JobDefinition, JobRepository, JobSecrets } from '@app/database';
-import { conflict, notFound } from '@app/domain';
+import { conflict, invalid, notFound } from '@app/domain';
 import { ExecutionsService } from '../executions/executions.service';
 import { SecretBox } from '@app/keys';
 import { JobRequest } from './job.dto';
@@ -16,10 +18,11 @@ export class JobsService {
     private readonly jobs: JobRepository,
     private readonly box: SecretBox,
     private readonly executions: ExecutionsService,
+    @Inject(CONFIG) private readonly config: RunnerConfig,
   ) {}
 
   async create(account: Account, request: JobRequest): Promise<Job> {
-    checkJobRequest(request);
+    await this.check(request);
     const now = new Date();
     const job: Job = {
       id: randomUUID(),
@@ -49,7 +52,7 @@ export class JobsService {
    * the same host id; repository credentials only while the URL is unchanged) and `null` removes it.
    */
   async update(account: Account, id: string, request: JobRequest): Promise<Job> {
-    checkJobRequest(request);
+    await this.check(request);
     const job = await this.get(account, id);
     const previous = job.sealedSecrets ? this.box.openJson<JobSecrets>(job.sealedSecrets) : {};
     const sameRepository = job.definition.repository?.url === request.repository?.url;
@@ -72,6 +75,15 @@ export class JobsService {
     }
     if (active.length) await this.executions.killAll(job);
     await this.jobs.delete(job.id);
+  }
+
+  /** Field checks, then the SSRF guard on callback URLs (delivery checks again at connect time). */
+  private async check(request: JobRequest): Promise<void> {
+    checkJobRequest(request);
+    for (const [i, callback] of (request.callbacks ?? []).entries()) {
+      const problem = await callbackUrlProblem(callback.url, this.config.webhookAllowPrivate);
+      if (problem) throw invalid(`callbacks.${i}.url`, `is refused: ${problem} (set RUNNER_WEBHOOK_ALLOW_PRIVATE=true to allow)`);
+    }
   }
 
   /** The showable definition and the sealed secrets of a request. */

@@ -62,6 +62,8 @@ export class ExecutionRun {
   private masker = new SecretMasker([]);
   private stats?: { hostSummaries: Record<string, HostSummary>; failedHosts: string[] };
   private readonly failures = new Map<string, string>();
+  /** Ansible's own fatal error (a playbook it refused), kept from the transcript for the reason. */
+  private fatalError?: string;
 
   constructor(
     private readonly deps: RunDependencies,
@@ -237,7 +239,7 @@ export class ExecutionRun {
       args,
       cwd: workspace.dir,
       env: runEnvironment(workspace, agent.socket),
-      onOutput: (chunk) => output.push(chunk).forEach((line) => this.writer.output(this.masker.text(line))),
+      onOutput: (chunk) => output.push(chunk).forEach((line) => this.output(line)),
       onEvents: (chunk) => events.push(chunk).forEach((line) => this.onEvent(line)),
     });
     // A stop or kill that arrived while preparing applies now.
@@ -246,9 +248,15 @@ export class ExecutionRun {
     const ttlMinutes = (await this.deps.jobs.findById(this.execution.jobId))?.definition.executionTtl ?? 180;
     this.timers.push(setTimeout(() => void this.ttlExpired(ttlMinutes), ttlMinutes * 60_000));
     const exit = await this.process.exited;
-    output.flush().forEach((line) => this.writer.output(this.masker.text(line)));
+    output.flush().forEach((line) => this.output(line));
     events.flush().forEach((line) => this.onEvent(line));
     return exit;
+  }
+
+  private output(line: string): void {
+    const masked = this.masker.text(line);
+    if (!this.fatalError && /^\s*(\[ERROR\]:|ERROR!)/.test(masked)) this.fatalError = masked.trim();
+    this.writer.output(masked);
   }
 
   private onEvent(line: string): void {
@@ -306,7 +314,9 @@ export class ExecutionRun {
     const failedHosts = this.stats?.failedHosts ?? [];
     const reason =
       natural === 'FAILURE'
-        ? [...this.failures.values()].join('; ') || (signal ? `ansible-playbook ended by ${signal}` : `ansible-playbook exited with code ${exitCode}`)
+        ? [...this.failures.values()].join('; ') ||
+          this.fatalError ||
+          (signal ? `ansible-playbook ended by ${signal}` : `ansible-playbook exited with code ${exitCode}`)
         : null;
     await this.change((current) => this.terminalChange(current, natural, { exitCode, reason, failedHosts }));
   }

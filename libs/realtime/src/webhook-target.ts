@@ -1,0 +1,91 @@
+import * as dns from 'node:dns';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { BlockList, isIP } from 'node:net';
+
+/** Loopback, private, link-local (cloud metadata included), shared, reserved and multicast ranges. */
+const FORBIDDEN = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
+  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
+] as const) FORBIDDEN.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) {
+  FORBIDDEN.addSubnet(net, prefix, 'ipv6');
+}
+
+/** Why this address may not be called, or null when it may. */
+export function forbiddenAddress(address: string): string | null {
+  const family = isIP(address);
+  if (!family) return `${address} is not an IP address`;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  const blocked = mapped ? FORBIDDEN.check(mapped, 'ipv4') : FORBIDDEN.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  return blocked ? `${address} is a loopback, private, link-local or reserved address` : null;
+}
+
+function lookupAll(hostname: string, timeoutMs: number): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`resolving ${hostname} timed out`)), timeoutMs);
+    dns.lookup(hostname, { all: true }, (error, addresses) => {
+      clearTimeout(timer);
+      if (error) reject(error);
+      else resolve(addresses.map((a) => a.address));
+    });
+  });
+}
+
+/**
+ * At job creation: refuse a callback URL whose host is, or resolves to, a forbidden address.
+ * A name that does not resolve now is accepted; delivery checks again at connect time.
+ */
+export async function callbackUrlProblem(url: string, allowPrivate: boolean): Promise<string | null> {
+  if (allowPrivate) return null;
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host)) return forbiddenAddress(host);
+  if (host === 'localhost' || host.endsWith('.localhost')) return `${host} is loopback`;
+  const addresses = await lookupAll(host, 3000).catch(() => []);
+  for (const address of addresses) {
+    const problem = forbiddenAddress(address);
+    if (problem) return `${host} resolves to ${problem}`;
+  }
+  return null;
+}
+
+/**
+ * POSTs a webhook. The address is checked in the socket's own lookup (so DNS rebinding cannot slip
+ * past), redirects are not followed (a 3xx is a failure), and each attempt has a timeout.
+ */
+export function postWebhook(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  options: { allowPrivate: boolean; timeoutMs: number },
+): Promise<number> {
+  const target = new URL(url);
+  const client = target.protocol === 'https:' ? https : http;
+  const lookup: typeof dns.lookup = ((hostname: string, opts: dns.LookupOptions, callback: (...args: unknown[]) => void) => {
+    dns.lookup(hostname, { ...opts, all: true }, (error, addresses) => {
+      if (error) return callback(error);
+      const list = addresses as dns.LookupAddress[];
+      const allowed = options.allowPrivate ? list : list.filter((a) => !forbiddenAddress(a.address));
+      if (!allowed.length) return callback(new Error(`${hostname} resolves only to forbidden addresses`));
+      if (opts.all) callback(null, allowed);
+      else callback(null, allowed[0].address, allowed[0].family);
+    });
+  }) as typeof dns.lookup;
+  return new Promise((resolve, reject) => {
+    const literal = target.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(literal) && !options.allowPrivate && forbiddenAddress(literal)) return reject(new Error(forbiddenAddress(literal)!));
+    const request = client.request(
+      target,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers }, lookup, timeout: options.timeoutMs },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
+    request.on('error', reject);
+    request.end(body);
+  });
+}
