@@ -69,9 +69,9 @@ export class ExecutionRepository {
   }
 
   /** Where an execution lives, for routing its records to subscribers. */
-  async scope(id: string): Promise<{ jobId: string; accountId: string; accountPath: string; accountAlias: string } | null> {
+  async scope(id: string): Promise<{ createdAt: number; jobId: string; accountId: string; accountPath: string; accountAlias: string } | null> {
     const [row] = await this.dataSource.query(
-      `SELECT e.job_id AS "jobId", e.account_id AS "accountId", a.path AS "accountPath", a.alias AS "accountAlias"
+      `SELECT (extract(epoch from e.created_at) * 1000)::float8 AS "createdAt", e.job_id AS "jobId", e.account_id AS "accountId", a.path AS "accountPath", a.alias AS "accountAlias"
          FROM executions e JOIN accounts a ON a.id = e.account_id WHERE e.id = $1`,
       [id],
     );

@@ -13,3 +13,4 @@ export * from './status-record.repository';
 export * from './known-host.repository';
 export * from './pg-listener';
 export * from './webhook.repository';
+export * from './database-errors';

@@ -11,6 +11,13 @@ describe('SecretMasker', () => {
     expect(out.d).toBe('pw=********');
   });
 
+  it('keeps dates and other non-plain values as they are', () => {
+    const when = new Date(0);
+    const out = new SecretMasker(['hunter2-password']).deep({ timestamp: when, nested: { at: when } });
+    expect(out.timestamp).toBe(when);
+    expect(out.nested.at).toBe(when);
+  });
+
   it('leaves text alone when there is no secret', () => {
     expect(new SecretMasker([]).deep({ a: 'x' })).toEqual({ a: 'x' });
   });

@@ -37,7 +37,8 @@ export class SecretMasker {
     if (this.empty) return value;
     if (typeof value === 'string') return this.text(value) as T;
     if (Array.isArray(value)) return value.map((v) => this.deep(v)) as T;
-    if (value && typeof value === 'object') {
+    // Only plain objects: a Date (or any class instance) is not a bag of strings.
+    if (value && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.deep(v)])) as T;
     }
     return value;

@@ -1,10 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
-import { Account, AccountRepository, UserRepository } from '@app/database';
+import { Account, AccountRepository, UserRepository, isUniqueViolation } from '@app/database';
 import { conflict } from '@app/domain';
 import { hashPassword } from '../auth/password-hasher';
-import { isUniqueViolation } from '../common/postgres-errors';
 
 @Injectable()
 export class AccountsService {

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@n
 import type { Response } from 'express';
 import { DomainError, DomainErrorKind, FieldError } from '@app/domain';
 import { JsonLogger } from '@app/config';
+import { isDatabaseUnavailable } from '@app/database';
 import { AuthedRequest } from './principal';
 
 const STATUS: Record<DomainErrorKind, number> = {
@@ -15,18 +16,6 @@ const STATUS: Record<DomainErrorKind, number> = {
 };
 
 const TOO_LARGE = 'Request body is larger than 1 MiB';
-
-/** Node and pg error codes that mean "the database is not reachable": 503, never 500. */
-const DATABASE_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
-
-function isDatabaseDown(error: unknown): boolean {
-  const e = error as { code?: string; message?: string; driverError?: unknown };
-  if (e?.driverError) return isDatabaseDown(e.driverError);
-  return (
-    (typeof e?.code === 'string' && DATABASE_DOWN.has(e.code)) ||
-    /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(e?.message ?? '')
-  );
-}
 
 /** One place maps every error to the API's `{message, errors?}` body and status code. */
 @Catch()
@@ -68,7 +57,7 @@ export class ErrorFilter implements ExceptionFilter {
     if (typeof parser?.status === 'number' && parser.status >= 400 && parser.status < 500) {
       return { status: parser.status, body: { message: (error as Error).message } };
     }
-    if (isDatabaseDown(error)) {
+    if (isDatabaseUnavailable(error)) {
       this.logger.write('warn', 'database unavailable', { requestId: request.requestId, error: (error as Error).message });
       return { status: 503, body: { message: 'The database is unavailable; try again shortly' }, retryAfter: 5 };
     }

@@ -93,6 +93,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, OnApplicationShu
       key: keyOf(request),
       accountId: account.id,
       accountPath: account.path,
+      since: Date.now(),
       ...(typeof jobId === 'string' ? { jobId } : {}),
       ...(typeof executionId === 'string' ? { executionId } : {}),
     };

@@ -8,9 +8,12 @@ export interface Subscription {
   accountPath: string;
   jobId?: string;
   executionId?: string;
+  /** Job and alias subscriptions stream runs under way at this moment and those created after it. */
+  since: number;
 }
 
 export interface ExecutionScope {
+  createdAt: number;
   jobId: string;
   accountId: string;
   accountPath: string;
@@ -40,8 +43,9 @@ export class Subscriber {
   covers(executionId: string, scope: ExecutionScope): boolean {
     for (const s of this.subscriptions.values()) {
       if (s.executionId === executionId) return true;
-      if (!s.executionId && s.jobId === scope.jobId) return true;
-      if (!s.executionId && !s.jobId && scope.accountPath.startsWith(s.accountPath)) return true;
+      if (s.executionId) continue;
+      const current = this.sent.has(executionId) || scope.createdAt >= s.since;
+      if (current && (s.jobId ? s.jobId === scope.jobId : scope.accountPath.startsWith(s.accountPath))) return true;
     }
     return false;
   }

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { Account, User, UserRepository } from '@app/database';
+import { Account, User, UserRepository, isUniqueViolation } from '@app/database';
 import { conflict, notFound } from '@app/domain';
 import { hashPassword } from '../auth/password-hasher';
-import { isUniqueViolation } from '../common/postgres-errors';
 import { CreateUserRequest } from './user.dto';
 
 @Injectable()

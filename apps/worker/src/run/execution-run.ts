@@ -242,12 +242,14 @@ export class ExecutionRun {
       onOutput: (chunk) => output.push(chunk).forEach((line) => this.output(line)),
       onEvents: (chunk) => events.push(chunk).forEach((line) => this.onEvent(line)),
     });
+    this.deps.logger.write('debug', 'ansible-playbook started', { executionId: this.execution.id, pid: this.process.pid });
     // A stop or kill that arrived while preparing applies now.
     if (this.requested === 'kill') this.process.signal('SIGKILL');
     else if (this.requested === 'stop') this.process.signal('SIGINT');
     const ttlMinutes = (await this.deps.jobs.findById(this.execution.jobId))?.definition.executionTtl ?? 180;
     this.timers.push(setTimeout(() => void this.ttlExpired(ttlMinutes), ttlMinutes * 60_000));
     const exit = await this.process.exited;
+    this.deps.logger.write('debug', 'ansible-playbook ended', { executionId: this.execution.id, ...exit });
     output.flush().forEach((line) => this.output(line));
     events.flush().forEach((line) => this.onEvent(line));
     return exit;

@@ -1,4 +1,4 @@
-import { Execution, ExecutionRepository, NewStatusRecord } from '@app/database';
+import { Execution, ExecutionRepository, isDatabaseUnavailable, NewStatusRecord } from '@app/database';
 
 const MAX_BATCH = 500;
 const FLUSH_MS = 50;
@@ -64,7 +64,8 @@ export class RecordWriter {
         }
         return;
       } catch (error) {
-        if (attempt >= 30) {
+        // Only an unreachable database is worth waiting for; anything else will not get better.
+        if (attempt >= 30 || !isDatabaseUnavailable(error)) {
           this.onError(error as Error);
           return;
         }
