@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(ansible-core git openssh-client ca-certificates)
-if [[ "${1:-}" == "--test" ]]; then packages+=(openssh-server iproute2 procps); fi
+if [[ "${1:-}" == "--test" ]]; then packages+=(openssh-server iproute2 procps sudo passwd); fi
 
 missing=()
 for package in "${packages[@]}"; do

@@ -66,7 +66,8 @@ export async function startSshd(options: { user?: string; passwordAuth?: boolean
       `Port ${port}`,
       `HostKey ${hostKey}`,
       `PidFile ${path.join(dir, 'sshd.pid')}`,
-      `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}/%u`,
+      // The harness's own keys first; then the users' own files, where deployed keys go.
+      `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}/%u .ssh/authorized_keys`,
       // The temp folder is not laid out with the ownership/modes sshd insists on by default.
       `StrictModes no`,
       `UsePAM no`,

@@ -16,6 +16,10 @@ import { RouteAudit } from './common/route-audit';
 import { ExecutionsController } from './executions/executions.controller';
 import { ExecutionsService } from './executions/executions.service';
 import { HealthController } from './health/health.controller';
+import { KeypairsController } from './keypairs/keypairs.controller';
+import { KeypairsService } from './keypairs/keypairs.service';
+import { ServersController } from './servers/servers.controller';
+import { ServersService } from './servers/servers.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { RealtimeGateway } from './realtime/realtime.gateway';
 import { RecordFeed } from './realtime/record-feed';
@@ -32,7 +36,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, KeysModule, DiscoveryModule],
       // ExecutionsController before JobsController: `:alias/executions` must win over `:alias/:jobId`.
-      controllers: [AuthController, AccountsController, UsersController, ExecutionsController, JobsController, StatusController, WebhooksController, HealthController],
+      controllers: [AuthController, AccountsController, UsersController, ExecutionsController, JobsController, StatusController, WebhooksController, ServersController, KeypairsController, HealthController],
       providers: [
         { provide: JsonLogger, useValue: logger },
         { provide: HttpMetrics, useValue: metrics },
@@ -46,6 +50,8 @@ export class ApiModule {
         UsersService,
         JobsService,
         ExecutionsService,
+        ServersService,
+        KeypairsService,
         RecordFeed,
         RealtimeGateway,
       ],

@@ -2,11 +2,21 @@ import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
-import { CHANNELS, ExecutionRepository, JobRepository, KnownHostRepository, PgListener } from '@app/database';
+import {
+  CHANNELS,
+  ExecutionRepository,
+  JobRepository,
+  KeypairRepository,
+  KnownHostRepository,
+  OPERATIONS_CHANNEL,
+  PgListener,
+  ServerRepository,
+} from '@app/database';
 import { ExecutionStatus } from '@app/domain';
 import { SecretBox } from '@app/keys';
 import { ExecutionRun, RunDependencies } from './run/execution-run';
 import { Reaper } from './reaper';
+import { OperationRunner } from './operation-runner';
 import { WebhookDispatcher } from './webhook-dispatcher';
 
 /**
@@ -30,16 +40,23 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly executions: ExecutionRepository,
     private readonly jobs: JobRepository,
     private readonly knownHosts: KnownHostRepository,
+    private readonly keypairs: KeypairRepository,
+    private readonly servers: ServerRepository,
     private readonly box: SecretBox,
     private readonly reaper: Reaper,
     private readonly webhooks: WebhookDispatcher,
+    private readonly operations: OperationRunner,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.listener = new PgListener(
       this.config.databaseUrl!,
-      [CHANNELS.queue, CHANNELS.control],
-      (channel, payload) => (channel === CHANNELS.queue ? void this.fill() : void this.control(payload)),
+      [CHANNELS.queue, CHANNELS.control, OPERATIONS_CHANNEL],
+      (channel, payload) => {
+        if (channel === CHANNELS.queue) void this.fill();
+        else if (channel === CHANNELS.control) void this.control(payload);
+        else void this.operations.drain();
+      },
       (error) => this.logger.write('warn', 'notification listener reconnecting', { error: error.message }),
     );
     await this.listener.start();
@@ -47,6 +64,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), (this.config.leaseSeconds * 1000) / 3);
     this.reaper.start();
     this.webhooks.start();
+    this.operations.start(this.workerId);
     this.logger.write('info', 'worker pool ready', { workerId: this.workerId, slots: this.config.workerSlots });
     void this.fill();
   }
@@ -75,7 +93,16 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   private dependencies(): RunDependencies {
-    return { config: this.config, logger: this.logger, executions: this.executions, jobs: this.jobs, knownHosts: this.knownHosts, box: this.box };
+    return {
+      config: this.config,
+      logger: this.logger,
+      executions: this.executions,
+      jobs: this.jobs,
+      knownHosts: this.knownHosts,
+      keypairs: this.keypairs,
+      servers: this.servers,
+      box: this.box,
+    };
   }
 
   private launch(run: ExecutionRun): void {
@@ -140,6 +167,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     clearInterval(this.pollTimer);
     this.reaper.stop();
     this.webhooks.stop();
+    this.operations.stop();
     await this.listener?.stop();
     const deadline = Date.now() + 60_000;
     while (this.runs.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));

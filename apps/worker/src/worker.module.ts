@@ -5,6 +5,7 @@ import { KeysModule } from '@app/keys';
 import { PoolService } from './pool.service';
 import { Reaper } from './reaper';
 import { WebhookDispatcher } from './webhook-dispatcher';
+import { OperationRunner } from './operation-runner';
 
 @Module({})
 export class WorkerModule {
@@ -12,7 +13,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, KeysModule],
-      providers: [{ provide: JsonLogger, useValue: logger }, Reaper, WebhookDispatcher, PoolService],
+      providers: [{ provide: JsonLogger, useValue: logger }, Reaper, WebhookDispatcher, OperationRunner, PoolService],
     };
   }
 }

@@ -9,6 +9,9 @@ import { JobRepository } from './job.repository';
 import { StatusRecordRepository } from './status-record.repository';
 import { KnownHostRepository } from './known-host.repository';
 import { WebhookRepository } from './webhook.repository';
+import { KeypairRepository } from './keypair.repository';
+import { ServerRepository } from './server.repository';
+import { OperationRepository } from './operation.repository';
 import { LoginFailureRepository } from './login-failure.repository';
 import { SettingRepository } from './setting.repository';
 import { UserRepository } from './user.repository';
@@ -24,6 +27,9 @@ const REPOSITORIES = [
   StatusRecordRepository,
   KnownHostRepository,
   WebhookRepository,
+  KeypairRepository,
+  ServerRepository,
+  OperationRepository,
 ];
 
 @Global()

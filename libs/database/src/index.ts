@@ -14,3 +14,6 @@ export * from './known-host.repository';
 export * from './pg-listener';
 export * from './webhook.repository';
 export * from './database-errors';
+export * from './keypair.repository';
+export * from './server.repository';
+export * from './operation.repository';

@@ -1,2 +1,5 @@
 export * from './secret-box';
 export * from './keys.module';
+export * from './ssh-keys';
+export * from './public-key';
+export * from './key-deployer';

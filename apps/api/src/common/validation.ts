@@ -20,7 +20,8 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
 /** Bodies must be JSON objects: an array or a bare value is refused before field validation. */
 class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body') {
+    // Array bodies (PATCH operations) are checked by their own ParseArrayPipe.
+    if (metadata.type === 'body' && metadata.metatype !== Array) {
       // No body at all (a bare POST …/stop) is an empty object; anything else must be an object.
       if (value === undefined) value = {};
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {

@@ -26,9 +26,11 @@ import {
   Job,
   JobRepository,
   JobSecrets,
+  KeypairRepository,
   KnownHostRepository,
   NewStatusRecord,
   RepositoryLog,
+  ServerRepository,
 } from '@app/database';
 import { ExecutionStatus, SecretMasker } from '@app/domain';
 import { SecretBox } from '@app/keys';
@@ -42,6 +44,8 @@ export interface RunDependencies {
   executions: ExecutionRepository;
   jobs: JobRepository;
   knownHosts: KnownHostRepository;
+  keypairs: KeypairRepository;
+  servers: ServerRepository;
   box: SecretBox;
   logger: JsonLogger;
 }
@@ -156,7 +160,9 @@ export class ExecutionRun {
     const jobSecrets: JobSecrets = job.sealedSecrets ? this.deps.box.openJson(job.sealedSecrets) : {};
     const runSecrets: ExecutionSecrets = this.execution.sealedSecrets ? this.deps.box.openJson(this.execution.sealedSecrets) : {};
     const decode = (b64?: string): string | undefined => (b64 ? Buffer.from(b64, 'base64').toString('utf8') : undefined);
+    const keypairKey = await this.keypairKey(job);
     this.masker = new SecretMasker([
+      keypairKey,
       decode(jobSecrets.sshPrivateKey),
       decode(runSecrets.sshPrivateKey),
       ...Object.values(jobSecrets.hostKeys ?? {}).map(decode),
@@ -171,6 +177,7 @@ export class ExecutionRun {
       ...Object.entries(runSecrets.hostKeys ?? {}).map(([h, k]) => [k, `for host ${h} given at start`] as [string, string]),
       ...Object.entries(jobSecrets.hostKeys ?? {}).map(([h, k]) => [k, `for host ${h}`] as [string, string]),
       [jobSecrets.repositoryCredentials?.sshPrivateKey, 'of the repository credentials'],
+      [keypairKey && Buffer.from(keypairKey).toString('base64'), `of key pair ${job.definition.keyPairAlias}`],
     ];
     for (const [key, label] of keys) if (key) await agent.add(key, label);
 
@@ -199,7 +206,8 @@ export class ExecutionRun {
     }
     this.checkYaml(playbook, job.definition.repository?.defaultPlaybook ?? 'the inline playbook');
 
-    workspace.writeInventory(job.definition.hosts);
+    const inventory = await this.inventory(job);
+    workspace.writeInventory(inventory.hosts, inventory.groups);
     workspace.writeExtraVars({ ...(job.definition.properties ?? {}), ...(this.execution.request.properties ?? {}) });
     const args = playbookArguments(workspace, {
       playbook,
@@ -209,6 +217,40 @@ export class ExecutionRun {
       checkMode: job.definition.checkMode,
     });
     return { args, repositoryLog };
+  }
+
+  /** The private key of the job's `keyPairAlias`, if it names one. */
+  private async keypairKey(job: Job): Promise<string | undefined> {
+    const alias = job.definition.keyPairAlias;
+    if (!alias) return undefined;
+    const keypair = await this.deps.keypairs.find(job.accountId, alias);
+    if (!keypair) throw new InitFailure(`key pair ${alias} does not exist in this account`);
+    if (!keypair.sealedPrivateKey) throw new InitFailure(`key pair ${alias} has no private key (imported with its public key only)`);
+    return this.deps.box.open(keypair.sealedPrivateKey);
+  }
+
+  /**
+   * The job's hosts, plus with `useDynamicInventory` every registered server of the account, in a
+   * group named after its group and one after its locationId (non-word characters become "_").
+   * A job host with the same name as a server wins.
+   */
+  private async inventory(job: Job): Promise<{ hosts: { id: string; hostVars?: Record<string, unknown> }[]; groups: Record<string, string[]> }> {
+    const hosts = [...job.definition.hosts];
+    const groups: Record<string, string[]> = {};
+    if (!job.definition.useDynamicInventory) return { hosts, groups };
+    const named = new Set(hosts.map((h) => h.id));
+    const groupName = (name: string): string => name.replace(/\W/g, '_');
+    for (const server of await this.deps.servers.all(job.accountId)) {
+      if (named.has(server.name)) continue;
+      hosts.push({
+        id: server.name,
+        hostVars: { ...server.hostVars, ansible_host: server.ipAddress, ansible_port: server.port, ansible_user: server.username },
+      });
+      for (const group of [server.group, server.locationId].filter((g): g is string => !!g)) {
+        (groups[groupName(group)] ??= []).push(server.name);
+      }
+    }
+    return { hosts, groups };
   }
 
   private checkYaml(file: string, label: string): void {

@@ -1,0 +1,55 @@
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import type { Link } from '../common/links';
+import { SERVER_NAME, UNIX_USER } from '../servers/server.dto';
+
+export const KEYPAIR_ALIAS = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export class UsernamesRequest {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ArrayUnique()
+  @Matches(UNIX_USER, { each: true, message: 'each must be a Unix user name' })
+  usernames: string[];
+}
+
+export class DeployTarget extends UsernamesRequest {
+  /** The server's name. */
+  @Matches(SERVER_NAME, { message: 'must be a server name' }) serverId: string;
+}
+
+export class GenerateKeypairRequest {
+  @IsOptional() @IsIn(['ed25519', 'rsa']) type?: 'ed25519' | 'rsa';
+  /** RSA only: 3072 (default) or 4096. */
+  @IsOptional() @IsInt() @IsIn([3072, 4096], { message: 'must be 3072 or 4096 (RSA only)' }) bits?: number;
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => DeployTarget) deployToServers?: DeployTarget[];
+}
+
+export class ImportKeypairRequest {
+  /** An authorized_keys line. */
+  @IsString() @MaxLength(16384) publicKey: string;
+  /** Secret: the matching private key (OpenSSH or PEM, unencrypted), so jobs can use the key pair. */
+  @IsOptional() @IsString() @MaxLength(65536) privateKey?: string;
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => DeployTarget) deployToServers?: DeployTarget[];
+}
+
+export class KeypairResponse {
+  alias: string;
+  type: string;
+  publicKey: string;
+  fingerprint: string;
+  /** Only in the response that generated the key. */
+  privateKey?: string;
+  deployedServers: { serverId: string; usernames: string[]; operation: string }[];
+  createdTime: number;
+  links: Link[];
+}
+
+export class OperationResponse {
+  id: string;
+  status: string;
+  message?: string;
+  result?: object;
+  links: Link[];
+}

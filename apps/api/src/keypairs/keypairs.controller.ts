@@ -1,0 +1,135 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Account, Keypair, Operation } from '@app/database';
+import { invalid } from '@app/domain';
+import { Requires } from '../common/access';
+import { link } from '../common/links';
+import { TargetAccount } from '../common/principal';
+import { GenerateKeypairRequest, ImportKeypairRequest, KEYPAIR_ALIAS, KeypairResponse, OperationResponse, UsernamesRequest } from './keypair.dto';
+import { KeypairsService, SavedKeypair } from './keypairs.service';
+
+function checkAlias(alias: string): string {
+  if (!KEYPAIR_ALIAS.test(alias)) throw invalid('keypairAlias', 'must be 1-64 letters, digits, . _ - (starting with a letter or digit)');
+  return alias;
+}
+
+@ApiTags('keypairs')
+@Controller()
+export class KeypairsController {
+  constructor(private readonly service: KeypairsService) {}
+
+  @Requires('read')
+  @Get('v2/automation/keypairs/:alias')
+  async list(@TargetAccount() account: Account): Promise<KeypairResponse[]> {
+    return (await this.service.list(account)).map((k) => shapeKeypair(k, account));
+  }
+
+  /** Generates a key pair (ed25519 by default). The private key is in this response only. */
+  @Requires('manage')
+  @Post('v2/automation/keypairs/:alias/:keypairAlias')
+  async generate(
+    @TargetAccount() account: Account,
+    @Param('keypairAlias') alias: string,
+    @Body() body: GenerateKeypairRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<KeypairResponse> {
+    const saved = await this.service.generate(account, checkAlias(alias), body);
+    response.status(201).location(`/v2/automation/keypairs/${account.alias}/${alias}`);
+    return shapeSaved(saved, account);
+  }
+
+  /** Imports an existing key pair (replacing one of the same alias). */
+  @Requires('manage')
+  @Put('v2/automation/keypairs/:alias/:keypairAlias')
+  async import(@TargetAccount() account: Account, @Param('keypairAlias') alias: string, @Body() body: ImportKeypairRequest): Promise<KeypairResponse> {
+    return shapeSaved(await this.service.import(account, checkAlias(alias), body), account);
+  }
+
+  @Requires('read')
+  @Get('v2/automation/keypairs/:alias/:keypairAlias')
+  async get(@TargetAccount() account: Account, @Param('keypairAlias') alias: string): Promise<KeypairResponse> {
+    return shapeKeypair(await this.service.get(account, alias), account);
+  }
+
+  @Requires('manage')
+  @Delete('v2/automation/keypairs/:alias/:keypairAlias')
+  @HttpCode(204)
+  delete(@TargetAccount() account: Account, @Param('keypairAlias') alias: string): Promise<void> {
+    return this.service.delete(account, alias);
+  }
+
+  /** Usernames on that server whose authorized_keys hold this key. */
+  @Requires('read')
+  @Get('v2/automation/keypairs/:alias/:keypairAlias/:serverId')
+  async usernames(@TargetAccount() account: Account, @Param('keypairAlias') alias: string, @Param('serverId') serverId: string): Promise<{ usernames: string[] }> {
+    return { usernames: await this.service.usernames(account, alias, serverId) };
+  }
+
+  /** Installs the public key for these users over SSH (202; follow the `status` link). */
+  @Requires('manage')
+  @Post('v2/automation/keypairs/:alias/:keypairAlias/:serverId')
+  @HttpCode(202)
+  async deploy(
+    @TargetAccount() account: Account,
+    @Param('keypairAlias') alias: string,
+    @Param('serverId') serverId: string,
+    @Body() body: UsernamesRequest,
+  ): Promise<OperationResponse> {
+    return shapeOperation(await this.service.deploy(account, alias, serverId, body.usernames), account);
+  }
+
+  /** Removes the public key (that line only) for these users (202). */
+  @Requires('manage')
+  @Delete('v2/automation/keypairs/:alias/:keypairAlias/:serverId')
+  @HttpCode(202)
+  async undeploy(
+    @TargetAccount() account: Account,
+    @Param('keypairAlias') alias: string,
+    @Param('serverId') serverId: string,
+    @Body() body: UsernamesRequest,
+  ): Promise<OperationResponse> {
+    return shapeOperation(await this.service.deploy(account, alias, serverId, body.usernames, true), account);
+  }
+
+  /** The state of asynchronous work such as a key deployment. */
+  @Requires('read')
+  @Get('v2/operations/:alias/status/:id')
+  async operation(@TargetAccount() account: Account, @Param('id') id: string): Promise<OperationResponse> {
+    return shapeOperation(await this.service.operation(account, id), account);
+  }
+}
+
+function shapeKeypair(keypair: Keypair, account: Account): KeypairResponse {
+  return {
+    alias: keypair.alias,
+    type: keypair.type,
+    publicKey: keypair.publicKey,
+    fingerprint: keypair.fingerprint,
+    deployedServers: [],
+    createdTime: new Date(keypair.createdAt).getTime(),
+    links: [link('self', `/v2/automation/keypairs/${account.alias}/${keypair.alias}`, { verbs: ['GET', 'PUT', 'DELETE'] })],
+  };
+}
+
+function shapeSaved(saved: SavedKeypair, account: Account): KeypairResponse {
+  return {
+    ...shapeKeypair(saved.keypair, account),
+    ...(saved.privateKey ? { privateKey: saved.privateKey } : {}),
+    deployedServers: saved.operations.map((o) => ({
+      serverId: o.serverId,
+      usernames: o.usernames,
+      operation: `/v2/operations/${account.alias}/status/${o.operation.id}`,
+    })),
+  };
+}
+
+function shapeOperation(operation: Operation, account: Account): OperationResponse {
+  return {
+    id: operation.id,
+    status: operation.status,
+    ...(operation.message ? { message: operation.message } : {}),
+    ...(operation.result ? { result: operation.result } : {}),
+    links: [link('status', `/v2/operations/${account.alias}/status/${operation.id}`)],
+  };
+}

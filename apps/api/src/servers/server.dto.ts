@@ -1,0 +1,47 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Allow, IsIn, IsInt, IsIP, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import type { Link } from '../common/links';
+
+export const SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+export const UNIX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+
+/** A server as registered (POST) and after every PATCH; name is fixed once created. */
+export class ServerRequest {
+  /** Unique in the account; also its inventory name. */
+  @Matches(SERVER_NAME, { message: 'must be 1-63 letters, digits, . _ - (starting with a letter or digit)' }) name: string;
+  @IsOptional() @IsString() @MaxLength(1000) description?: string;
+  @IsIP() ipAddress: string;
+  @IsOptional() @IsInt() @Min(1) @Max(65535) port?: number;
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) group?: string;
+  @IsOptional() @IsString() @MaxLength(100) locationId?: string;
+  @IsOptional() @IsString() @MaxLength(100) os?: string;
+  @IsOptional() @Matches(UNIX_USER, { message: 'must be a Unix user name' }) username?: string;
+  /** Secret: for the first key deployment only; stored encrypted, never returned. */
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(1024) password?: string;
+  @IsOptional() @IsObject() @ApiPropertyOptional({ type: 'object', additionalProperties: true }) hostVars?: Record<string, unknown>;
+}
+
+export const PATCHABLE = ['description', 'ipAddress', 'port', 'group', 'locationId', 'os', 'username', 'password', 'hostVars'] as const;
+
+export class PatchOperation {
+  @IsIn(['set']) op: 'set';
+  @IsIn(PATCHABLE) member: (typeof PATCHABLE)[number];
+  /** The new value, checked as in POST. */
+  @Allow() @ApiPropertyOptional() value: unknown;
+}
+
+export class ServerResponse {
+  name: string;
+  description: string;
+  ipAddress: string;
+  port: number;
+  group: string;
+  locationId: string | null;
+  os: string | null;
+  username: string;
+  hasPassword: boolean;
+  hostVars: object;
+  createdTime: number;
+  lastUpdatedTime: number;
+  links: Link[];
+}

@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { Account, Server, ServerRepository } from '@app/database';
+import { conflict, DomainError, invalid, notFound } from '@app/domain';
+import { SecretBox } from '@app/keys';
+import { PatchOperation, ServerRequest } from './server.dto';
+
+@Injectable()
+export class ServersService {
+  constructor(
+    private readonly servers: ServerRepository,
+    private readonly box: SecretBox,
+  ) {}
+
+  async create(account: Account, request: ServerRequest): Promise<Server> {
+    const now = new Date();
+    const server: Server = {
+      accountId: account.id,
+      name: request.name,
+      description: request.description ?? '',
+      ipAddress: request.ipAddress,
+      port: request.port ?? 22,
+      group: request.group ?? 'Default Group',
+      locationId: request.locationId ?? null,
+      os: request.os ?? null,
+      username: request.username ?? 'root',
+      sealedPassword: request.password ? this.box.seal(request.password) : null,
+      hostVars: request.hostVars ?? {},
+      hostKey: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    if (!(await this.servers.insert(server))) throw conflict(`Server ${request.name} already exists in ${account.alias}`);
+    return server;
+  }
+
+  async get(account: Account, name: string): Promise<Server> {
+    const server = await this.servers.find(account.id, name);
+    if (!server) throw notFound(`Server ${name}`);
+    return server;
+  }
+
+  page(account: Account, page: number, size: number): Promise<[Server[], number]> {
+    return this.servers.page(account.id, page, size);
+  }
+
+  async delete(account: Account, name: string): Promise<void> {
+    if (!(await this.servers.delete(account.id, name))) throw notFound(`Server ${name}`);
+  }
+
+  /** `[{op: "set", member, value}]`: the result is validated as a whole, like a POST, before anything is stored. */
+  async patch(account: Account, name: string, operations: PatchOperation[]): Promise<Server> {
+    if (!Array.isArray(operations) || operations.length === 0) throw new DomainError('validation', 'The body must be a non-empty array of {op: "set", member, value}');
+    const server = await this.get(account, name);
+    const current: Record<string, unknown> = {
+      name: server.name,
+      description: server.description,
+      ipAddress: server.ipAddress,
+      port: server.port,
+      group: server.group,
+      ...(server.locationId !== null ? { locationId: server.locationId } : {}),
+      ...(server.os !== null ? { os: server.os } : {}),
+      username: server.username,
+      hostVars: server.hostVars,
+    };
+    let password: string | null | undefined;
+    for (const operation of operations) {
+      if (operation.member === 'password') password = operation.value === null ? null : (operation.value as string);
+      else current[operation.member] = operation.value;
+    }
+    const merged = plainToInstance(ServerRequest, { ...current, ...(password ? { password } : {}) });
+    const errors = await validate(merged, { whitelist: true, forbidNonWhitelisted: true });
+    if (errors.length) {
+      const first = errors[0];
+      throw invalid(first.property, Object.values(first.constraints ?? {})[0]?.replace(`${first.property} `, '') ?? 'is not valid');
+    }
+    const updated: Server = {
+      ...server,
+      description: merged.description ?? '',
+      ipAddress: merged.ipAddress,
+      port: merged.port ?? 22,
+      group: merged.group ?? 'Default Group',
+      locationId: merged.locationId ?? null,
+      os: merged.os ?? null,
+      username: merged.username ?? 'root',
+      hostVars: merged.hostVars ?? {},
+      sealedPassword: password === undefined ? server.sealedPassword : password === null ? null : this.box.seal(password),
+      updatedAt: new Date(),
+    };
+    await this.servers.update(updated);
+    return updated;
+  }
+}

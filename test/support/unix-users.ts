@@ -1,0 +1,61 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const PREFIX = 'rnrt';
+
+/**
+ * Throwaway Unix users for SSH tests, homes under a temp folder, removed by `removeAll` (and any
+ * leftover from an earlier, crashed run at the next start). Only users named rnrt* are touched.
+ */
+export class UnixUsers {
+  private readonly created: string[] = [];
+  private readonly sudoers: string[] = [];
+  readonly base = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-users-'));
+
+  constructor() {
+    fs.chmodSync(this.base, 0o755);
+    removeLeftovers();
+  }
+
+  create(options: { password?: string; sudo?: boolean } = {}): string {
+    const name = `${PREFIX}${randomBytes(3).toString('hex')}`;
+    execFileSync('useradd', ['-m', '-d', path.join(this.base, name), '-s', '/bin/sh', name], { stdio: 'pipe' });
+    this.created.push(name);
+    if (options.password) execFileSync('chpasswd', { input: `${name}:${options.password}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Without PAM, sshd refuses even key logins to a locked account ("!"); "*" means no password, not locked.
+    else execFileSync('usermod', ['-p', '*', name], { stdio: 'pipe' });
+    if (options.sudo) {
+      const file = `/etc/sudoers.d/${name}`;
+      fs.writeFileSync(file, `${name} ALL=(ALL) NOPASSWD:ALL\n`, { mode: 0o440 });
+      this.sudoers.push(file);
+    }
+    return name;
+  }
+
+  authorizedKeys(name: string): string {
+    const file = path.join(this.base, name, '.ssh', 'authorized_keys');
+    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  }
+
+  removeAll(): void {
+    for (const file of this.sudoers) fs.rmSync(file, { force: true });
+    for (const name of this.created) execFileSync('userdel', ['-f', name], { stdio: 'pipe' });
+    fs.rmSync(this.base, { recursive: true, force: true });
+  }
+}
+
+function removeLeftovers(): void {
+  for (const line of fs.readFileSync('/etc/passwd', 'utf8').split('\n')) {
+    const name = line.split(':')[0];
+    if (!new RegExp(`^${PREFIX}[0-9a-f]{6}$`).test(name)) continue;
+    fs.rmSync(`/etc/sudoers.d/${name}`, { force: true });
+    try {
+      execFileSync('userdel', ['-f', name], { stdio: 'pipe' });
+    } catch {
+      // already gone
+    }
+  }
+}
