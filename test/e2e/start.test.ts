@@ -72,6 +72,39 @@ describe('start-up checks', () => {
     expect(worker.output()).toMatch(/RUNNER_WORKER_SLOTS must be between 1 and 1024/);
   });
 
+  it('re-encrypts every secret under a new key (npm run rekey)', async () => {
+    const db = await createTestDatabase();
+    const dataDir = tempDir('runner-rekey-');
+    const newKey = Buffer.alloc(32, 3).toString('base64');
+    const env = { PORT: '0', RUNNER_LISTEN_HOST: '127.0.0.1', DATABASE_URL: db.url, RUNNER_DATA_DIR: dataDir, RUNNER_BOOTSTRAP_PASSWORD: 'admin-password-1' };
+    try {
+      const before = startProcess('api', { ...env, RUNNER_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY });
+      const port = (await before.waitFor(/"msg":"api listening","port":(\d+)/))[1];
+      const client = new ApiClient(`http://127.0.0.1:${port}`);
+      await client.login('admin', 'admin-password-1');
+      const secret = (await client.get('/v2/automation/webhooks/DEMO/secret')).body.secret;
+      expect((await client.post('/v2/servers/DEMO', { name: 's1', ipAddress: '127.0.0.1', password: 'server-password' })).status).toBe(201);
+      await before.stop();
+
+      const rekey = startProcess('rekey', { ...env, RUNNER_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, RUNNER_NEW_ENCRYPTION_KEY: newKey });
+      expect(await rekey.exited).toBe(0);
+      expect(rekey.output()).toMatch(/Re-encrypted [3-9]\d* secrets/);
+      expect(rekey.output()).not.toContain(newKey);
+
+      const old = startProcess('api', { ...env, RUNNER_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY });
+      expect(await old.exited).toBe(1);
+      const after = startProcess('api', { ...env, RUNNER_ENCRYPTION_KEY: newKey });
+      const port2 = (await after.waitFor(/"msg":"api listening","port":(\d+)/))[1];
+      const again = new ApiClient(`http://127.0.0.1:${port2}`);
+      await again.login('admin', 'admin-password-1');
+      expect((await again.get('/v2/automation/webhooks/DEMO/secret')).body.secret).toBe(secret);
+      await after.stop();
+    } finally {
+      await db.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses to start with an encryption key that does not match the stored secrets', async () => {
     const db = await createTestDatabase();
     const dataDir = tempDir('runner-key-');

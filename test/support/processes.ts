@@ -19,8 +19,9 @@ export interface ServiceProcess {
 }
 
 /** Starts a built entry point (`api`, `worker`, `launcher`) as a real process and captures its output. */
-export function startProcess(app: 'api' | 'worker' | 'launcher', env: NodeJS.ProcessEnv): ServiceProcess {
-  const child = spawn(process.execPath, [path.join(DIST, app, 'src', 'main.js')], {
+export function startProcess(app: 'api' | 'worker' | 'launcher' | 'rekey', env: NodeJS.ProcessEnv): ServiceProcess {
+  const entry = app === 'rekey' ? path.join(DIST, 'launcher', 'src', 'rekey.js') : path.join(DIST, app, 'src', 'main.js');
+  const child = spawn(process.execPath, [entry], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -17,3 +17,4 @@ export * from './database-errors';
 export * from './keypair.repository';
 export * from './server.repository';
 export * from './operation.repository';
+export * from './reseal';
