@@ -26,6 +26,7 @@ export async function startStack(workerEnv: NodeJS.ProcessEnv = {}, apiEnv: Node
       RUNNER_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
       RUNNER_WORKER_SLOTS: '2',
       RUNNER_POLL_INTERVAL_MS: '500',
+      RUNNER_DRAIN_SECONDS: '5',
       ...workerEnv,
     });
     await worker.waitFor(/"msg":"worker pool ready"/);

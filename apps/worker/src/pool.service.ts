@@ -19,6 +19,9 @@ import { Reaper } from './reaper';
 import { OperationRunner } from './operation-runner';
 import { WebhookDispatcher } from './webhook-dispatcher';
 
+/** How long a run stopped by a shutdown gets before it is killed. */
+const SHUTDOWN_GRACE_SECONDS = 10;
+
 /**
  * The worker pool: claims runs while it has free slots (woken by NOTIFY, with a polling
  * fallback), renews their leases on a heartbeat, and relays stop and kill requests.
@@ -161,7 +164,10 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  /** Stop claiming, let running executions finish, then stop what is left. */
+  /**
+   * Drain: stop claiming, let running executions finish for RUNNER_DRAIN_SECONDS, then stop them
+   * with the reason "runner shutting down" (killed if they ignore it), keeping leases alive throughout.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.draining = true;
     clearInterval(this.pollTimer);
@@ -169,9 +175,24 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     this.webhooks.stop();
     this.operations.stop();
     await this.listener?.stop();
-    const deadline = Date.now() + 60_000;
-    while (this.runs.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    if (this.runs.size) this.logger.write('info', 'draining', { runs: this.runs.size, seconds: this.config.drainSeconds });
+    await this.whileRunning(this.config.drainSeconds * 1000);
+    for (const run of this.runs.values()) {
+      await this.executions
+        .change(run.execution.id, run.attempt, (current) =>
+          ['INITIALIZING', 'RUNNING'].includes(current.status)
+            ? { status: 'STOPPING', set: { reason: 'runner shutting down', stopGraceSeconds: SHUTDOWN_GRACE_SECONDS } }
+            : null,
+        )
+        .catch(() => null);
+      run.requestStop(SHUTDOWN_GRACE_SECONDS);
+    }
+    await this.whileRunning((SHUTDOWN_GRACE_SECONDS + 5) * 1000);
     clearInterval(this.heartbeatTimer);
-    for (const run of this.runs.values()) run.requestKill();
+  }
+
+  private async whileRunning(ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (this.runs.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -1,4 +1,8 @@
+import * as path from 'node:path';
 import { execa } from 'execa';
+import { PLUGIN_DIR } from './plugin-dir';
+
+const RUN_GUARD = path.join(PLUGIN_DIR, 'run_guard.py');
 
 /**
  * The only module that starts processes (ARCHITECTURE.md). Argument arrays, never a shell; the
@@ -80,7 +84,8 @@ export function spawnPlaybook(options: {
   onOutput: (chunk: Buffer) => void;
   onEvents: (chunk: Buffer) => void;
 }): PlaybookProcess {
-  const child = execa('ansible-playbook', options.args, {
+  // Through the guard (see run_guard.py): if this worker dies, the whole group dies with it.
+  const child = execa('/usr/bin/python3', [RUN_GUARD, 'ansible-playbook', ...options.args], {
     cwd: options.cwd,
     env: options.env,
     extendEnv: false,

@@ -2,10 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { renderUnsafeYaml } from './extra-vars';
 
-/** The callback plugin ships as source next to this file (src) or in the repository (built dist). */
-export const PLUGIN_DIR = [path.join(__dirname, 'plugin'), path.resolve(__dirname, '..', '..', '..', '..', 'libs', 'ansible', 'src', 'plugin')].find(
-  (dir) => fs.existsSync(path.join(dir, 'runner_events.py')),
-)!;
+import { PLUGIN_DIR } from './plugin-dir';
 
 export interface InventoryHost {
   id: string;

@@ -30,6 +30,8 @@ export interface RunnerConfig {
   accountMaxRuns: number;
   /** How often an idle worker looks for work when no notification arrives. */
   pollIntervalMs: number;
+  /** Seconds a worker told to stop lets its runs finish before it stops them. */
+  drainSeconds: number;
   /** Let callback URLs reach loopback, private and link-local addresses (off: SSRF guard). */
   webhookAllowPrivate: boolean;
 }
@@ -98,6 +100,7 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
     leaseSeconds: integer(env, 'RUNNER_LEASE_SECONDS', 30, 3, 3600),
     accountMaxRuns: integer(env, 'RUNNER_ACCOUNT_MAX_RUNS', 0, 0, 100000),
     pollIntervalMs: integer(env, 'RUNNER_POLL_INTERVAL_MS', 2000, 50, 600000),
+    drainSeconds: integer(env, 'RUNNER_DRAIN_SECONDS', 60, 0, 86400),
     webhookAllowPrivate: text(env, 'RUNNER_WEBHOOK_ALLOW_PRIVATE', 'false', /^(true|false)$/, 'must be true or false') === 'true',
   };
 }

@@ -1,0 +1,39 @@
+"""Runs a command and takes its whole process group down if the worker that started it dies.
+
+The worker starts this as the leader of a new process group (session). It forks the command
+(ansible-playbook) into the same group, ignores the interrupt the worker sends to the group to
+stop a run (ansible handles that one), and polls its parent: once the worker is gone (killed -9,
+crashed), it SIGKILLs the group, so no orphaned Ansible keeps changing hosts after the run has
+been declared lost. It exits with the command's exit status.
+"""
+import os
+import signal
+import sys
+import time
+
+
+def main() -> int:
+    worker = os.getppid()
+    child = os.fork()
+    if child == 0:
+        os.execvp(sys.argv[1], sys.argv[1:])
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    # The event pipe belongs to the command; holding it open here would delay the worker's EOF.
+    try:
+        os.close(3)
+    except OSError:
+        pass
+    while True:
+        pid, status = os.waitpid(child, os.WNOHANG)
+        if pid == child:
+            if os.WIFSIGNALED(status):
+                return 128 + os.WTERMSIG(status)
+            return os.WEXITSTATUS(status)
+        if os.getppid() != worker:
+            os.killpg(0, signal.SIGKILL)
+        time.sleep(0.2)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
