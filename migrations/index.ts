@@ -2,6 +2,13 @@ import { Foundation1732300000000 } from './1732300000000-foundation';
 import { Executions1732400000000 } from './1732400000000-executions';
 import { Webhooks1732500000000 } from './1732500000000-webhooks';
 import { KeypairsServers1732600000000 } from './1732600000000-keypairs-servers';
+import { Schedules1732700000000 } from './1732700000000-schedules';
 
 /** Every migration, in order. Listed by hand (no globs) so the same list works compiled and under ts-jest. */
-export const MIGRATIONS = [Foundation1732300000000, Executions1732400000000, Webhooks1732500000000, KeypairsServers1732600000000];
+export const MIGRATIONS = [
+  Foundation1732300000000,
+  Executions1732400000000,
+  Webhooks1732500000000,
+  KeypairsServers1732600000000,
+  Schedules1732700000000,
+];

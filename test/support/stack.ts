@@ -10,6 +10,8 @@ export interface Stack {
   worker: ServiceProcess;
   /** Stops the worker (SIGTERM) and starts a new one with the same settings. */
   restartWorker(): Promise<void>;
+  /** Starts another worker on the same database (stopped with the stack). */
+  addWorker(): Promise<ServiceProcess>;
   workerDataDir: string;
   admin: ApiClient;
   stop(): Promise<void>;
@@ -34,6 +36,7 @@ export async function startStack(workerEnv: NodeJS.ProcessEnv = {}, apiEnv: Node
   };
   const admin = new ApiClient(api.url);
   await admin.login('admin', ADMIN_PASSWORD);
+  const extra: ServiceProcess[] = [];
   const stack: Stack = {
     db,
     api,
@@ -44,8 +47,13 @@ export async function startStack(workerEnv: NodeJS.ProcessEnv = {}, apiEnv: Node
       await stack.worker.stop();
       stack.worker = await startWorker();
     },
+    addWorker: async () => {
+      const worker = await startWorker();
+      extra.push(worker);
+      return worker;
+    },
     stop: async () => {
-      await stack.worker.stop();
+      await Promise.all([stack.worker, ...extra].map((w) => w.stop()));
       await api.stop();
       await db.drop();
       fs.rmSync(workerDataDir, { recursive: true, force: true });

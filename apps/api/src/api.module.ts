@@ -18,6 +18,8 @@ import { ExecutionsService } from './executions/executions.service';
 import { HealthController } from './health/health.controller';
 import { KeypairsController } from './keypairs/keypairs.controller';
 import { KeypairsService } from './keypairs/keypairs.service';
+import { SchedulesController } from './schedules/schedules.controller';
+import { SchedulesService } from './schedules/schedules.service';
 import { ServersController } from './servers/servers.controller';
 import { ServersService } from './servers/servers.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
@@ -36,7 +38,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, KeysModule, DiscoveryModule],
       // ExecutionsController before JobsController: `:alias/executions` must win over `:alias/:jobId`.
-      controllers: [AuthController, AccountsController, UsersController, ExecutionsController, JobsController, StatusController, WebhooksController, ServersController, KeypairsController, HealthController],
+      controllers: [AuthController, AccountsController, UsersController, ExecutionsController, JobsController, StatusController, WebhooksController, ServersController, KeypairsController, SchedulesController, HealthController],
       providers: [
         { provide: JsonLogger, useValue: logger },
         { provide: HttpMetrics, useValue: metrics },
@@ -52,6 +54,7 @@ export class ApiModule {
         ExecutionsService,
         ServersService,
         KeypairsService,
+        SchedulesService,
         RecordFeed,
         RealtimeGateway,
       ],

@@ -17,6 +17,7 @@ import { SecretBox } from '@app/keys';
 import { ExecutionRun, RunDependencies } from './run/execution-run';
 import { Reaper } from './reaper';
 import { OperationRunner } from './operation-runner';
+import { Scheduler } from './scheduler';
 import { WebhookDispatcher } from './webhook-dispatcher';
 
 /** How long a run stopped by a shutdown gets before it is killed. */
@@ -49,6 +50,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly reaper: Reaper,
     private readonly webhooks: WebhookDispatcher,
     private readonly operations: OperationRunner,
+    private readonly scheduler: Scheduler,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -68,6 +70,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     this.reaper.start();
     this.webhooks.start();
     this.operations.start(this.workerId);
+    this.scheduler.start();
     this.logger.write('info', 'worker pool ready', { workerId: this.workerId, slots: this.config.workerSlots });
     void this.fill();
   }
@@ -174,6 +177,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     this.reaper.stop();
     this.webhooks.stop();
     this.operations.stop();
+    this.scheduler.stop();
     await this.listener?.stop();
     if (this.runs.size) this.logger.write('info', 'draining', { runs: this.runs.size, seconds: this.config.drainSeconds });
     await this.whileRunning(this.config.drainSeconds * 1000);

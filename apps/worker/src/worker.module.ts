@@ -6,6 +6,7 @@ import { PoolService } from './pool.service';
 import { Reaper } from './reaper';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { OperationRunner } from './operation-runner';
+import { Scheduler } from './scheduler';
 
 @Module({})
 export class WorkerModule {
@@ -13,7 +14,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, KeysModule],
-      providers: [{ provide: JsonLogger, useValue: logger }, Reaper, WebhookDispatcher, OperationRunner, PoolService],
+      providers: [{ provide: JsonLogger, useValue: logger }, Reaper, WebhookDispatcher, OperationRunner, Scheduler, PoolService],
     };
   }
 }

@@ -12,6 +12,7 @@ import { WebhookRepository } from './webhook.repository';
 import { KeypairRepository } from './keypair.repository';
 import { ServerRepository } from './server.repository';
 import { OperationRepository } from './operation.repository';
+import { ScheduleRepository } from './schedule.repository';
 import { LoginFailureRepository } from './login-failure.repository';
 import { SettingRepository } from './setting.repository';
 import { UserRepository } from './user.repository';
@@ -30,6 +31,7 @@ const REPOSITORIES = [
   KeypairRepository,
   ServerRepository,
   OperationRepository,
+  ScheduleRepository,
 ];
 
 @Global()

@@ -40,13 +40,17 @@ export class ExecutionRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Queues a new execution: the row, its PENDING record, and a wake-up for workers, atomically. */
-  async enqueue(execution: Execution): Promise<Execution> {
-    return this.dataSource.transaction(async (em) => {
+  async enqueue(execution: Execution, within?: EntityManager): Promise<Execution> {
+    return this.inTransaction(within, async (em) => {
       await em.getRepository(Execution).insert(execution);
       await this.insertRecords(em, execution, [statusRecord('PENDING')]);
       await em.query(`SELECT pg_notify($1, $2)`, [CHANNELS.queue, execution.id]);
-      return (await em.getRepository(Execution).findOneByOrFail({ id: execution.id }));
+      return em.getRepository(Execution).findOneByOrFail({ id: execution.id });
     });
+  }
+
+  private inTransaction<T>(within: EntityManager | undefined, work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return within ? work(within) : this.dataSource.transaction(work);
   }
 
   findInJob(jobId: string, id: string): Promise<Execution | null> {
@@ -97,8 +101,13 @@ export class ExecutionRepository {
    * when given), let `decide` choose the change, check the transition, write the row, its
    * `execution_status` record and any others, all in one transaction. Returns null when fenced out.
    */
-  async change(id: string, fence: number | undefined, decide: (current: Execution) => ExecutionChange | null): Promise<Execution | null> {
-    return this.dataSource.transaction(async (em) => {
+  async change(
+    id: string,
+    fence: number | undefined,
+    decide: (current: Execution) => ExecutionChange | null,
+    within?: EntityManager,
+  ): Promise<Execution | null> {
+    return this.inTransaction(within, async (em) => {
       const repo = em.getRepository(Execution);
       const current = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!current || (fence !== undefined && current.attempt !== fence)) return null;

@@ -18,3 +18,4 @@ export * from './keypair.repository';
 export * from './server.repository';
 export * from './operation.repository';
 export * from './reseal';
+export * from './schedule.repository';

@@ -28,6 +28,12 @@ export class UserRepository {
     return this.repo.findOneBy({ accountId, username });
   }
 
+  /** The tree path of an account (for checks that run outside a request). */
+  async accountPathOf(accountId: string): Promise<string | null> {
+    const [row] = await this.repo.manager.query(`SELECT path FROM accounts WHERE id = $1`, [accountId]);
+    return row?.path ?? null;
+  }
+
   insert(user: User): Promise<unknown> {
     return this.repo.insert(user);
   }

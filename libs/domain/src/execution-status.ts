@@ -14,8 +14,9 @@ export const EXECUTION_STATUSES = [
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
 const NEXT: Record<ExecutionStatus, readonly ExecutionStatus[]> = {
-  // Stopping or killing a run that has not been claimed ends it at once.
-  PENDING: ['INITIALIZING', 'STOPPED', 'KILLED'],
+  // Stopping or killing a run that has not been claimed ends it at once; a scheduled run whose
+  // service account cannot log in fails before any worker claims it.
+  PENDING: ['INITIALIZING', 'STOPPED', 'KILLED', 'INIT_FAILURE'],
   // Back to PENDING only when a worker lost its lease before Ansible started (never repeated blindly).
   INITIALIZING: ['RUNNING', 'INIT_FAILURE', 'STOPPING', 'KILLING', 'PENDING', 'FAILURE'],
   RUNNING: ['SUCCESS', 'FAILURE', 'STOPPING', 'KILLING'],

@@ -2,3 +2,4 @@ export * from './roles';
 export * from './errors';
 export * from './execution-status';
 export * from './secret-masker';
+export * from './cron';

@@ -3,3 +3,4 @@ export * from './keys.module';
 export * from './ssh-keys';
 export * from './public-key';
 export * from './key-deployer';
+export * from './password-hasher';

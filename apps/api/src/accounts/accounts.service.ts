@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
 import { Account, AccountRepository, UserRepository, isUniqueViolation } from '@app/database';
 import { conflict } from '@app/domain';
-import { hashPassword } from '../auth/password-hasher';
+import { hashPassword } from '@app/keys';
 
 @Injectable()
 export class AccountsService {

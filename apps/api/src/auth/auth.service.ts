@@ -3,7 +3,7 @@ import { CONFIG, RunnerConfig } from '@app/config';
 import { LoginFailureRepository, UserRepository } from '@app/database';
 import { BAD_CREDENTIALS, DomainError } from '@app/domain';
 import { LoginResponse } from './login.dto';
-import { DUMMY_HASH, verifyPassword } from './password-hasher';
+import { DUMMY_HASH, verifyPassword } from '@app/keys';
 import { TokenService } from './token.service';
 
 @Injectable()

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { Account, Execution, ExecutionRepository, ExecutionSecrets, Job, User } from '@app/database';
+import { Execution, ExecutionRepository, ExecutionSecrets, Job, newExecution, User } from '@app/database';
 import { conflict, ExecutionStatus, invalid, notFound } from '@app/domain';
 import { SecretBox } from '@app/keys';
 import { checkPrivateKey } from '../jobs/job-validation';
@@ -32,36 +31,18 @@ export class ExecutionsService {
       hostKeys: Object.fromEntries((request.hosts ?? []).filter((h) => h.sshPrivateKey).map((h) => [h.id, h.sshPrivateKey!])),
     };
     const hasSecrets = secrets.sshPrivateKey || Object.keys(secrets.hostKeys!).length;
-    const now = new Date();
-    return this.executions.enqueue({
-      id: randomUUID(),
-      jobId: job.id,
-      accountId: job.accountId,
-      createdBy: user.id,
-      status: 'PENDING',
-      attempt: 0,
-      owner: null,
-      leaseExpiresAt: null,
-      queuedAt: now,
-      createdAt: now,
-      updatedAt: now,
-      timers: [],
-      request: {
-        ...(request.hosts?.length ? { hosts: request.hosts.map((h) => h.id) } : {}),
-        ...(request.properties ? { properties: request.properties } : {}),
-      },
-      sealedSecrets: hasSecrets ? this.box.sealJson(secrets) : null,
-      onlyHosts: null,
-      failedHosts: [],
-      hostSummaries: {},
-      isVpnEstablished: false,
-      repositoryLog: null,
-      exitCode: null,
-      reason: null,
-      stopGraceSeconds: null,
-      lastCounter: 0,
-      outputLines: 0,
-    });
+    return this.executions.enqueue(
+      newExecution({
+        jobId: job.id,
+        accountId: job.accountId,
+        createdBy: user.id,
+        request: {
+          ...(request.hosts?.length ? { hosts: request.hosts.map((h) => h.id) } : {}),
+          ...(request.properties ? { properties: request.properties } : {}),
+        },
+        sealedSecrets: hasSecrets ? this.box.sealJson(secrets) : null,
+      }),
+    );
   }
 
   async get(job: Job, id: string): Promise<Execution> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Account, User, UserRepository, isUniqueViolation } from '@app/database';
 import { conflict, notFound } from '@app/domain';
-import { hashPassword } from '../auth/password-hasher';
+import { hashPassword } from '@app/keys';
 import { CreateUserRequest } from './user.dto';
 
 @Injectable()

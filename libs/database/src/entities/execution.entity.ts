@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { ExecutionStatus } from '@app/domain';
 import type { JsonObject } from './job.entity';
@@ -47,6 +48,47 @@ export class Execution {
   @Column('integer', { name: 'stop_grace_seconds', nullable: true }) stopGraceSeconds: number | null;
   @Column('integer', { name: 'last_counter' }) lastCounter: number;
   @Column('integer', { name: 'output_lines' }) outputLines: number;
+  /** The schedule that started it, if any (overlap policies look at these). */
+  @Column('uuid', { name: 'schedule_id', nullable: true }) scheduleId: string | null;
+}
+
+/** A new queued execution of a job; the one place its initial state is written down. */
+export function newExecution(fields: {
+  jobId: string;
+  accountId: string;
+  createdBy: string | null;
+  request?: ExecutionRequest;
+  sealedSecrets?: string | null;
+  scheduleId?: string | null;
+}): Execution {
+  const now = new Date();
+  return {
+    id: crypto.randomUUID(),
+    jobId: fields.jobId,
+    accountId: fields.accountId,
+    createdBy: fields.createdBy,
+    status: 'PENDING',
+    attempt: 0,
+    owner: null,
+    leaseExpiresAt: null,
+    queuedAt: now,
+    createdAt: now,
+    updatedAt: now,
+    timers: [],
+    request: fields.request ?? {},
+    sealedSecrets: fields.sealedSecrets ?? null,
+    onlyHosts: null,
+    failedHosts: [],
+    hostSummaries: {},
+    isVpnEstablished: false,
+    repositoryLog: null,
+    exitCode: null,
+    reason: null,
+    stopGraceSeconds: null,
+    lastCounter: 0,
+    outputLines: 0,
+    scheduleId: fields.scheduleId ?? null,
+  };
 }
 
 /** Start-time secrets of one run. */

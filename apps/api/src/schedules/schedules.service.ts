@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import { Account, Job, Schedule, ScheduleRepository, ServiceAccount, UserRepository } from '@app/database';
+import { conflict, invalid, nextFireTime, notFound, parseCron } from '@app/domain';
+import { SecretBox } from '@app/keys';
+import { isUuid } from '../common/ids';
+import { ScheduleRequest, ServiceAccountRequest, ServiceAccountUpdate } from './schedule.dto';
+
+@Injectable()
+export class SchedulesService {
+  constructor(
+    private readonly schedules: ScheduleRepository,
+    private readonly users: UserRepository,
+    private readonly box: SecretBox,
+  ) {}
+
+  // ---- service accounts ----
+
+  async createServiceAccount(account: Account, request: ServiceAccountRequest): Promise<ServiceAccount> {
+    const sa = await this.serviceAccountOf(account, request.alias, request.username, request.password);
+    if (!(await this.schedules.saveServiceAccount(sa, false))) throw conflict(`Service account ${request.alias} already exists`);
+    return sa;
+  }
+
+  async updateServiceAccount(account: Account, alias: string, request: ServiceAccountUpdate): Promise<ServiceAccount> {
+    await this.serviceAccount(account, alias);
+    const sa = await this.serviceAccountOf(account, alias, request.username, request.password);
+    await this.schedules.saveServiceAccount(sa, true);
+    return sa;
+  }
+
+  async serviceAccount(account: Account, alias: string): Promise<ServiceAccount> {
+    const sa = await this.schedules.serviceAccount(account.id, alias);
+    if (!sa) throw notFound(`Service account ${alias}`);
+    return sa;
+  }
+
+  serviceAccounts(account: Account): Promise<ServiceAccount[]> {
+    return this.schedules.serviceAccounts(account.id);
+  }
+
+  async deleteServiceAccount(account: Account, alias: string): Promise<void> {
+    if (!(await this.schedules.deleteServiceAccount(account.id, alias))) throw notFound(`Service account ${alias}`);
+  }
+
+  /** The user must exist; whether the password works is checked at every fire time. */
+  private async serviceAccountOf(account: Account, alias: string, username: string, password: string): Promise<ServiceAccount> {
+    if (!(await this.users.findByUsername(username))) throw invalid('username', `no user ${username}`);
+    return { accountId: account.id, alias, username, sealedPassword: this.box.seal(password), createdAt: new Date() };
+  }
+
+  // ---- schedules ----
+
+  async create(account: Account, job: Job, request: ScheduleRequest): Promise<Schedule> {
+    const now = new Date();
+    const schedule: Schedule = {
+      id: ScheduleRepository.newId(),
+      jobId: job.id,
+      accountId: account.id,
+      createdAt: now,
+      updatedAt: now,
+      ...(await this.checked(account, request)),
+    };
+    await this.schedules.insert(schedule);
+    return schedule;
+  }
+
+  async update(account: Account, job: Job, id: string, request: ScheduleRequest): Promise<Schedule> {
+    const schedule = { ...(await this.get(job, id)), ...(await this.checked(account, request)), updatedAt: new Date() };
+    await this.schedules.update(schedule);
+    return schedule;
+  }
+
+  async get(job: Job, id: string): Promise<Schedule> {
+    const schedule = isUuid(id) ? await this.schedules.find(job.id, id) : null;
+    if (!schedule) throw notFound(`Schedule ${id}`);
+    return schedule;
+  }
+
+  page(job: Job, page: number, size: number): Promise<[Schedule[], number]> {
+    return this.schedules.page(job.id, page, size);
+  }
+
+  async delete(job: Job, id: string): Promise<void> {
+    if (!isUuid(id) || !(await this.schedules.delete(job.id, id))) throw notFound(`Schedule ${id}`);
+  }
+
+  private async checked(account: Account, request: ScheduleRequest): Promise<Omit<Schedule, 'id' | 'jobId' | 'accountId' | 'createdAt' | 'updatedAt'>> {
+    const { type, expression } = request.trigger;
+    let nextRunAt: Date | null;
+    if (type === 'cron') {
+      try {
+        parseCron(expression);
+      } catch (error) {
+        throw invalid('trigger.expression', `is not a valid cron expression: ${(error as Error).message}`);
+      }
+      nextRunAt = nextFireTime('cron', expression, new Date());
+    } else {
+      const at = new Date(expression);
+      if (Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(expression)) throw invalid('trigger.expression', 'must be an ISO-8601 date-time');
+      if (at.getTime() <= Date.now()) throw invalid('trigger.expression', 'is in the past');
+      nextRunAt = at;
+    }
+    if (!(await this.schedules.serviceAccount(account.id, request.serviceAccountAlias))) {
+      throw invalid('serviceAccountAlias', `no service account ${request.serviceAccountAlias} in ${account.alias}`);
+    }
+    const enabled = request.enabled ?? true;
+    return {
+      description: request.description ?? '',
+      serviceAccountAlias: request.serviceAccountAlias,
+      triggerType: type,
+      expression,
+      enabled,
+      overlap: request.overlap ?? 'allow',
+      catchUp: request.catchUp ?? 'one',
+      nextRunAt,
+    };
+  }
+}

@@ -1,0 +1,100 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
+import { ExecutionRepository, JobRepository, newExecution, Schedule, ScheduleRepository, UserRepository } from '@app/database';
+import { accountPathCovers, nextFireTime, rolesAllow } from '@app/domain';
+import { SecretBox, verifyPassword } from '@app/keys';
+
+/** A fire time later than this is "missed" (no worker ran then): the catch-up policy decides. */
+const MISSED_AFTER_MS = 60_000;
+
+/**
+ * Fires due schedules. Any number of workers run this; the schedule row lock spreads the work and
+ * the schedule_fires primary key makes each fire time start exactly one execution. The scheduled
+ * run acts as the service account's user, checked at fire time: a login that fails, or a user who
+ * may not start runs of that job, gives an execution that ends INIT_FAILURE with the reason.
+ */
+@Injectable()
+export class Scheduler {
+  private timer?: NodeJS.Timeout;
+  private busy = false;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: RunnerConfig,
+    @Inject(JsonLogger) private readonly logger: JsonLogger,
+    private readonly schedules: ScheduleRepository,
+    private readonly executions: ExecutionRepository,
+    private readonly jobs: JobRepository,
+    private readonly users: UserRepository,
+    private readonly box: SecretBox,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), 1000);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** The one clock of the scheduler (tests move time by moving the rows). */
+  now(): Date {
+    return new Date();
+  }
+
+  async tick(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      await this.schedules.withDue(this.now(), (em, schedule) => this.fire(em, schedule));
+    } catch (error) {
+      this.logger.write('warn', 'scheduler pass failed', { error: (error as Error).message });
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Handles one due schedule; returns its next run time (null: never again). */
+  private async fire(em: EntityManager, schedule: Schedule): Promise<Date | null> {
+    const now = this.now();
+    const due = new Date(schedule.nextRunAt!);
+    const missed = now.getTime() - due.getTime() > MISSED_AFTER_MS;
+    const after = (t: Date): Date | null => nextFireTime(schedule.triggerType, schedule.expression, t);
+    if (missed && schedule.catchUp === 'none') {
+      await this.schedules.claimFire(em, schedule.id, due, 'missed', null);
+      return after(now);
+    }
+    // Catch up once: the latest fire time that was missed stands for all of them.
+    let fireTime = due;
+    if (missed) for (let t = after(due); t && t <= now; t = after(t)) fireTime = t;
+    const active = schedule.overlap !== 'allow' && (await this.schedules.hasActiveRun(em, schedule.id));
+    if (active && schedule.overlap === 'queue') return due; // fire when the previous run has ended
+    if (active) {
+      await this.schedules.claimFire(em, schedule.id, fireTime, 'skipped: the previous run is still active', null);
+      return after(fireTime > now ? fireTime : now);
+    }
+    const execution = newExecution({ jobId: schedule.jobId, accountId: schedule.accountId, createdBy: null, scheduleId: schedule.id });
+    const refusal = await this.refusal(schedule, execution);
+    if (!(await this.schedules.claimFire(em, schedule.id, fireTime, refusal ? 'refused' : 'started', execution.id))) return after(fireTime);
+    await this.executions.enqueue(execution, em);
+    if (refusal) await this.executions.change(execution.id, undefined, () => ({ status: 'INIT_FAILURE', set: { reason: refusal } }), em);
+    this.logger.write('info', 'schedule fired', { scheduleId: schedule.id, executionId: execution.id, fireTime: fireTime.toISOString() });
+    return after(fireTime > now ? fireTime : now);
+  }
+
+  /** Why the service account may not start this run (sets createdBy when it may), or null. */
+  private async refusal(schedule: Schedule, execution: { createdBy: string | null }): Promise<string | null> {
+    const sa = await this.schedules.serviceAccount(schedule.accountId, schedule.serviceAccountAlias);
+    if (!sa) return `service account ${schedule.serviceAccountAlias} no longer exists`;
+    const user = await this.users.findByUsername(sa.username);
+    const job = await this.jobs.findById(schedule.jobId);
+    if (!user || !user.account || !(await verifyPassword(this.box.open(sa.sealedPassword), user.passwordHash))) {
+      return `service account ${sa.alias} cannot log in as ${sa.username}: the username or password is not valid`;
+    }
+    if (!job || !rolesAllow(user.roles, 'operate')) return `service account ${sa.alias} (${sa.username}) may not start executions`;
+    const accountPath = (await this.users.accountPathOf(job.accountId)) ?? '';
+    if (!accountPathCovers(user.account.path, accountPath)) return `service account ${sa.alias} (${sa.username}) may not act on this job's account`;
+    execution.createdBy = user.id;
+    return null;
+  }
+}

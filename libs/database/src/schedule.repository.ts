@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface ServiceAccount {
+  accountId: string;
+  alias: string;
+  username: string;
+  sealedPassword: string;
+  createdAt: Date;
+}
+
+export type OverlapPolicy = 'allow' | 'skip' | 'queue';
+export type CatchUpPolicy = 'one' | 'none';
+
+export interface Schedule {
+  id: string;
+  jobId: string;
+  accountId: string;
+  description: string;
+  serviceAccountAlias: string;
+  triggerType: 'cron' | 'date';
+  expression: string;
+  enabled: boolean;
+  overlap: OverlapPolicy;
+  catchUp: CatchUpPolicy;
+  nextRunAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const SCHEDULE = `id, job_id AS "jobId", account_id AS "accountId", description, service_account_alias AS "serviceAccountAlias",
+  trigger_type AS "triggerType", expression, enabled, overlap, catch_up AS "catchUp", next_run_at AS "nextRunAt",
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
+const SERVICE_ACCOUNT = `account_id AS "accountId", alias, username, sealed_password AS "sealedPassword", created_at AS "createdAt"`;
+
+const rowsOf = <T>(result: unknown): T[] => ((Array.isArray((result as unknown[])[0]) ? (result as unknown[])[0] : result) as T[]);
+
+@Injectable()
+export class ScheduleRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  // ---- service accounts ----
+
+  async saveServiceAccount(sa: ServiceAccount, replace: boolean): Promise<boolean> {
+    const rows = await this.dataSource.query(
+      `INSERT INTO service_accounts (account_id, alias, username, sealed_password, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)
+       ON CONFLICT (account_id, alias) DO ${replace ? 'UPDATE SET username = $3, sealed_password = $4, updated_at = now()' : 'NOTHING'} RETURNING alias`,
+      [sa.accountId, sa.alias, sa.username, sa.sealedPassword, sa.createdAt],
+    );
+    return rows.length > 0;
+  }
+
+  async serviceAccount(accountId: string, alias: string): Promise<ServiceAccount | null> {
+    const [row] = await this.dataSource.query(`SELECT ${SERVICE_ACCOUNT} FROM service_accounts WHERE account_id = $1 AND alias = $2`, [accountId, alias]);
+    return row ?? null;
+  }
+
+  serviceAccounts(accountId: string): Promise<ServiceAccount[]> {
+    return this.dataSource.query(`SELECT ${SERVICE_ACCOUNT} FROM service_accounts WHERE account_id = $1 ORDER BY created_at DESC, alias`, [accountId]);
+  }
+
+  async deleteServiceAccount(accountId: string, alias: string): Promise<boolean> {
+    return rowsOf(await this.dataSource.query(`DELETE FROM service_accounts WHERE account_id = $1 AND alias = $2 RETURNING alias`, [accountId, alias])).length > 0;
+  }
+
+  // ---- schedules ----
+
+  async insert(s: Schedule): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO schedules (id, job_id, account_id, description, service_account_alias, trigger_type, expression, enabled, overlap, catch_up, next_run_at, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)`,
+      [s.id, s.jobId, s.accountId, s.description, s.serviceAccountAlias, s.triggerType, s.expression, s.enabled, s.overlap, s.catchUp, s.nextRunAt, s.createdAt],
+    );
+  }
+
+  async update(s: Schedule): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE schedules SET description = $2, service_account_alias = $3, trigger_type = $4, expression = $5, enabled = $6, overlap = $7,
+              catch_up = $8, next_run_at = $9, updated_at = now() WHERE id = $1`,
+      [s.id, s.description, s.serviceAccountAlias, s.triggerType, s.expression, s.enabled, s.overlap, s.catchUp, s.nextRunAt],
+    );
+  }
+
+  async find(jobId: string, id: string): Promise<Schedule | null> {
+    const [row] = await this.dataSource.query(`SELECT ${SCHEDULE} FROM schedules WHERE job_id = $1 AND id = $2`, [jobId, id]);
+    return row ?? null;
+  }
+
+  async page(jobId: string, page: number, size: number): Promise<[Schedule[], number]> {
+    const [rows, [{ n }]] = await Promise.all([
+      this.dataSource.query(`SELECT ${SCHEDULE} FROM schedules WHERE job_id = $1 ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`, [jobId, size, page * size]),
+      this.dataSource.query(`SELECT count(*)::int AS n FROM schedules WHERE job_id = $1`, [jobId]),
+    ]);
+    return [rows, n];
+  }
+
+  async delete(jobId: string, id: string): Promise<boolean> {
+    return rowsOf(await this.dataSource.query(`DELETE FROM schedules WHERE job_id = $1 AND id = $2 RETURNING id`, [jobId, id])).length > 0;
+  }
+
+  /**
+   * Handles due schedules one at a time, each in its own transaction with its row locked
+   * (SKIP LOCKED: workers share the work). `fire` decides and does what the fire time needs, with
+   * the same transaction, and returns the schedule's next run time.
+   */
+  async withDue(now: Date, fire: (em: EntityManager, schedule: Schedule) => Promise<Date | null>): Promise<number> {
+    // A schedule is looked at once per pass, even when it stays due (overlap "queue" waits).
+    const seen: string[] = [];
+    for (;;) {
+      const done = await this.dataSource.transaction(async (em) => {
+        const [schedule] = await em.query(
+          `SELECT ${SCHEDULE} FROM schedules WHERE enabled AND next_run_at <= $1 AND NOT (id = ANY($2::uuid[]))
+            ORDER BY next_run_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+          [now, seen],
+        );
+        if (!schedule) return false;
+        seen.push(schedule.id);
+        const next = await fire(em, schedule);
+        await em.query(`UPDATE schedules SET next_run_at = $2, updated_at = now() WHERE id = $1`, [schedule.id, next]);
+        return true;
+      });
+      if (!done) return seen.length;
+    }
+  }
+
+  /** Claims one fire time; false when another worker already did (the primary key decides). */
+  async claimFire(em: EntityManager, scheduleId: string, fireTime: Date, outcome: string, executionId: string | null): Promise<boolean> {
+    const rows = await em.query(
+      `INSERT INTO schedule_fires (schedule_id, fire_time, execution_id, outcome) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING fire_time`,
+      [scheduleId, fireTime, executionId, outcome],
+    );
+    return rows.length > 0;
+  }
+
+  async hasActiveRun(em: EntityManager, scheduleId: string): Promise<boolean> {
+    const [row] = await em.query(
+      `SELECT 1 FROM executions WHERE schedule_id = $1 AND status IN ('PENDING', 'INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING') LIMIT 1`,
+      [scheduleId],
+    );
+    return !!row;
+  }
+
+  static newId(): string {
+    return randomUUID();
+  }
+}
