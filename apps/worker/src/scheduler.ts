@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
 import { ExecutionRepository, JobRepository, newExecution, Schedule, ScheduleRepository, UserRepository } from '@app/database';
-import { accountPathCovers, nextFireTime, rolesAllow } from '@app/domain';
+import { accountPathCovers, Clock, nextFireTime, rolesAllow } from '@app/domain';
 import { SecretBox, verifyPassword } from '@app/keys';
 
 /** A fire time later than this is "missed" (no worker ran then): the catch-up policy decides. */
@@ -27,6 +27,7 @@ export class Scheduler {
     private readonly jobs: JobRepository,
     private readonly users: UserRepository,
     private readonly box: SecretBox,
+    private readonly clock: Clock,
   ) {}
 
   start(): void {
@@ -37,9 +38,8 @@ export class Scheduler {
     clearInterval(this.timer);
   }
 
-  /** The one clock of the scheduler (tests move time by moving the rows). */
-  now(): Date {
-    return new Date();
+  private now(): Date {
+    return this.clock.now();
   }
 
   async tick(): Promise<void> {

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, JsonLogger, RunnerConfig } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { KeysModule } from '@app/keys';
+import { Clock, SystemClock } from '@app/domain';
 import { PoolService } from './pool.service';
 import { Reaper } from './reaper';
 import { WebhookDispatcher } from './webhook-dispatcher';
@@ -14,7 +15,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, KeysModule],
-      providers: [{ provide: JsonLogger, useValue: logger }, Reaper, WebhookDispatcher, OperationRunner, Scheduler, PoolService],
+      providers: [{ provide: JsonLogger, useValue: logger }, { provide: Clock, useClass: SystemClock }, Reaper, WebhookDispatcher, OperationRunner, Scheduler, PoolService],
     };
   }
 }

@@ -3,3 +3,4 @@ export * from './errors';
 export * from './execution-status';
 export * from './secret-masker';
 export * from './cron';
+export * from './clock';

@@ -1,0 +1,13 @@
+/**
+ * Where the scheduler gets the time. One injectable clock, so a test (or a simulation) can move
+ * time by providing another one; production uses the system's.
+ */
+export abstract class Clock {
+  abstract now(): Date;
+}
+
+export class SystemClock extends Clock {
+  now(): Date {
+    return new Date();
+  }
+}
