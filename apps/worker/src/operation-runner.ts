@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
 import { KeypairRepository, Operation, OperationRepository, ServerRepository } from '@app/database';
 import { deployPublicKey, DeploymentError, parsePublicKey, SecretBox } from '@app/keys';
+import { Periodic } from './periodic';
 
 /**
  * Runs queued operations (key deployment and removal over SSH) one at a time per worker. Woken by
@@ -10,8 +11,7 @@ import { deployPublicKey, DeploymentError, parsePublicKey, SecretBox } from '@ap
  */
 @Injectable()
 export class OperationRunner {
-  private timer?: NodeJS.Timeout;
-  private busy = false;
+  private readonly periodic: Periodic;
   private workerId = 'worker';
 
   constructor(
@@ -21,29 +21,26 @@ export class OperationRunner {
     private readonly keypairs: KeypairRepository,
     private readonly servers: ServerRepository,
     private readonly box: SecretBox,
-  ) {}
-
-  start(workerId: string): void {
-    this.workerId = workerId;
-    this.timer = setInterval(() => void this.drain(), Math.max(this.config.pollIntervalMs, 1000));
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-
-  async drain(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
+  ) {
+    this.periodic = new Periodic('operation', logger, async () => {
       for (let op = await this.operations.claim(this.workerId, 120); op; op = await this.operations.claim(this.workerId, 120)) {
         await this.run(op);
       }
-    } catch (error) {
-      this.logger.write('warn', 'operation pass failed', { error: (error as Error).message });
-    } finally {
-      this.busy = false;
-    }
+    });
+  }
+
+  start(workerId: string): void {
+    this.workerId = workerId;
+    this.periodic.start(Math.max(this.config.pollIntervalMs, 1000));
+  }
+
+  stop(): void {
+    this.periodic.stop();
+  }
+
+  /** Runs what is queued now (a NOTIFY arrived). */
+  drain(): Promise<void> {
+    return this.periodic.run();
   }
 
   private async run(op: Operation): Promise<void> {

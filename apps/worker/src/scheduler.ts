@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
+import { JsonLogger } from '@app/config';
 import { ExecutionRepository, JobRepository, newExecution, Schedule, ScheduleRepository, UserRepository } from '@app/database';
 import { accountPathCovers, Clock, nextFireTime, rolesAllow } from '@app/domain';
 import { SecretBox, verifyPassword } from '@app/keys';
+import { Periodic } from './periodic';
 
 /** A fire time later than this is "missed" (no worker ran then): the catch-up policy decides. */
 const MISSED_AFTER_MS = 60_000;
@@ -16,11 +17,9 @@ const MISSED_AFTER_MS = 60_000;
  */
 @Injectable()
 export class Scheduler {
-  private timer?: NodeJS.Timeout;
-  private busy = false;
+  private readonly periodic: Periodic;
 
   constructor(
-    @Inject(CONFIG) private readonly config: RunnerConfig,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
     private readonly schedules: ScheduleRepository,
     private readonly executions: ExecutionRepository,
@@ -28,30 +27,20 @@ export class Scheduler {
     private readonly users: UserRepository,
     private readonly box: SecretBox,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.periodic = new Periodic('scheduler', logger, () => this.schedules.withDue(this.now(), (em, schedule) => this.fire(em, schedule)));
+  }
 
   start(): void {
-    this.timer = setInterval(() => void this.tick(), 1000);
+    this.periodic.start(1000);
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.periodic.stop();
   }
 
   private now(): Date {
     return this.clock.now();
-  }
-
-  async tick(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      await this.schedules.withDue(this.now(), (em, schedule) => this.fire(em, schedule));
-    } catch (error) {
-      this.logger.write('warn', 'scheduler pass failed', { error: (error as Error).message });
-    } finally {
-      this.busy = false;
-    }
   }
 
   /** Handles one due schedule; returns its next run time (null: never again). */

@@ -4,6 +4,7 @@ import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
 import { AccountRepository, WebhookDelivery, WebhookRepository } from '@app/database';
 import { postWebhook, toRecordDocument } from '@app/realtime';
 import { SecretBox } from '@app/keys';
+import { Periodic } from './periodic';
 
 const MAX_ATTEMPTS = 10;
 const ATTEMPT_TIMEOUT_MS = 10_000;
@@ -16,8 +17,7 @@ const LEASE_SECONDS = 60;
  */
 @Injectable()
 export class WebhookDispatcher {
-  private timer?: NodeJS.Timeout;
-  private busy = false;
+  private readonly periodic: Periodic;
 
   constructor(
     @Inject(CONFIG) private readonly config: RunnerConfig,
@@ -25,27 +25,19 @@ export class WebhookDispatcher {
     private readonly webhooks: WebhookRepository,
     private readonly accounts: AccountRepository,
     private readonly box: SecretBox,
-  ) {}
+  ) {
+    this.periodic = new Periodic('webhook', logger, async () => {
+      const due = await this.webhooks.claimDue(50, LEASE_SECONDS);
+      await Promise.all(due.map((delivery) => this.deliver(delivery)));
+    });
+  }
 
   start(): void {
-    this.timer = setInterval(() => void this.tick(), 250);
+    this.periodic.start(250);
   }
 
   stop(): void {
-    clearInterval(this.timer);
-  }
-
-  private async tick(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      const due = await this.webhooks.claimDue(50, LEASE_SECONDS);
-      await Promise.all(due.map((delivery) => this.deliver(delivery)));
-    } catch (error) {
-      this.logger.write('warn', 'webhook pass failed', { error: (error as Error).message });
-    } finally {
-      this.busy = false;
-    }
+    this.periodic.stop();
   }
 
   private async deliver(delivery: WebhookDelivery): Promise<void> {

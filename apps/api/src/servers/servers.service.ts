@@ -17,16 +17,8 @@ export class ServersService {
     const now = new Date();
     const server: Server = {
       accountId: account.id,
-      name: request.name,
-      description: request.description ?? '',
-      ipAddress: request.ipAddress,
-      port: request.port ?? 22,
-      group: request.group ?? 'Default Group',
-      locationId: request.locationId ?? null,
-      os: request.os ?? null,
-      username: request.username ?? 'root',
+      ...withDefaults(request),
       sealedPassword: request.password ? this.box.seal(request.password) : null,
-      hostVars: request.hostVars ?? {},
       hostKey: null,
       createdAt: now,
       updatedAt: now,
@@ -77,18 +69,26 @@ export class ServersService {
     }
     const updated: Server = {
       ...server,
-      description: merged.description ?? '',
-      ipAddress: merged.ipAddress,
-      port: merged.port ?? 22,
-      group: merged.group ?? 'Default Group',
-      locationId: merged.locationId ?? null,
-      os: merged.os ?? null,
-      username: merged.username ?? 'root',
-      hostVars: merged.hostVars ?? {},
+      ...withDefaults(merged),
       sealedPassword: password === undefined ? server.sealedPassword : password === null ? null : this.box.seal(password),
       updatedAt: new Date(),
     };
     await this.servers.update(updated);
     return updated;
   }
+}
+
+/** The stored fields of a validated request, with the defaults of API.md (port 22, "Default Group", root). */
+function withDefaults(request: ServerRequest): Pick<Server, 'name' | 'description' | 'ipAddress' | 'port' | 'group' | 'locationId' | 'os' | 'username' | 'hostVars'> {
+  return {
+    name: request.name,
+    description: request.description ?? '',
+    ipAddress: request.ipAddress,
+    port: request.port ?? 22,
+    group: request.group ?? 'Default Group',
+    locationId: request.locationId ?? null,
+    os: request.os ?? null,
+    username: request.username ?? 'root',
+    hostVars: request.hostVars ?? {},
+  };
 }
