@@ -101,6 +101,18 @@ describe('schedules and service accounts', () => {
     }
   });
 
+  it('skips a fire time while the previous run is active, with overlap "skip"', async () => {
+    const slow = (await client.post('/v2/automation/jobs/DEMO', { playbook: b64('- hosts: all\n  gather_facts: false\n  tasks:\n    - ansible.builtin.command: sleep 4\n'), hosts: [{ id: 'localhost', hostVars: LOCAL }] })).body;
+    const created = (await client.post(`/v2/automation/jobs/DEMO/${slow.id}/schedules`, { serviceAccountAlias: 'nightly', trigger: { type: 'cron', expression: '0 0 1 1 *' }, overlap: 'skip' })).body;
+    await makeDue(created.id, 2);
+    await until(async () => (await stack.db.query(`SELECT 1 FROM executions WHERE schedule_id = $1 AND status = 'RUNNING'`, [created.id])).length === 1);
+    await makeDue(created.id, 1);
+    await until(async () => (await stack.db.query(`SELECT 1 FROM schedule_fires WHERE schedule_id = $1`, [created.id])).length === 2);
+    const fires = await stack.db.query<{ outcome: string }>(`SELECT outcome FROM schedule_fires WHERE schedule_id = $1 ORDER BY fire_time`, [created.id]);
+    expect(fires.map((f) => f.outcome)).toEqual(['started', 'skipped: the previous run is still active']);
+    expect(await stack.db.query(`SELECT 1 FROM executions WHERE schedule_id = $1`, [created.id])).toHaveLength(1);
+  });
+
   it('gives INIT_FAILURE with the reason when the service account can no longer log in', async () => {
     expect((await client.put('/v2/automation/serviceAccounts/DEMO/nightly', { username: 'scheduler', password: 'not-the-password' })).status).toBe(200);
     const at = new Date(Date.now() + 1500).toISOString();
