@@ -3,6 +3,7 @@ import { Executions1732400000000 } from './1732400000000-executions';
 import { Webhooks1732500000000 } from './1732500000000-webhooks';
 import { KeypairsServers1732600000000 } from './1732600000000-keypairs-servers';
 import { Schedules1732700000000 } from './1732700000000-schedules';
+import { Runners1732800000000 } from './1732800000000-runners';
 
 /** Every migration, in order. Listed by hand (no globs) so the same list works compiled and under ts-jest. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Webhooks1732500000000,
   KeypairsServers1732600000000,
   Schedules1732700000000,
+  Runners1732800000000,
 ];

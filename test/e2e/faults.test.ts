@@ -27,12 +27,28 @@ describe('faults: a worker killed or told to stop', () => {
     return `/v2/automation/jobs/DEMO/${job.id}/executions/${execution.execution_id}`;
   }
 
+  it('lists the runners and their running executions to a root AccountAdmin only', async () => {
+    const path = await start('sleep 3');
+    await waitForStatus(client, path, ['RUNNING']);
+    const runners = (await client.get('/v2/automation/runners')).body;
+    expect(runners).toHaveLength(1);
+    expect(runners[0]).toMatchObject({ slots: 2, draining: false, runningExecutions: [path.split('/').pop()] });
+    expect(runners[0].ansible).toMatch(/ansible-playbook/);
+    expect((await client.post('/v2/users/DEMO', { username: 'viewer', password: 'viewer-password', roles: ['AccountViewer'] })).status).toBe(201);
+    const viewer = new ApiClient(stack.api.url);
+    await viewer.login('viewer', 'viewer-password');
+    expect((await viewer.get('/v2/automation/runners')).status).toBe(403);
+    await waitForStatus(client, path);
+  });
+
   it('kill -9 of a worker mid-run: its Ansible dies with it and the run ends "runner lost"', async () => {
     const path = await start('sleep 305.25');
     await waitForStatus(client, path, ['RUNNING']);
     await until(() => processCommandLines().some((c) => c.includes('sleep 305.25')));
     await stack.worker.stop('SIGKILL');
-    await until(() => !processCommandLines().some((c) => c.includes('sleep 305.25') || c.includes('ansible-playbook')), 10_000);
+    // Nothing of this run survives: the command, and ansible-playbook in the run's workspace.
+    const workspace = path.split('/').pop()!.slice(0, 8);
+    await until(() => !processCommandLines().some((c) => c.includes('sleep 305.25') || c.includes(`/workspaces/${workspace}`)), 10_000);
     await stack.restartWorker();
     const done = await waitForStatus(client, path, ['FAILURE', 'PENDING'], 60_000);
     expect(done).toMatchObject({ status: 'FAILURE', reason: 'runner lost' });

@@ -18,6 +18,7 @@ import { ExecutionsService } from './executions/executions.service';
 import { HealthController } from './health/health.controller';
 import { KeypairsController } from './keypairs/keypairs.controller';
 import { KeypairsService } from './keypairs/keypairs.service';
+import { RunnersController } from './runners/runners.controller';
 import { SchedulesController } from './schedules/schedules.controller';
 import { SchedulesService } from './schedules/schedules.service';
 import { ServersController } from './servers/servers.controller';
@@ -38,7 +39,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, KeysModule, DiscoveryModule],
       // ExecutionsController before JobsController: `:alias/executions` must win over `:alias/:jobId`.
-      controllers: [AuthController, AccountsController, UsersController, ExecutionsController, JobsController, StatusController, WebhooksController, ServersController, KeypairsController, SchedulesController, HealthController],
+      controllers: [AuthController, AccountsController, UsersController, ExecutionsController, JobsController, StatusController, WebhooksController, ServersController, KeypairsController, SchedulesController, RunnersController, HealthController],
       providers: [
         { provide: JsonLogger, useValue: logger },
         { provide: HttpMetrics, useValue: metrics },

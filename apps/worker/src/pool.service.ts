@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
+import { CONFIG, JsonLogger, RUNNER_VERSION, RunnerConfig } from '@app/config';
 import {
   CHANNELS,
   ExecutionRepository,
@@ -10,8 +10,10 @@ import {
   KnownHostRepository,
   OPERATIONS_CHANNEL,
   PgListener,
+  RunnerRepository,
   ServerRepository,
 } from '@app/database';
+import { ansiblePlaybookVersion } from '@app/ansible';
 import { ExecutionStatus } from '@app/domain';
 import { SecretBox } from '@app/keys';
 import { ExecutionRun, RunDependencies } from './run/execution-run';
@@ -51,9 +53,18 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly webhooks: WebhookDispatcher,
     private readonly operations: OperationRunner,
     private readonly scheduler: Scheduler,
+    private readonly runners: RunnerRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.runners.register({
+      id: this.workerId,
+      host: os.hostname(),
+      pid: process.pid,
+      slots: this.config.workerSlots,
+      version: RUNNER_VERSION,
+      ansible: await ansiblePlaybookVersion(),
+    });
     this.listener = new PgListener(
       this.config.databaseUrl!,
       [CHANNELS.queue, CHANNELS.control, OPERATIONS_CHANNEL],
@@ -141,6 +152,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Renews every lease; a run whose lease could not be renewed is abandoned (fencing). */
   private async heartbeat(): Promise<void> {
+    await this.runners.heartbeat(this.workerId, this.draining).catch(() => undefined);
     const runs = [...this.runs.values()];
     if (!runs.length) return;
     try {
@@ -173,6 +185,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.draining = true;
+    void this.runners.heartbeat(this.workerId, true).catch(() => undefined);
     clearInterval(this.pollTimer);
     this.reaper.stop();
     this.webhooks.stop();
@@ -193,6 +206,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     }
     await this.whileRunning((SHUTDOWN_GRACE_SECONDS + 5) * 1000);
     clearInterval(this.heartbeatTimer);
+    await this.runners.remove(this.workerId).catch(() => undefined);
   }
 
   private async whileRunning(ms: number): Promise<void> {

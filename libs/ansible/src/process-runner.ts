@@ -53,9 +53,12 @@ export interface Daemon {
   stop(): Promise<void>;
 }
 
-/** A long-lived helper (ssh-agent -D) in its own process group; stop() kills the group. */
+/**
+ * A long-lived helper (ssh-agent -D) in its own process group, under the run guard so it dies with
+ * the worker; stop() kills the group.
+ */
 export function startDaemon(file: string, args: string[], env: NodeJS.ProcessEnv): Daemon {
-  const child = execa(file, args, { env, extendEnv: false, detached: true, stdio: 'ignore', reject: false });
+  const child = execa('/usr/bin/python3', [RUN_GUARD, file, ...args], { env, extendEnv: false, detached: true, stdio: 'ignore', reject: false });
   const pid = child.pid!;
   return {
     pid,

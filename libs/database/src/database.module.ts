@@ -13,6 +13,7 @@ import { KeypairRepository } from './keypair.repository';
 import { ServerRepository } from './server.repository';
 import { OperationRepository } from './operation.repository';
 import { ScheduleRepository } from './schedule.repository';
+import { RunnerRepository } from './runner.repository';
 import { LoginFailureRepository } from './login-failure.repository';
 import { SettingRepository } from './setting.repository';
 import { UserRepository } from './user.repository';
@@ -32,6 +33,7 @@ const REPOSITORIES = [
   ServerRepository,
   OperationRepository,
   ScheduleRepository,
+  RunnerRepository,
 ];
 
 @Global()

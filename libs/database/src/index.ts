@@ -19,3 +19,4 @@ export * from './server.repository';
 export * from './operation.repository';
 export * from './reseal';
 export * from './schedule.repository';
+export * from './runner.repository';

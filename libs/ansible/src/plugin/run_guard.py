@@ -1,4 +1,5 @@
-"""Runs a command and takes its whole process group down if the worker that started it dies.
+"""Runs a command and takes its whole process group down if the worker that started it dies
+(ansible-playbook of a run, and the run's ssh-agent).
 
 The worker starts this as the leader of a new process group (session). It forks the command
 (ansible-playbook) into the same group, ignores the interrupt the worker sends to the group to
