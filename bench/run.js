@@ -3,8 +3,8 @@
 // baselines (bare ansible-playbook, ansible-runner) measured in the same invocation. Prints a table
 // (figure, value, target, met) and writes the same to bench/results.json.
 //
-//   node bench/run.js            full run (about 13-15 minutes on 2 cores)
-//   node bench/run.js --quick    small sample counts, for working on the bench itself
+//   node bench/run.js            full run (about 11-14 minutes on 2 cores)
+//   node bench/run.js --quick    small sample counts, for working on the bench itself (→ results-quick.json)
 //
 // Everything it starts (PostgreSQL, api, workers, ansible-playbook, ansible-runner, autocannon) is
 // stopped and its temp folder removed when it ends, also on error or Ctrl-C.
@@ -32,6 +32,7 @@ const SCALE = QUICK
   ? {
       overheadPairs: 3,
       launchSamples: 5,
+      memoryRuns: 6,
       throughputRuns: 12,
       events: { hosts: 5, tasks: 2, items: 100 },
       synthetic: { burstEvents: 10_000, pacedRate: 1000, pacedSeconds: 3 },
@@ -40,7 +41,8 @@ const SCALE = QUICK
     }
   : {
       overheadPairs: 20,
-      launchSamples: 30,
+      launchSamples: 25,
+      memoryRuns: 12,
       throughputRuns: 100,
       events: { hosts: 10, tasks: 20, items: 250 },
       synthetic: { burstEvents: 50_000, pacedRate: 1000, pacedSeconds: 15 },
@@ -51,7 +53,8 @@ const SCALED = QUICK
   ? 'quick mode: every sample count reduced'
   : 'throughput uses 100 runs at once instead of 200 (each side ~1 min instead of ~2 on 2 cores, to stay within 15 minutes)';
 
-const RESULTS = path.join(__dirname, 'results.json');
+// --quick writes elsewhere, so it never replaces the full results the README quotes.
+const RESULTS = path.join(__dirname, QUICK ? 'results-quick.json' : 'results.json');
 const started = Date.now();
 const log = (message) => process.stdout.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}\n`);
 
@@ -108,7 +111,9 @@ function cleanup() {
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.once(signal, () => {
     log(`${signal}: stopping everything`);
-    cleanup().finally(() => process.exit(130));
+    cleanup()
+      .then(() => log('all processes stopped, temp folders removed'))
+      .finally(() => process.exit(130));
   });
 }
 
@@ -147,14 +152,16 @@ async function main() {
   };
   await figure('fig1-overhead', () => fig1.run(ctx));
   await figure('fig2-launch-latency', () => fig2.run(ctx));
-  await figure('fig6-memory', () => fig6.run(ctx, bootIdle));
+  await figure('fig6-memory-idle', () => fig6.run(ctx, bootIdle));
   await figure('fig3-throughput', () => fig3.run(ctx));
   await figure('fig7-scale', () => fig7.run(ctx));
   await figure('fig4-event-path', () => fig4.run(ctx));
 
-  // Figure 4's second half swaps the real worker for one whose ansible-playbook is the synthetic emitter.
-  log('swapping in the synthetic-emitter worker …');
+  // The main worker stops here. Figure 6's per-run memory uses a worker of its own (more slots), then
+  // figure 4's second half a worker whose ansible-playbook is the synthetic emitter.
   await system.stopWorker();
+  await figure('fig6-memory-per-run', () => fig6.runPerRun(ctx));
+  log('starting the synthetic-emitter worker …');
   await system.startWorker({ name: 'worker-synthetic', pathPrefix: fakeAnsibleDir(system.root) });
   await figure('fig4-event-path-synthetic', () => fig4.runSynthetic(ctx));
   // Figure 5 runs with no worker at all (see fig5-api.js).
@@ -176,11 +183,13 @@ main()
     process.exitCode = 1;
     log(`bench failed: ${error.stack ?? error}`);
     if (results) {
-      // Keep what was measured, marked incomplete, so a failure late in the run is not wasted.
+      // Keep what was measured, marked incomplete, so a failure late in the run is not wasted (in a
+      // file of its own: the last complete results stay where they are).
+      const partial = RESULTS.replace(/\.json$/, '-failed.json');
       results.complete = false;
       results.error = String(error.message ?? error);
-      fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
-      log(`partial results written to ${path.relative(process.cwd(), RESULTS)}`);
+      fs.writeFileSync(partial, JSON.stringify(results, null, 2) + '\n');
+      log(`partial results written to ${path.relative(process.cwd(), partial)}`);
     }
     if (system?.logDir) {
       for (const name of ['api.log', 'worker.log', 'worker-synthetic.log']) {
