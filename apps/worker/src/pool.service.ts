@@ -97,9 +97,10 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
       do {
         this.fillAgain = false;
         while (!this.draining && this.runs.size < this.config.workerSlots) {
+          const claimStarted = performance.now();
           const execution = await this.executions.claimNext(this.workerId, this.config.leaseSeconds, this.config.accountMaxRuns);
           if (!execution) break;
-          this.launch(new ExecutionRun(this.dependencies(), execution));
+          this.launch(new ExecutionRun(this.dependencies(), execution), performance.now() - claimStarted);
         }
       } while (this.fillAgain);
     } catch (error) {
@@ -122,10 +123,10 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     };
   }
 
-  private launch(run: ExecutionRun): void {
+  private launch(run: ExecutionRun, claimMs: number): void {
     const id = run.execution.id;
     this.runs.set(id, run);
-    this.logger.write('info', 'run claimed', { executionId: id, attempt: run.attempt });
+    this.logger.write('info', 'run claimed', { executionId: id, attempt: run.attempt, claimMs: Math.round(claimMs * 10) / 10 });
     run
       .run()
       .catch((error) => this.logger.write('error', 'run crashed', { executionId: id, error: (error as Error).stack }))

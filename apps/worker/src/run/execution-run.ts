@@ -68,6 +68,11 @@ export class ExecutionRun {
   private readonly failures = new Map<string, string>();
   /** Ansible's own fatal error (a playbook it refused), kept from the transcript for the reason. */
   private fatalError?: string;
+  /** The run's ssh-agent, started only when the run has a key to serve. */
+  private agent?: SshAgent;
+  /** Milliseconds since the claim at each launch step, logged when ansible-playbook starts. */
+  private readonly launchSteps: Record<string, number> = {};
+  private readonly claimedAt = performance.now();
 
   constructor(
     private readonly deps: RunDependencies,
@@ -87,18 +92,18 @@ export class ExecutionRun {
 
   async run(): Promise<void> {
     let workspace: Workspace | undefined;
-    let agent: SshAgent | undefined;
     try {
       workspace = Workspace.create(path.join(this.deps.config.dataDir, 'workspaces'), this.execution.id);
-      agent = await SshAgent.start(workspace);
-      const prepared = await this.prepare(workspace, agent);
+      const prepared = await this.prepare(workspace);
+      this.step('prepared');
       if (this.lost) return;
       if (this.requested) return void (await this.finish(this.requested === 'kill' ? 'KILLED' : 'STOPPED', null));
       const running = await this.change((current) =>
         current.status === 'INITIALIZING' ? { status: 'RUNNING', set: { repositoryLog: prepared.repositoryLog } } : null,
       );
       if (!running || running.status !== 'RUNNING') return void (await this.finish('STOPPED', null));
-      const exit = await this.execute(workspace, agent, prepared.args);
+      this.step('running');
+      const exit = await this.execute(workspace, prepared);
       await this.writer.flush();
       await this.finish(exit.exitCode === 0 ? 'SUCCESS' : 'FAILURE', exit.exitCode, exit.signal);
     } catch (error) {
@@ -118,7 +123,7 @@ export class ExecutionRun {
     } finally {
       for (const timer of this.timers) clearTimeout(timer);
       if (this.process) this.process.signal('SIGKILL');
-      await agent?.stop().catch(() => undefined);
+      await this.agent?.stop().catch(() => undefined);
       if (workspace) {
         if (!this.lost) {
           await this.deps.knownHosts.remember(this.execution.accountId, workspace.readKnownHosts()).catch(() => undefined);
@@ -154,7 +159,7 @@ export class ExecutionRun {
 
   // ---- preparation (INITIALIZING) ---------------------------------------------------------
 
-  private async prepare(workspace: Workspace, agent: SshAgent): Promise<{ args: string[]; repositoryLog: RepositoryLog | null }> {
+  private async prepare(workspace: Workspace): Promise<{ args: string[]; repositoryLog: RepositoryLog | null; ttlMinutes: number }> {
     const job = await this.deps.jobs.findById(this.execution.jobId);
     if (!job) throw new InitFailure('the job was deleted');
     const jobSecrets: JobSecrets = job.sealedSecrets ? this.deps.box.openJson(job.sealedSecrets) : {};
@@ -179,11 +184,16 @@ export class ExecutionRun {
       [jobSecrets.repositoryCredentials?.sshPrivateKey, 'of the repository credentials'],
       [keypairKey && Buffer.from(keypairKey).toString('base64'), `of key pair ${job.definition.keyPairAlias}`],
     ];
-    for (const [key, label] of keys) if (key) await agent.add(key, label);
+    for (const [key, label] of keys) {
+      if (!key) continue;
+      this.agent ??= await SshAgent.start(workspace);
+      await this.agent.add(key, label);
+    }
+    this.step('keys');
 
     workspace.writeKnownHosts(await this.deps.knownHosts.lines(this.execution.accountId));
     workspace.writeAnsibleConfig({ forks: job.definition.forks });
-    const env = runEnvironment(workspace, agent.socket);
+    const env = runEnvironment(workspace, this.agent?.socket);
     let playbook: string;
     let repositoryLog: RepositoryLog | null = null;
     if (job.definition.repository) {
@@ -216,7 +226,7 @@ export class ExecutionRun {
       verbosity: job.definition.verbosity,
       checkMode: job.definition.checkMode,
     });
-    return { args, repositoryLog };
+    return { args, repositoryLog, ttlMinutes: job.definition.executionTtl ?? 180 };
   }
 
   /** The private key of the job's `keyPairAlias`, if it names one. */
@@ -274,27 +284,32 @@ export class ExecutionRun {
 
   // ---- running (RUNNING) ------------------------------------------------------------------
 
-  private async execute(workspace: Workspace, agent: SshAgent, args: string[]): Promise<{ exitCode: number | null; signal: string | null }> {
+  private async execute(workspace: Workspace, prepared: { args: string[]; ttlMinutes: number }): Promise<{ exitCode: number | null; signal: string | null }> {
     const output = new LineSplitter();
     const events = new LineSplitter();
     this.process = spawnPlaybook({
-      args,
+      args: prepared.args,
       cwd: workspace.dir,
-      env: runEnvironment(workspace, agent.socket),
+      env: runEnvironment(workspace, this.agent?.socket),
       onOutput: (chunk) => output.push(chunk).forEach((line) => this.output(line)),
       onEvents: (chunk) => events.push(chunk).forEach((line) => this.onEvent(line)),
     });
-    this.deps.logger.write('debug', 'ansible-playbook started', { executionId: this.execution.id, pid: this.process.pid });
+    this.step('spawned');
+    this.deps.logger.write('debug', 'ansible-playbook started', { executionId: this.execution.id, pid: this.process.pid, launchMs: this.launchSteps });
     // A stop or kill that arrived while preparing applies now.
     if (this.requested === 'kill') this.process.signal('SIGKILL');
     else if (this.requested === 'stop') this.process.signal('SIGINT');
-    const ttlMinutes = (await this.deps.jobs.findById(this.execution.jobId))?.definition.executionTtl ?? 180;
+    const ttlMinutes = prepared.ttlMinutes;
     this.timers.push(setTimeout(() => void this.ttlExpired(ttlMinutes), ttlMinutes * 60_000));
     const exit = await this.process.exited;
     this.deps.logger.write('debug', 'ansible-playbook ended', { executionId: this.execution.id, ...exit });
     output.flush().forEach((line) => this.output(line));
     events.flush().forEach((line) => this.onEvent(line));
     return exit;
+  }
+
+  private step(name: string): void {
+    this.launchSteps[name] = Math.round((performance.now() - this.claimedAt) * 10) / 10;
   }
 
   private output(line: string): void {
