@@ -96,6 +96,8 @@ export async function startApi(databaseUrl: string, env: NodeJS.ProcessEnv = {})
     RUNNER_DATA_DIR: dataDir,
     RUNNER_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     RUNNER_BOOTSTRAP_PASSWORD: ADMIN_PASSWORD,
+    // No load balancer to wait for in tests (the drain itself is tested with a longer one).
+    RUNNER_API_DRAIN_SECONDS: '0',
     ...env,
   });
   const match = await api.waitFor(/"msg":"api listening","port":(\d+)/);

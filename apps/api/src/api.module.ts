@@ -11,6 +11,7 @@ import { TokenService } from './auth/token.service';
 import { AccessGuard } from './common/access.guard';
 import { ErrorFilter } from './common/error.filter';
 import { ExecutionMetrics } from './common/execution-metrics';
+import { DrainState } from './common/drain-state';
 import { HttpMetrics } from './common/http-metrics';
 import { RouteAudit } from './common/route-audit';
 import { ExecutionsController } from './executions/executions.controller';
@@ -34,7 +35,7 @@ import { UsersService } from './users/users.service';
 
 @Module({})
 export class ApiModule {
-  static forRoot(config: RunnerConfig, logger: JsonLogger, metrics: HttpMetrics): DynamicModule {
+  static forRoot(config: RunnerConfig, logger: JsonLogger, metrics: HttpMetrics, drain: DrainState): DynamicModule {
     return {
       module: ApiModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, KeysModule, DiscoveryModule],
@@ -43,6 +44,7 @@ export class ApiModule {
       providers: [
         { provide: JsonLogger, useValue: logger },
         { provide: HttpMetrics, useValue: metrics },
+        { provide: DrainState, useValue: drain },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         RouteAudit,

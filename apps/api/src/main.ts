@@ -6,6 +6,7 @@ import * as express from 'express';
 import { JsonLogger, loadConfig } from '@app/config';
 import { AccountsService } from './accounts/accounts.service';
 import { ApiModule } from './api.module';
+import { DrainState } from './common/drain-state';
 import { HttpMetrics } from './common/http-metrics';
 import { requestContext, requireJsonBody } from './common/request-context.middleware';
 import { strictValidationPipe } from './common/validation';
@@ -15,14 +16,14 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = new JsonLogger('api', config.logLevel);
   const metrics = new HttpMetrics();
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, logger, metrics), {
+  const drain = new DrainState();
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, logger, metrics, drain), {
     logger,
     bodyParser: false,
   });
-  app.enableShutdownHooks();
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
-  app.use(requestContext(logger, metrics));
+  app.use(requestContext(logger, metrics, drain));
   app.use(requireJsonBody);
   app.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
   app.useGlobalPipes(strictValidationPipe());
@@ -46,6 +47,19 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
   logger.write('info', 'api listening', { port: typeof address === 'object' ? address?.port : config.port });
+
+  // Drain, then stop: /readyz answers 503 for RUNNER_API_DRAIN_SECONDS while requests are still
+  // served (with Connection: close), then the server stops listening, finishes in-flight requests
+  // and closes the socket.io connections (clients reconnect to another node and resume).
+  const shutdown = async (signal: string): Promise<void> => {
+    drain.draining = true;
+    logger.write('info', 'draining', { signal, seconds: config.apiDrainSeconds });
+    await new Promise((resolve) => setTimeout(resolve, config.apiDrainSeconds * 1000));
+    await app.close();
+    logger.write('info', 'api stopped');
+    process.exit(0);
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(signal));
 }
 
 main().catch(exitOnBootFailure('api'));

@@ -2,11 +2,13 @@ import { JsonLogger } from '@app/config';
 
 /**
  * A background pass run every few milliseconds, never two at once (a slow pass is not stacked
- * upon); a failing pass is logged and the next one tries again.
+ * upon); a failing pass is logged and the next one tries again. A run of failures with the same
+ * message (a database outage) is logged once, and its end once.
  */
 export class Periodic {
   private timer?: NodeJS.Timeout;
   private running = false;
+  private failing?: string;
 
   constructor(
     private readonly name: string,
@@ -28,8 +30,12 @@ export class Periodic {
     this.running = true;
     try {
       await this.pass();
+      if (this.failing !== undefined) this.logger.write('info', `${this.name} pass works again`);
+      this.failing = undefined;
     } catch (error) {
-      this.logger.write('warn', `${this.name} pass failed`, { error: (error as Error).message });
+      const message = (error as Error).message;
+      if (message !== this.failing) this.logger.write('warn', `${this.name} pass failed`, { error: message });
+      this.failing = message;
     } finally {
       this.running = false;
     }

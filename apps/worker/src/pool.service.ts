@@ -5,6 +5,7 @@ import { CONFIG, JsonLogger, RUNNER_VERSION, RunnerConfig } from '@app/config';
 import {
   CHANNELS,
   ExecutionRepository,
+  isDatabaseUnavailable,
   JobRepository,
   KeypairRepository,
   KnownHostRepository,
@@ -153,7 +154,9 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Renews every lease; a run whose lease could not be renewed is abandoned (fencing). */
   private async heartbeat(): Promise<void> {
-    await this.runners.heartbeat(this.workerId, this.draining).catch(() => undefined);
+    await this.runners.heartbeat(this.workerId, this.draining).catch((error) => {
+      if (isDatabaseUnavailable(error)) this.reaper.outageSeen();
+    });
     const runs = [...this.runs.values()];
     if (!runs.length) return;
     try {
@@ -176,6 +179,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
         }
       }
     } catch (error) {
+      if (isDatabaseUnavailable(error)) this.reaper.outageSeen();
       this.logger.write('warn', 'heartbeat failed', { error: (error as Error).message });
     }
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
-import { ExecutionRepository } from '@app/database';
+import { ExecutionRepository, isDatabaseUnavailable } from '@app/database';
 import { Periodic } from './periodic';
 
 /**
@@ -11,6 +11,8 @@ import { Periodic } from './periodic';
 @Injectable()
 export class Reaper {
   private readonly periodic: Periodic;
+  /** No reaping before this time (epoch ms): see outageSeen(). */
+  private holdUntil = 0;
 
   constructor(
     @Inject(CONFIG) private readonly config: RunnerConfig,
@@ -29,7 +31,26 @@ export class Reaper {
     this.periodic.stop();
   }
 
+  /**
+   * This worker could not reach the database. Leases that lapsed during an outage say nothing about
+   * their owners (they could not renew either), so reaping waits one lease period after the last
+   * failure: long enough for every live owner, which renews every third of a lease, to renew.
+   */
+  outageSeen(): void {
+    this.holdUntil = Date.now() + this.config.leaseSeconds * 1000;
+  }
+
   private async reap(): Promise<void> {
+    if (Date.now() < this.holdUntil) return;
+    try {
+      await this.reapLapsed();
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) this.outageSeen();
+      throw error;
+    }
+  }
+
+  private async reapLapsed(): Promise<void> {
     for (const { id, attempt } of await this.executions.lapsed()) {
       const reaped = await this.executions.change(id, attempt, (current) => {
         if (!current.leaseExpiresAt || current.leaseExpiresAt.getTime() > Date.now()) return null;

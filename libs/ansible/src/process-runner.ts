@@ -75,6 +75,9 @@ export interface PlaybookProcess {
   pid: number;
   /** Signals the whole process group: ansible-playbook, its forks, their ssh. */
   signal(signal: NodeJS.Signals): void;
+  /** Stops reading its output and events: once the pipes are full, Ansible waits on its writes. */
+  pause(): void;
+  resume(): void;
   exited: Promise<{ exitCode: number | null; signal: string | null }>;
 }
 
@@ -108,7 +111,14 @@ export function spawnPlaybook(options: {
     exitCode: result.exitCode ?? null,
     signal: result.signal ?? null,
   }));
-  return { pid, signal: (signal) => killGroup(pid, signal), exited };
+  const streams = [child.stdout!, child.stderr!, child.stdio[3]];
+  return {
+    pid,
+    signal: (signal) => killGroup(pid, signal),
+    pause: () => streams.forEach((s) => s.pause()),
+    resume: () => streams.forEach((s) => s.resume()),
+    exited,
+  };
 }
 
 /** Signals a process group; a group that is already gone is fine. */

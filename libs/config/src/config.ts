@@ -26,6 +26,12 @@ export interface RunnerConfig {
   bodyLimitBytes: number;
   /** Seconds a worker's claim on a run lasts without a heartbeat. */
   leaseSeconds: number;
+  /** On SIGTERM an api node answers /readyz 503 this long (for its load balancer) before it stops listening. */
+  apiDrainSeconds: number;
+  /** How long a worker rides out an unreachable database (runs go on, records wait in memory). */
+  dbOutageSeconds: number;
+  /** Records a run may hold in memory before Ansible is paused (back-pressure through its pipes). */
+  recordBuffer: number;
   /** Concurrent runs per account across all workers; 0 = no limit. */
   accountMaxRuns: number;
   /** How often an idle worker looks for work when no notification arrives. */
@@ -98,6 +104,9 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
     embeddedPgPort: integer(env, 'RUNNER_EMBEDDED_PG_PORT', 54329, 1, 65535),
     bodyLimitBytes: 1024 * 1024,
     leaseSeconds: integer(env, 'RUNNER_LEASE_SECONDS', 30, 3, 3600),
+    apiDrainSeconds: integer(env, 'RUNNER_API_DRAIN_SECONDS', 5, 0, 3600),
+    dbOutageSeconds: integer(env, 'RUNNER_DB_OUTAGE_SECONDS', 300, 0, 86400),
+    recordBuffer: integer(env, 'RUNNER_RECORD_BUFFER', 20000, 100, 10_000_000),
     accountMaxRuns: integer(env, 'RUNNER_ACCOUNT_MAX_RUNS', 0, 0, 100000),
     pollIntervalMs: integer(env, 'RUNNER_POLL_INTERVAL_MS', 2000, 50, 600000),
     drainSeconds: integer(env, 'RUNNER_DRAIN_SECONDS', 60, 0, 86400),

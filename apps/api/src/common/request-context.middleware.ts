@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Response } from 'express';
 import { JsonLogger } from '@app/config';
+import { DrainState } from './drain-state';
 import { HttpMetrics } from './http-metrics';
 import { AuthedRequest } from './principal';
 
@@ -10,8 +11,10 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * Gives every request an id (the caller's X-Request-Id when sane), then logs and measures it when
  * the response finishes. It logs the route pattern, never the body or query, so no secret leaks.
  */
-export function requestContext(logger: JsonLogger, metrics: HttpMetrics) {
+export function requestContext(logger: JsonLogger, metrics: HttpMetrics, drain: DrainState) {
   return (request: AuthedRequest, response: Response, next: NextFunction): void => {
+    // A draining node asks keep-alive clients to reconnect (through the load balancer, elsewhere).
+    if (drain.draining) response.setHeader('Connection', 'close');
     const incoming = request.header('x-request-id');
     request.requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     response.setHeader('X-Request-Id', request.requestId);

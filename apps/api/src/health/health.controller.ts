@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { migrationsCurrent } from '@app/database';
 import { Public } from '../common/access';
+import { DrainState } from '../common/drain-state';
 import { HttpMetrics } from '../common/http-metrics';
 
 @ApiTags('operations')
@@ -12,6 +13,7 @@ export class HealthController {
   constructor(
     private readonly dataSource: DataSource,
     private readonly metrics: HttpMetrics,
+    private readonly drain: DrainState,
   ) {}
 
   /** The process is alive. */
@@ -21,10 +23,14 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready for traffic: database reachable and migrations current. 503 otherwise. */
+  /** Ready for traffic: not draining, database reachable and migrations current. 503 otherwise. */
   @Public()
   @Get('readyz')
   async readyz(@Res({ passthrough: true }) response: Response): Promise<{ status: string; checks: Record<string, string> }> {
+    if (this.drain.draining) {
+      response.status(503);
+      return { status: 'draining', checks: {} };
+    }
     const checks: Record<string, string> = {};
     try {
       checks.migrations = (await migrationsCurrent(this.dataSource)) ? 'current' : 'pending';

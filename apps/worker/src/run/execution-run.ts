@@ -35,6 +35,7 @@ import {
 import { ExecutionStatus, SecretMasker } from '@app/domain';
 import { SecretBox } from '@app/keys';
 import { RecordWriter } from './record-writer';
+import { rideOutOutage } from './ride-out';
 
 /** Preparation failed for a reason the user can act on: INIT_FAILURE with this message. */
 class InitFailure extends Error {}
@@ -78,12 +79,19 @@ export class ExecutionRun {
     private readonly deps: RunDependencies,
     readonly execution: Execution,
   ) {
-    this.writer = new RecordWriter(
-      deps.executions,
-      execution,
-      () => this.leaseLost('a write was fenced out'),
-      (error) => deps.logger.write('error', 'records could not be stored', { executionId: execution.id, error: error.message }),
-    );
+    this.writer = new RecordWriter(deps.executions, execution, {
+      outageSeconds: deps.config.dbOutageSeconds,
+      bufferLimit: deps.config.recordBuffer,
+      onFenced: () => this.leaseLost('a write was fenced out'),
+      onError: (error) => {
+        deps.logger.write('error', 'records could not be stored', { executionId: execution.id, error: error.message });
+        // Records are gone beyond this point: stop Ansible rather than run on unrecorded.
+        this.leaseLost('records could not be stored');
+      },
+      onBackpressure: (paused) => (paused ? this.process?.pause() : this.process?.resume()),
+      onWaiting: (error) =>
+        deps.logger.write('warn', 'database unreachable; holding records', { executionId: execution.id, error: error.message }),
+    });
   }
 
   get attempt(): number {
@@ -419,8 +427,9 @@ export class ExecutionRun {
     };
   }
 
+  /** A fenced status change; waits out a database outage (a run that finished during one still ends right). */
   private change(decide: (current: Execution) => ExecutionChange | null): Promise<Execution | null> {
-    return this.deps.executions.change(this.execution.id, this.execution.attempt, decide).then((result) => {
+    return rideOutOutage(() => this.deps.executions.change(this.execution.id, this.execution.attempt, decide), this.deps.config.dbOutageSeconds).then((result) => {
       if (result === null) this.leaseLost('the execution row is gone or owned by a newer attempt');
       return result;
     });

@@ -1,12 +1,26 @@
-import { Execution, ExecutionRepository, isDatabaseUnavailable, NewStatusRecord } from '@app/database';
+import { Execution, ExecutionRepository, NewStatusRecord } from '@app/database';
+import { rideOutOutage } from './ride-out';
 
 const MAX_BATCH = 500;
 const FLUSH_MS = 50;
 
+export interface RecordWriterOptions {
+  /** How long to keep retrying while the database is unreachable (RUNNER_DB_OUTAGE_SECONDS). */
+  outageSeconds: number;
+  /** Records held in memory before `onBackpressure(true)` asks the caller to pause its source. */
+  bufferLimit: number;
+  onFenced: () => void;
+  onError: (error: Error) => void;
+  onBackpressure: (paused: boolean) => void;
+  onWaiting: (error: Error) => void;
+}
+
 /**
  * Buffers a run's records and transcript lines and stores them in batches (persist, then
  * announce: the repository notifies after each committed batch). Flushes are sequential, so
- * counters stay in order; a fenced-out write (the lease was lost) calls `onFenced` and drops the rest.
+ * counters stay in order; a fenced-out write (the lease was lost) calls `onFenced` and drops the
+ * rest. While the database is unreachable, batches wait in order and are stored when it is back;
+ * the buffer is bounded: above `bufferLimit` records the source is paused until half of it drained.
  */
 export class RecordWriter {
   private records: NewStatusRecord[] = [];
@@ -14,17 +28,21 @@ export class RecordWriter {
   private timer?: NodeJS.Timeout;
   private chain: Promise<void> = Promise.resolve();
   private fenced = false;
+  /** Records accepted and not yet stored (buffered or in a waiting batch). */
+  private unstored = 0;
+  private paused = false;
 
   constructor(
     private readonly repository: ExecutionRepository,
     private readonly execution: Pick<Execution, 'id' | 'jobId' | 'accountId' | 'attempt'>,
-    private readonly onFenced: () => void,
-    private readonly onError: (error: Error) => void,
+    private readonly options: RecordWriterOptions,
   ) {}
 
   record(record: NewStatusRecord): void {
     if (this.fenced) return;
     this.records.push(record);
+    this.unstored++;
+    if (!this.paused && this.unstored >= this.options.bufferLimit) this.setPaused(true);
     this.schedule(this.records.length >= MAX_BATCH);
   }
 
@@ -53,24 +71,28 @@ export class RecordWriter {
     else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
 
+  private setPaused(paused: boolean): void {
+    this.paused = paused;
+    this.options.onBackpressure(paused);
+  }
+
   private async store(records: NewStatusRecord[], lines: string[]): Promise<void> {
     if (this.fenced || (!records.length && !lines.length)) return;
-    // A database outage must not lose records: retry with backoff while the lease may still be ours.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        if (!(await this.repository.appendBatch(this.execution, this.execution.attempt, records, lines))) {
-          this.fenced = true;
-          this.onFenced();
-        }
-        return;
-      } catch (error) {
-        // Only an unreachable database is worth waiting for; anything else will not get better.
-        if (attempt >= 30 || !isDatabaseUnavailable(error)) {
-          this.onError(error as Error);
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** attempt, 2000)));
+    try {
+      const stored = await rideOutOutage(
+        () => this.repository.appendBatch(this.execution, this.execution.attempt, records, lines),
+        this.options.outageSeconds,
+        this.options.onWaiting,
+      );
+      if (!stored) {
+        this.fenced = true;
+        this.options.onFenced();
       }
+    } catch (error) {
+      this.options.onError(error as Error);
+    } finally {
+      this.unstored -= records.length;
+      if (this.paused && this.unstored <= this.options.bufferLimit / 2) this.setPaused(false);
     }
   }
 }

@@ -1,0 +1,72 @@
+import { TestDatabase } from '../support/database';
+import { ApiClient, TRIVIAL_PLAYBOOK } from '../support/http';
+import { ADMIN_PASSWORD, ApiHandle, startApi } from '../support/processes';
+import { ended, RecordClient } from '../support/socket';
+import { Stack, startStack } from '../support/stack';
+
+const LOCAL = { ansible_connection: 'local', ansible_python_interpreter: '/usr/bin/python3' };
+
+describe('several api nodes on one database', () => {
+  let stack: Stack;
+  let db: TestDatabase;
+  let second: ApiHandle;
+  const sockets: RecordClient[] = [];
+
+  beforeAll(async () => {
+    // Node 1 is the stack's api; node 2 drains for 3 s on SIGTERM, like a node behind a load balancer.
+    stack = await startStack();
+    db = stack.db;
+    second = await startApi(db.url, { RUNNER_API_DRAIN_SECONDS: '3' });
+  });
+  afterAll(async () => {
+    sockets.forEach((s) => s.close());
+    await second?.stop();
+    await stack?.stop();
+  });
+
+  async function socketOn(url: string, token: string): Promise<RecordClient> {
+    const socket = new RecordClient(url, token);
+    sockets.push(socket);
+    await socket.connect();
+    return socket;
+  }
+
+  it('a subscriber on node 1 sees, live and complete, a run started through node 2 and executed by the worker', async () => {
+    const viaSecond = new ApiClient(second.url);
+    await viaSecond.login('admin', ADMIN_PASSWORD);
+    const job = (await viaSecond.post('/v2/automation/jobs/DEMO', { playbook: TRIVIAL_PLAYBOOK, hosts: [{ id: 'localhost', hostVars: LOCAL }] })).body;
+    const subscriber = await socketOn(stack.api.url, stack.admin.token!);
+    expect(await subscriber.subscribe({ accountAlias: 'DEMO', jobId: job.id })).toEqual({ ok: true });
+
+    const started = await viaSecond.post(`/v2/automation/jobs/DEMO/${job.id}/start`);
+    expect(started.status).toBe(202);
+    await subscriber.waitFor(ended);
+    const mine = subscriber.records.filter((r) => r.execution_id === started.body.execution_id);
+    expect(mine.map((r) => r.counter)).toEqual(mine.map((_, i) => i + 1));
+    expect(mine.at(-1)).toMatchObject({ event_type: 'playbook_result', failed: false });
+    expect(mine.some((r) => r.event_type === 'runner_on_ok' && r.host === 'localhost')).toBe(true);
+  });
+
+  it('SIGTERM to an api node: /readyz says draining while requests are still served, then it stops and its sockets are closed', async () => {
+    const client = new ApiClient(second.url);
+    await client.login('admin', ADMIN_PASSWORD);
+    const socket = await socketOn(second.url, client.token!);
+    const disconnected = new Promise<string>((resolve) => socket.socket.once('disconnect', (reason) => resolve(reason)));
+    expect((await client.get('/readyz')).status).toBe(200);
+
+    const exited = second.process.stop('SIGTERM');
+    await second.process.waitFor(/"msg":"draining"/);
+    const ready = await client.get('/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.body).toMatchObject({ status: 'draining' });
+    // Still serving while the load balancer takes the node out.
+    expect((await client.get('/v2/automation/jobs/DEMO')).status).toBe(200);
+
+    expect(await exited).toBe(0);
+    // The server went away (not "io server disconnect", which would tell clients not to reconnect).
+    expect(await disconnected).toBe('transport close');
+    await expect(fetch(`${second.url}/healthz`)).rejects.toThrow();
+    // Node 1 is unaffected.
+    expect((await stack.admin.get('/readyz')).status).toBe(200);
+  });
+});
