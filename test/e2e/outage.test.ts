@@ -43,8 +43,9 @@ class OwnPostgres {
 }
 
 const LOCAL = { ansible_connection: 'local', ansible_python_interpreter: '/usr/bin/python3' };
-const ITEMS = 24;
-// One record per item, every 0.5 s: the run spans the outage.
+const ITEMS = 200;
+// One record per item, every 0.05 s: the run spans the outage and emits more records meanwhile than
+// the worker may hold (RUNNER_RECORD_BUFFER=100), so Ansible is paused until the database is back.
 const SLOW_LOOP = b64(`- hosts: all
   gather_facts: false
   tasks:
@@ -53,7 +54,7 @@ const SLOW_LOOP = b64(`- hosts: all
         msg: "tick {{ item }}"
       loop: "{{ range(${ITEMS}) | list }}"
       loop_control:
-        pause: 0.5
+        pause: 0.05
 `);
 
 describe('database outage: a PostgreSQL restart in the middle of a run', () => {
@@ -79,6 +80,7 @@ describe('database outage: a PostgreSQL restart in the middle of a run', () => {
       RUNNER_WORKER_SLOTS: '2',
       RUNNER_POLL_INTERVAL_MS: '500',
       RUNNER_LEASE_SECONDS: '4',
+      RUNNER_RECORD_BUFFER: '100',
     });
     await worker.waitFor(/"msg":"worker pool ready"/);
     client = new ApiClient(api.url);
@@ -113,7 +115,8 @@ describe('database outage: a PostgreSQL restart in the middle of a run', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     expect(new Set(during)).toEqual(new Set([503]));
-    expect(worker.output()).toMatch(/database unreachable; holding records|heartbeat failed/);
+    expect(worker.output()).toMatch(/database unreachable; holding records/);
+    expect(worker.output()).toMatch(/record buffer full; Ansible paused/);
     await database.start();
 
     const done = await waitForStatus(client, executionPath, undefined, 120_000);
@@ -129,5 +132,6 @@ describe('database outage: a PostgreSQL restart in the middle of a run', () => {
     ]);
     // The API recovered by itself.
     expect((await client.get('/v2/automation/jobs/DEMO')).status).toBe(200);
+    expect(worker.output()).toMatch(/record buffer drained; Ansible resumed/);
   });
 });

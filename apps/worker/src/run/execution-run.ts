@@ -88,7 +88,11 @@ export class ExecutionRun {
         // Records are gone beyond this point: stop Ansible rather than run on unrecorded.
         this.leaseLost('records could not be stored');
       },
-      onBackpressure: (paused) => (paused ? this.process?.pause() : this.process?.resume()),
+      onBackpressure: (paused) => {
+        deps.logger.write('info', paused ? 'record buffer full; Ansible paused' : 'record buffer drained; Ansible resumed', { executionId: execution.id });
+        if (paused) this.process?.pause();
+        else this.process?.resume();
+      },
       onWaiting: (error) =>
         deps.logger.write('warn', 'database unreachable; holding records', { executionId: execution.id, error: error.message }),
     });
