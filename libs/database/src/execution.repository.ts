@@ -288,7 +288,11 @@ export class ExecutionRepository {
             updatedAt: new Date(now),
           },
         );
-        await this.insertRecords(em, current, [statusRecord('INITIALIZING')]);
+        // The attempt history: who claimed which attempt, in the record stream (with the reaper's
+        // PENDING/FAILURE records, it shows that no two owners ever held a run at once).
+        const claimedRecord = statusRecord('INITIALIZING');
+        claimedRecord.eventData = { status: 'INITIALIZING', attempt: current.attempt + 1, owner };
+        await this.insertRecords(em, current, [claimedRecord]);
         return repo.findOneByOrFail({ id: head.id });
       });
       if (claimed) return claimed;
