@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     logger,
     bodyParser: false,
   });
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.use(requestContext(logger, metrics, drain));
   app.use(requireJsonBody);

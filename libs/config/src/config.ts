@@ -26,6 +26,8 @@ export interface RunnerConfig {
   bodyLimitBytes: number;
   /** Seconds a worker's claim on a run lasts without a heartbeat. */
   leaseSeconds: number;
+  /** Express's `trust proxy`: which peers' X-Forwarded-For is believed (the client address for login limits). */
+  trustProxy: string;
   /** On SIGTERM an api node answers /readyz 503 this long (for its load balancer) before it stops listening. */
   apiDrainSeconds: number;
   /** How long a worker rides out an unreachable database (runs go on, records wait in memory). */
@@ -104,6 +106,7 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
     embeddedPgPort: integer(env, 'RUNNER_EMBEDDED_PG_PORT', 54329, 1, 65535),
     bodyLimitBytes: 1024 * 1024,
     leaseSeconds: integer(env, 'RUNNER_LEASE_SECONDS', 30, 3, 3600),
+    trustProxy: text(env, 'RUNNER_TRUST_PROXY', 'loopback', /^[\w.:/, ]+$/, 'must be a list of addresses, subnets or loopback/linklocal/uniquelocal'),
     apiDrainSeconds: integer(env, 'RUNNER_API_DRAIN_SECONDS', 5, 0, 3600),
     dbOutageSeconds: integer(env, 'RUNNER_DB_OUTAGE_SECONDS', 300, 0, 86400),
     recordBuffer: integer(env, 'RUNNER_RECORD_BUFFER', 20000, 100, 10_000_000),
