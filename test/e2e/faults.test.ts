@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { ApiClient, b64 } from '../support/http';
 import { processCommandLines, Stack, startStack, waitForStatus } from '../support/stack';
 
@@ -49,9 +51,13 @@ describe('faults: a worker killed or told to stop', () => {
     // Nothing of this run survives: the command, and ansible-playbook in the run's workspace.
     const workspace = path.split('/').pop()!.slice(0, 8);
     await until(() => !processCommandLines().some((c) => c.includes('sleep 305.25') || c.includes(`/workspaces/${workspace}`)), 10_000);
+    const workspaces = join(stack.workerDataDir, 'workspaces');
+    expect(readdirSync(workspaces).some((name) => name.startsWith(workspace))).toBe(true);
     await stack.restartWorker();
     const done = await waitForStatus(client, path, ['FAILURE', 'PENDING'], 60_000);
     expect(done).toMatchObject({ status: 'FAILURE', reason: 'runner lost' });
+    // The workspace the killed worker left (inventory, extra vars) is removed by the new one.
+    await until(() => !readdirSync(workspaces).some((name) => name.startsWith(workspace)), 30_000);
   });
 
   it('SIGTERM lets a running execution finish before the worker exits', async () => {

@@ -7,7 +7,7 @@ describe('Reaper after a database outage', () => {
 
   function reaperWith(lapsed: jest.Mock): { reap: () => Promise<void> } {
     const executions = { lapsed, change: jest.fn() } as unknown as ExecutionRepository;
-    const reaper = new Reaper({ leaseSeconds: 30 } as RunnerConfig, new JsonLogger('test', 'error'), executions);
+    const reaper = new Reaper({ leaseSeconds: 30, dataDir: '/nonexistent' } as RunnerConfig, new JsonLogger('test', 'error'), executions);
     return { reap: () => (reaper as unknown as { reap(): Promise<void> }).reap() };
   }
 

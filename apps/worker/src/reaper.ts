@@ -1,10 +1,12 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
 import { ExecutionRepository, isDatabaseUnavailable } from '@app/database';
 import { Periodic } from './periodic';
 
 /**
- * Ends runs whose owner stopped heartbeating. A run that had not started Ansible goes back to
+ * Ends runs whose owner stopped heartbeating, and removes the workspaces such owners left behind. A run that had not started Ansible goes back to
  * PENDING; one that had is never repeated blindly: FAILURE "runner lost" (or STOPPED/KILLED when
  * that was already requested). Any worker may reap; the row lock and the fence make it safe.
  */
@@ -44,9 +46,27 @@ export class Reaper {
     if (Date.now() < this.holdUntil) return;
     try {
       await this.reapLapsed();
+      await this.sweepWorkspaces();
     } catch (error) {
       if (isDatabaseUnavailable(error)) this.outageSeen();
       throw error;
+    }
+  }
+
+  /**
+   * A worker killed mid-run cannot remove its run's workspace, which holds the inventory and extra
+   * vars (secrets among them). Any worker on the machine removes it once the run is no longer active;
+   * the age check leaves alone a workspace whose worker is removing it itself right now.
+   */
+  private async sweepWorkspaces(): Promise<void> {
+    const base = path.join(this.config.dataDir, 'workspaces');
+    const minAgeMs = Math.max(2 * this.config.leaseSeconds, 5) * 1000;
+    const stale = listDir(base).filter((name) => /^[0-9a-f]{8}-/.test(name) && ageMs(path.join(base, name)) > minAgeMs);
+    if (!stale.length) return;
+    const active = await this.executions.activePrefixes(stale.map((name) => name.slice(0, 8)));
+    for (const name of stale.filter((n) => !active.has(n.slice(0, 8)))) {
+      fs.rmSync(path.join(base, name), { recursive: true, force: true });
+      this.logger.write('info', 'removed a workspace left by a lost run', { workspace: name });
     }
   }
 
@@ -62,5 +82,22 @@ export class Reaper {
       });
       if (reaped) this.logger.write('warn', 'reaped a run whose runner was lost', { executionId: id, status: reaped.status });
     }
+  }
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/** Milliseconds since the entry last changed; 0 when it is gone already. */
+function ageMs(file: string): number {
+  try {
+    return Date.now() - fs.statSync(file).mtimeMs;
+  } catch {
+    return 0;
   }
 }

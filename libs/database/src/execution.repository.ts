@@ -336,6 +336,16 @@ export class ExecutionRepository {
     return { byStatus, recordsStored, durations: { buckets, count: durationRow.count, sum: durationRow.sum } };
   }
 
+  /** Which of these id prefixes (workspace names) belong to an active run. */
+  async activePrefixes(prefixes: string[]): Promise<Set<string>> {
+    const rows: { prefix: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT left(id::text, 8) AS prefix FROM executions
+        WHERE status IN ('INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING') AND left(id::text, 8) = ANY($1)`,
+      [prefixes],
+    );
+    return new Set(rows.map((r) => r.prefix));
+  }
+
   /** Owned runs whose lease lapsed (executions_owned_idx). */
   async lapsed(): Promise<{ id: string; attempt: number }[]> {
     return this.dataSource.query(
