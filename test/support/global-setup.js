@@ -10,7 +10,23 @@ const { freePort } = require('./free-port.js');
 const dist = path.resolve(__dirname, '..', '..', 'dist', 'libs', 'database', 'src');
 const TEMPLATE = 'runner_template';
 
+/** Throwaway test users (test/support/unix-users.ts) left by an earlier run that crashed. */
+function removeLeftoverTestUsers() {
+  const { execFileSync } = require('node:child_process');
+  for (const line of fs.readFileSync('/etc/passwd', 'utf8').split('\n')) {
+    const name = line.split(':')[0];
+    if (!/^rnrt[0-9a-f]{6}$/.test(name)) continue;
+    fs.rmSync(`/etc/sudoers.d/${name}`, { force: true });
+    try {
+      execFileSync('userdel', ['-f', name], { stdio: 'pipe' });
+    } catch {
+      // already gone
+    }
+  }
+}
+
 module.exports = async function globalSetup() {
+  removeLeftoverTestUsers();
   if (!fs.existsSync(path.join(dist, 'index.js'))) throw new Error('Run `npm run build` first (npm test does).');
   // Only the Nest-free modules: Jest's transform hooks are active here, and Nest is ESM-only.
   const { startEmbeddedPostgres } = require(path.join(dist, 'embedded-postgres.js'));

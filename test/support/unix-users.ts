@@ -7,8 +7,9 @@ import * as path from 'node:path';
 const PREFIX = 'rnrt';
 
 /**
- * Throwaway Unix users for SSH tests, homes under a temp folder, removed by `removeAll` (and any
- * leftover from an earlier, crashed run at the next start). Only users named rnrt* are touched.
+ * Throwaway Unix users for SSH tests, homes under a temp folder, removed by `removeAll`; leftovers of
+ * an earlier, crashed run are removed by the global setup (not here: test files run in parallel and
+ * must not remove each other's users). Only users named rnrt* are touched.
  */
 export class UnixUsers {
   private readonly created: string[] = [];
@@ -17,7 +18,6 @@ export class UnixUsers {
 
   constructor() {
     fs.chmodSync(this.base, 0o755);
-    removeLeftovers();
   }
 
   create(options: { password?: string; sudo?: boolean } = {}): string {
@@ -44,18 +44,5 @@ export class UnixUsers {
     for (const file of this.sudoers) fs.rmSync(file, { force: true });
     for (const name of this.created) execFileSync('userdel', ['-f', name], { stdio: 'pipe' });
     fs.rmSync(this.base, { recursive: true, force: true });
-  }
-}
-
-function removeLeftovers(): void {
-  for (const line of fs.readFileSync('/etc/passwd', 'utf8').split('\n')) {
-    const name = line.split(':')[0];
-    if (!new RegExp(`^${PREFIX}[0-9a-f]{6}$`).test(name)) continue;
-    fs.rmSync(`/etc/sudoers.d/${name}`, { force: true });
-    try {
-      execFileSync('userdel', ['-f', name], { stdio: 'pipe' });
-    } catch {
-      // already gone
-    }
   }
 }
