@@ -136,7 +136,7 @@ describe('the automation-runner CLI against the real stack', () => {
     expect(lines).toContain('TASK [touch nothing] changed: localhost');
     expect(lines).toContain('-- RUNNING');
     expect(lines.some((l) => /^\s+localhost\s+ok=2 changed=1 unreachable=0 failed=0/.test(l))).toBe(true);
-    expect(lines.filter(Boolean).at(-1)).toBe('SUCCESS');
+    expect(lines.filter(Boolean).at(-1)).toBe('Result: SUCCESS');
     // Each task once: a log gets the finished line, not the live redraws.
     expect(lines.filter((l) => l.startsWith('TASK [say hello]'))).toHaveLength(1);
   });
@@ -158,7 +158,8 @@ describe('the automation-runner CLI against the real stack', () => {
     expect(lines).toContain('TASK [fine] ok: localhost');
     expect(lines).toContain('TASK [break here] failed: localhost (boom from the test)');
     expect(lines).toContain('Failed hosts: localhost');
-    expect(lines.filter(Boolean).some((l) => l.startsWith('FAILURE'))).toBe(true);
+    expect(lines).toContain('Result: FAILURE');
+    expect(lines).toContain("-- FAILURE: localhost failed at task 'break here': boom from the test");
   });
 
   it('prints records and the final execution as JSON lines with --json: every counter once, in order', async () => {
@@ -229,7 +230,7 @@ describe('the automation-runner CLI against the real stack', () => {
     const followed = await follower.done;
     expect(followed.code).toBe(3);
     expect(followed.stdout).toContain('-- STOPPED');
-    expect(followed.stdout.trim().split('\n').at(-1)).toMatch(/^STOPPED/);
+    expect(followed.stdout.trim().split('\n').at(-1)).toBe('Result: STOPPED');
     const again = await cli(['executions', 'restart', jobId, executionId]);
     expect(again.code).toBe(7);
     expect(again.stderr).toContain(`Cannot restart execution ${executionId}`);

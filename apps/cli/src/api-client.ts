@@ -89,6 +89,11 @@ export function httpError(url: string, status: number, body: ErrorBody, hint?: s
   if (status === 503 || status === 502 || status === 504) {
     return new CliError(EXIT.serverDown, `The server at ${url} is unavailable (${status}${message ? `: ${message}` : ''}); try again shortly.`, status);
   }
-  const fields = Array.isArray(body?.errors) ? body.errors.map((e) => `\n  ${String(e.field)}: ${String(e.message)}`).join('') : '';
+  // Each field once: the message often spells out the first one already.
+  const fields = (Array.isArray(body?.errors) ? body.errors : [])
+    .map((e) => `${String(e.field)}: ${String(e.message)}`)
+    .filter((line) => !message.includes(line))
+    .map((line) => `\n  ${line}`)
+    .join('');
   return new CliError(EXIT.refused, `The server refused the request (${status}): ${message || 'no message'}${fields}`, status);
 }

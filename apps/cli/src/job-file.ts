@@ -106,3 +106,27 @@ export function jobToYaml(job: Record<string, unknown>): string {
   }
   return header.join('\n') + '\n' + stringify(definition, { blockQuote: 'literal', lineWidth: 0 });
 }
+
+/** `--property key=value` → properties; the value is read as YAML, so 3 is a number and [a, b] a list. */
+function parseProperties(pairs: string[]): Record<string, unknown> | undefined {
+  if (pairs.length === 0) return undefined;
+  const properties: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw usageError(`--property must be KEY=VALUE, not "${pair}"`);
+    const key = pair.slice(0, at);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw usageError(`--property ${key}: a variable name is letters, digits and _ (not starting with a digit)`);
+    try {
+      properties[key] = parse(pair.slice(at + 1)) ?? '';
+    } catch {
+      properties[key] = pair.slice(at + 1);
+    }
+  }
+  return properties;
+}
+
+/** The body of POST …/start from `--host` and `--property`: only what was given. */
+export function startBody(hosts: string[], pairs: string[]): Record<string, unknown> {
+  const properties = parseProperties(pairs);
+  return { ...(hosts.length ? { hosts: hosts.map((id) => ({ id })) } : {}), ...(properties ? { properties } : {}) };
+}

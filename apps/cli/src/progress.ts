@@ -141,9 +141,9 @@ function recapLines(hosts: unknown): string[] {
   ];
 }
 
-/** The last lines: the outcome, its reason, and the hosts that failed. */
+/** The last lines: the outcome and the hosts that failed (the reason is on the status line above). */
 export function summaryLines(execution: ExecutionDocument): string[] {
-  const lines = [`${execution.status}${execution.reason ? `: ${execution.reason}` : ''}`];
+  const lines = [`Result: ${execution.status}`];
   if (execution.failed_hosts && execution.failed_hosts.length > 0) lines.push(`Failed hosts: ${execution.failed_hosts.join(', ')}`);
   return lines;
 }

@@ -20,11 +20,16 @@ export class Screen {
   }
 
   setLive(text: string | null): void {
-    if (!this.tty) return;
+    this.update([], text);
+  }
+
+  /** Prints `lines` for good, then shows `live` (or nothing) as the line in progress. */
+  update(lines: string[], live: string | null): void {
     this.clearLive();
+    for (const line of lines) this.stream.write(line + '\n');
     // Cut to the width: a wrapped line could not be redrawn in place.
     const width = (this.stream.columns || 80) - 1;
-    this.live = text ? (text.length > width ? text.slice(0, width - 1) + '…' : text) : '';
+    this.live = this.tty && live ? (live.length > width ? live.slice(0, width - 1) + '…' : live) : '';
     this.drawLive();
   }
 

@@ -1,8 +1,8 @@
-import { parse } from 'yaml';
 import { Command, Context } from '../context';
-import { CliError, EXIT, exitCodeForStatus, ExitCode, usageError } from '../exit-codes';
+import { CliError, EXIT, exitCodeForStatus, ExitCode } from '../exit-codes';
 import { followExecution } from '../follow';
 import { pageNote, table, time } from '../format';
+import { startBody } from '../job-file';
 import { ExecutionDocument, ProgressView, summaryLines } from '../progress';
 import { jobHint, jobsPath } from './jobs';
 
@@ -11,30 +11,10 @@ const executionPath = (ctx: Context, jobId: string, executionId: string): string
   `${jobsPath(ctx)}/${seg(jobId)}/executions/${seg(executionId)}`;
 const executionHint = (ctx: Context, jobId: string): string => `"automation-runner executions list ${jobId}" shows its executions.`;
 
-/** `--property key=value` → properties; the value is read as YAML, so 3 is a number and [a, b] a list. */
-export function parseProperties(pairs: string[]): Record<string, unknown> | undefined {
-  if (pairs.length === 0) return undefined;
-  const properties: Record<string, unknown> = {};
-  for (const pair of pairs) {
-    const at = pair.indexOf('=');
-    if (at <= 0) throw usageError(`--property must be KEY=VALUE, not "${pair}"`);
-    const key = pair.slice(0, at);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw usageError(`--property ${key}: a variable name is letters, digits and _ (not starting with a digit)`);
-    try {
-      properties[key] = parse(pair.slice(at + 1)) ?? '';
-    } catch {
-      properties[key] = pair.slice(at + 1);
-    }
-  }
-  return properties;
-}
-
 /** `run JOB [--follow]` */
 export const run: Command = async (ctx) => {
   const jobId = ctx.arg('JOB');
-  const hosts = ctx.list('host');
-  const properties = parseProperties(ctx.list('property'));
-  const body = { ...(hosts.length ? { hosts: hosts.map((id) => ({ id })) } : {}), ...(properties ? { properties } : {}) };
+  const body = startBody(ctx.list('host'), ctx.list('property'));
   const execution = await ctx.api().post<ExecutionDocument>(`${jobsPath(ctx)}/${seg(jobId)}/start`, body, jobHint(ctx));
   if (!ctx.options.follow) {
     ctx.print(execution, () => [
@@ -68,15 +48,13 @@ async function follow(ctx: Context, jobId: string, executionId: string, afterCou
       onRecord: (record) => {
         if (ctx.json) return ctx.jsonLine(record);
         const update = view.consume(record);
-        for (const line of update.lines) ctx.screen.line(line);
-        ctx.screen.setLive(update.live);
+        ctx.screen.update(update.lines, update.live);
       },
     });
     if (ctx.json) {
       ctx.jsonLine(execution);
     } else {
-      ctx.screen.setLive(null);
-      for (const line of [...view.end(), ...summaryLines(execution)]) ctx.screen.line(line);
+      ctx.screen.update([...view.end(), ...summaryLines(execution)], null);
     }
     return exitCodeForStatus(execution.status);
   } finally {

@@ -62,7 +62,7 @@ export const deployKeypair: Command = async (ctx) => {
   const usernames = ctx.list('user');
   const operation = await ctx
     .api()
-    .post(`${keypairsPath(ctx)}/${seg(alias)}/${seg(server)}`, { usernames }, `${keypairHint(ctx)} Servers are registered with POST /v2/servers/${ctx.alias()}.`);
+    .post(`${keypairsPath(ctx)}/${seg(alias)}/${seg(server)}`, { usernames }, `Check the key pair ("automation-runner keypairs list") and the server's name (registered with POST /v2/servers/${ctx.alias()}).`);
   const statusPath = operation.links?.find((l: { rel: string }) => l.rel === 'status')?.href;
   if (ctx.options['no-wait'] || !statusPath) {
     ctx.print(operation, () => [`Deploying key pair ${alias} to ${server} for ${usernames.join(', ')} (operation ${operation.id}: ${operation.status}).`]);
