@@ -9,6 +9,8 @@ import { allRecords, processCommandLines, Stack, startStack } from '../support/s
 /** The installed command: bin/automation-runner.js, which runs the built dist/apps/cli. */
 const CLI = path.join(ROOT, 'bin', 'automation-runner.js');
 const LOCAL_HOST = ['hosts:', '  - id: localhost', '    hostVars:', '      ansible_connection: local', '      ansible_python_interpreter: /usr/bin/python3'];
+/** job.yaml lines: one play on the local host with these task lines (indented as tasks). */
+const playJob = (tasks: string[]): string[] => ['playbook:', '  - hosts: all', '    gather_facts: false', '    tasks:', ...tasks.map((t) => `      ${t}`), ...LOCAL_HOST];
 
 interface CliRun {
   code: number | null;
@@ -210,15 +212,7 @@ describe('the automation-runner CLI against the real stack', () => {
 
   it('stops a long run: the follower ends with STOPPED and exit 3', async () => {
     const jobId = await createJob(
-      writeFile('long.yaml', [
-        'playbook:',
-        '  - hosts: all',
-        '    gather_facts: false',
-        '    tasks:',
-        '      - name: long',
-        '        ansible.builtin.command: sleep 311.5',
-        ...LOCAL_HOST,
-      ]),
+      writeFile('long.yaml', playJob(['- name: long', '  ansible.builtin.command: sleep 311.5'])),
     );
     const follower = start(['run', jobId, '--follow']);
     await until(() => processCommandLines().some((c) => c.includes('sleep 311.5')), 'the long task');
@@ -256,16 +250,14 @@ describe('the automation-runner CLI against the real stack', () => {
 
   it('follows across an api restart without losing or repeating a record', async () => {
     const jobId = await createJob(
-      writeFile('reconnect.yaml', [
-        'playbook:',
-        '  - hosts: all',
-        '    gather_facts: false',
-        '    tasks:',
-        '      - { name: first, ansible.builtin.debug: { msg: "{{ item }}" }, loop: "{{ range(0, 40) | list }}" }',
-        '      - { name: pause, ansible.builtin.command: sleep 4.25 }',
-        '      - { name: second, ansible.builtin.debug: { msg: "{{ item }}" }, loop: "{{ range(0, 40) | list }}" }',
-        ...LOCAL_HOST,
-      ]),
+      writeFile(
+        'reconnect.yaml',
+        playJob([
+          '- { name: first, ansible.builtin.debug: { msg: "{{ item }}" }, loop: "{{ range(0, 40) | list }}" }',
+          '- { name: pause, ansible.builtin.command: sleep 4.25 }',
+          '- { name: second, ansible.builtin.debug: { msg: "{{ item }}" }, loop: "{{ range(0, 40) | list }}" }',
+        ]),
+      ),
     );
     const port = new URL(stack.api.url).port;
     const follower = start(['run', jobId, '--follow', '--json']);

@@ -89,7 +89,8 @@ export function followExecution(target: FollowTarget): Promise<ExecutionDocument
           const execution = await api.get<ExecutionDocument>(executionPath);
           unreachableSince = null;
           if (settled) break;
-          if (sequencer.hasGap || isTerminal(execution.status)) await catchUp();
+          // Without a socket (a proxy that refuses WebSockets, say) the poll carries the records.
+          if (sequencer.hasGap || isTerminal(execution.status) || !socket.connected) await catchUp();
           if (isTerminal(execution.status)) settle(null, execution);
         } catch (error) {
           if (error instanceof CliError && error.code === EXIT.serverDown) {

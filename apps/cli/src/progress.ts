@@ -1,3 +1,5 @@
+import type { StatusRecordDocument } from '@app/realtime';
+
 /**
  * The live view of `run --follow`, from status records (API.md "Status records"). Pure: records
  * in, text out. A task's line lists its hosts by result; it is final once the next task, play or
@@ -5,18 +7,9 @@
  * (CI) skips, so a log gets each task once, complete.
  */
 
-export interface StatusRecord {
-  counter: number;
-  event_type: string;
-  execution_id?: string;
-  host: string | null;
-  play: string | null;
-  task: string | null;
-  failed: boolean;
-  changed: boolean;
-  message: string | null;
-  event_data: Record<string, unknown> | null;
-}
+/** The fields of a status record (libs/realtime's shape, as the API sends it) that the view reads. */
+export type StatusRecord = Pick<StatusRecordDocument, 'counter' | 'event_type' | 'host' | 'play' | 'task' | 'failed' | 'changed' | 'message' | 'event_data'> &
+  Partial<Pick<StatusRecordDocument, 'execution_id'>>;
 
 export interface ExecutionDocument {
   execution_id: string;
