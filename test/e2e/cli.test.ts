@@ -20,7 +20,8 @@ interface CliRun {
 
 interface Running {
   child: ChildProcess;
-  output(): string;
+  stdout(): string;
+  stderr(): string;
   done: Promise<CliRun>;
 }
 
@@ -50,7 +51,7 @@ describe('the automation-runner CLI against the real stack', () => {
         resolve({ code, stdout, stderr });
       }),
     );
-    return { child, output: () => stdout + stderr, done };
+    return { child, stdout: () => stdout, stderr: () => stderr, done };
   };
   const cli = (args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliRun> => start(args, options).done;
 
@@ -161,6 +162,12 @@ describe('the automation-runner CLI against the real stack', () => {
     expect(lines).toContain('TASK [break here] failed: localhost (boom from the test)');
     expect(lines).toContain('Failed hosts: localhost');
     expect(lines).toContain('Result: FAILURE');
+
+    // Following a run that has already ended replays it and ends at once, with the same exit code.
+    const executionId = JSON.parse((await cli(['executions', 'list', jobId, '--json'])).stdout).results[0].execution_id;
+    const replay = await cli(['executions', 'follow', jobId, executionId]);
+    expect(replay.code).toBe(1);
+    expect(replay.stdout).toBe(run.stdout);
     expect(lines).toContain("-- FAILURE: localhost failed at task 'break here': boom from the test");
   });
 
@@ -248,31 +255,38 @@ describe('the automation-runner CLI against the real stack', () => {
     expect(again.stderr).toContain('exists already');
   });
 
-  it('follows across an api restart without losing or repeating a record', async () => {
+  it('follows across an api restart: resubscribes after the last record it printed, none lost or repeated', async () => {
+    const go = path.join(work, 'go');
     const jobId = await createJob(
       writeFile(
         'reconnect.yaml',
         playJob([
           '- { name: first, ansible.builtin.debug: { msg: "{{ item }}" }, loop: "{{ range(0, 40) | list }}" }',
-          '- { name: pause, ansible.builtin.command: sleep 4.25 }',
+          `- { name: wait for go, ansible.builtin.wait_for: { path: "${go}", timeout: 120 } }`,
           '- { name: second, ansible.builtin.debug: { msg: "{{ item }}" }, loop: "{{ range(0, 40) | list }}" }',
         ]),
       ),
     );
     const port = new URL(stack.api.url).port;
-    const follower = start(['run', jobId, '--follow', '--json']);
-    // While the pause runs, the api goes away and comes back on the same port.
-    await until(() => processCommandLines().some((c) => c.includes('sleep 4.25')), 'the pause');
+    const follower = start(['run', jobId, '--follow', '--json'], { env: { AUTOMATION_RUNNER_DEBUG: '1' } });
+    const subscriptions = (): number[] => [...follower.stderr().matchAll(/debug: subscribed to execution \S+ after record (\d+)/g)].map((m) => Number(m[1]));
+    await until(() => follower.stdout().includes('"task":"wait for go"'), 'the wait task on the follower');
     await stack.api.stop();
     api = await startApi(stack.db.url, { PORT: port });
+    await until(() => subscriptions().length >= 2, 'the follower to subscribe again');
+    fs.writeFileSync(go, '');
     const followed = await follower.done;
-    expect(followed.stderr).toBe('');
     expect(followed.code).toBe(0);
+    // Subscribed at the start from 0, then again after the restart from the last record printed.
+    const [first, second] = subscriptions();
+    expect(first).toBe(0);
+    expect(second).toBeGreaterThan(40);
+    expect(followed.stderr.replace(/debug: subscribed[^\n]*\n/g, '')).toBe('');
     const objects = followed.stdout.trim().split('\n').map((line) => JSON.parse(line));
     const final = objects.pop();
     expect(final.status).toBe('SUCCESS');
     const stored = await allRecords(stack.admin, 'DEMO', jobId, final.execution_id);
-    expect(stored.length).toBeGreaterThan(80);
+    expect(stored.length).toBeGreaterThan(second + 40);
     expect(objects.map((r) => r.counter)).toEqual(stored.map((_, i) => i + 1));
     expect(objects).toEqual(stored);
   });

@@ -14,6 +14,8 @@ export interface FollowTarget {
   afterCounter: number;
   /** Called once per record, in counter order, never twice for one counter. */
   onRecord(record: StatusRecord): void;
+  /** Told about each (re)subscription (AUTOMATION_RUNNER_DEBUG=1 prints it on stderr). */
+  debug?(message: string): void;
 }
 
 /** How often the execution's status is read over REST, in case the socket is down or quiet. */
@@ -108,11 +110,15 @@ export function followExecution(target: FollowTarget): Promise<ExecutionDocument
     };
 
     socket.on('connect', () => {
+      const afterCounter = sequencer.last;
       socket
         .timeout(15_000)
-        .emitWithAck('subscribe', { accountAlias, jobId, executionId, afterCounter: sequencer.last })
+        .emitWithAck('subscribe', { accountAlias, jobId, executionId, afterCounter })
         .then((answer: { ok: boolean; message?: string }) => {
-          if (answer.ok) return void check();
+          if (answer.ok) {
+            target.debug?.(`subscribed to execution ${executionId} after record ${afterCounter}`);
+            return void check();
+          }
           const message = answer.message ?? 'subscription refused';
           const code = /unauthorized|forbidden/.test(message) ? EXIT.auth : /not found/.test(message) ? EXIT.notFound : EXIT.refused;
           settle(new CliError(code, `The server refused to stream execution ${executionId}: ${message}`));

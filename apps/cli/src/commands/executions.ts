@@ -45,6 +45,7 @@ async function follow(ctx: Context, jobId: string, executionId: string, afterCou
       jobId,
       executionId,
       afterCounter,
+      ...(ctx.env.AUTOMATION_RUNNER_DEBUG === '1' ? { debug: (message: string) => ctx.note(`debug: ${message}`) } : {}),
       onRecord: (record) => {
         if (ctx.json) return ctx.jsonLine(record);
         const update = view.consume(record);
