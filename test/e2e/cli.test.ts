@@ -253,6 +253,9 @@ describe('the automation-runner CLI against the real stack', () => {
     const again = await cli(['keypairs', 'create', 'ci-key', '--out', out]);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('exists already');
+    const nowhere = await cli(['keypairs', 'deploy', 'ci-key', 'no-such-server', '--user', 'deploy']);
+    expect(nowhere.code).toBe(5);
+    expect(nowhere.stderr).toContain('Server no-such-server not found');
   });
 
   it('follows across an api restart: resubscribes after the last record it printed, none lost or repeated', async () => {
