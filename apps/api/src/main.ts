@@ -2,10 +2,12 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import * as path from 'node:path';
 import * as express from 'express';
 import { JsonLogger, loadConfig } from '@app/config';
 import { AccountsService } from './accounts/accounts.service';
 import { ApiModule } from './api.module';
+import { consoleStatic } from './console/console-static';
 import { HttpMetrics } from './common/http-metrics';
 import { requestContext, requireJsonBody } from './common/request-context.middleware';
 import { strictValidationPipe } from './common/validation';
@@ -23,6 +25,9 @@ async function main(): Promise<void> {
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.use(requestContext(logger, metrics));
+  // The web console (npm run build puts it in dist/web, beside dist/apps).
+  const webConsole = consoleStatic(path.resolve(__dirname, '..', '..', '..', 'web'));
+  if (webConsole) app.use(webConsole);
   app.use(requireJsonBody);
   app.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
   app.useGlobalPipes(strictValidationPipe());
