@@ -52,7 +52,7 @@ export function propertiesFromRows(rows: Row[]): Record<string, unknown> {
     if (!row.name.trim() && !row.value.trim()) continue;
     if (!row.name.trim()) throw new FormProblem(`properties.${i}`, 'a property needs a name');
     const doc = parseDocument(row.value);
-    if (doc.errors.length) throw new FormProblem(`properties.${row.name}`, doc.errors[0].message);
+    if (doc.errors.length) throw new FormProblem(`properties.${row.name}`, doc.errors[0].message.split('\n')[0]);
     properties[row.name.trim()] = doc.toJS();
   }
   return properties;
