@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { launchBrowser, type Browser } from '../support/browser';
 import { b64 } from '../support/http';
+import { freePort } from '../support/free-port';
 import { ADMIN_PASSWORD, ROOT, tempDir } from '../support/processes';
 import { allRecords, Stack, startStack, waitForStatus } from '../support/stack';
 
@@ -265,6 +266,8 @@ describe('web console', () => {
     await page.getByLabel('Name').fill('web-1');
     await page.getByLabel('IP address').fill('127.0.0.1');
     await page.getByLabel('Login user').fill('deploy');
+    // Nothing listens there: the key deployment below must end "failed", with the reason shown.
+    await page.getByLabel('SSH port').fill(String(await freePort()));
     await page.getByRole('button', { name: 'Register' }).click();
     await page.locator('table tbody tr', { hasText: 'web-1' }).waitFor();
     await page.getByLabel('IP address').fill('not-an-address');
@@ -289,6 +292,15 @@ describe('web console', () => {
     await page.reload();
     await page.locator('table tbody tr', { hasText: 'ops-key' }).waitFor();
     expect(await page.content()).not.toContain('PRIVATE KEY');
+
+    await page.locator('table tbody tr', { hasText: 'ops-key' }).getByRole('button', { name: 'Deploy' }).click();
+    const form = page.getByRole('form', { name: 'Deploy ops-key' });
+    await form.getByLabel('Server').selectOption('web-1');
+    await form.getByLabel('For users').fill('deploy');
+    await form.getByRole('button', { name: 'Deploy' }).click();
+    const operation = page.locator('.operation', { hasText: 'ops-key → web-1 (deploy)' });
+    await operation.locator('text=failed').waitFor({ timeout: 60_000 });
+    expect(await operation.getAttribute('class')).toContain('operation-failed');
   });
 
   it('shows the runners and their load', async () => {
