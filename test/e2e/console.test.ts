@@ -234,6 +234,46 @@ describe('web console', () => {
     expect(await page.locator('#run-grid td[data-state="ok"]').count()).toBe(6);
   });
 
+  it('restarts a failed run and kills a long one, from the buttons the execution offers', async () => {
+    await page.goto(`${stack.api.url}/jobs`);
+    await page.locator('tr', { hasText: 'Rotate TLS certificates' }).locator('.last-run a').click();
+    await statusBadge('FAILURE').waitFor();
+    expect(await page.getByRole('button', { name: 'Stop' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Restart failed hosts' }).click();
+    await page.getByText(/Attempts: #1 .* · #2 /).waitFor({ timeout: 60_000 });
+    await statusBadge('FAILURE').waitFor({ timeout: 60_000 });
+    expect(await page.locator('#run-grid td[data-state="failed"]').count()).toBe(1);
+
+    await page.goto(`${stack.api.url}/jobs`);
+    await page.locator('tr', { hasText: 'Long maintenance window' }).getByRole('button', { name: 'Run' }).click();
+    await page.waitForURL(runUrl);
+    await page.locator('#run-grid td[data-state="running"]').waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Kill' }).click(); // the confirmation is accepted by the dialog handler
+    await statusBadge('KILLED').waitFor({ timeout: 60_000 });
+  });
+
+  it('shows a viewer no controls it may not use', async () => {
+    expect((await stack.admin.post('/v2/users/DEMO', { username: 'viewer', password: 'viewer-password-1', roles: ['AccountViewer'] })).status).toBe(201);
+    const viewer = await browser.context.newPage(); // a new tab: its own sessionStorage, so its own login
+    try {
+      await viewer.goto(`${stack.api.url}/jobs`);
+      await viewer.getByLabel('Username').fill('viewer');
+      await viewer.getByLabel('Password').fill('viewer-password-1');
+      await viewer.getByRole('button', { name: 'Log in' }).click();
+      await viewer.locator('.last-run .badge').first().waitFor();
+      expect(await viewer.getByRole('link', { name: 'New job' }).count()).toBe(0);
+      expect(await viewer.getByRole('button', { name: 'Run' }).count()).toBe(0);
+      expect(await viewer.getByRole('link', { name: 'Edit' }).count()).toBe(0);
+      await viewer.locator('tr', { hasText: 'Rotate TLS certificates' }).locator('.last-run a').click();
+      await viewer.locator('#run-status [data-status="FAILURE"]').waitFor();
+      expect(await viewer.locator('.controls button').count()).toBe(0);
+      await viewer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runners' }).click();
+      await viewer.getByRole('alert').filter({ hasText: 'Only an AccountAdmin of the root account may list runners' }).waitFor();
+    } finally {
+      await viewer.close();
+    }
+  });
+
   it('edits a job: the form shows the stored playbook, hosts and properties and saves changes', async () => {
     await page.goto(`${stack.api.url}/jobs`);
     await page.locator('tr', { hasText: 'Deploy web tier' }).getByRole('link', { name: 'Edit' }).click();

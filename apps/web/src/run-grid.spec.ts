@@ -35,10 +35,11 @@ describe('run grid', () => {
     const grid = applyRecords(emptyGrid(), records);
     expect(grid.hosts).toEqual(['web-2', 'web-1']);
     expect(grid.tasks.map((t) => t.name)).toEqual(['ping', 'fail']);
-    expect(grid.cells[cellKey('web-2', 't1')].state).toBe('ok');
-    expect(grid.cells[cellKey('web-1', 't1')].state).toBe('changed');
-    expect(grid.cells[cellKey('web-1', 't2')]).toEqual({ state: 'failed', items: 0, message: 'boom' });
-    expect(grid.cells[cellKey('web-2', 't2')].state).toBe('ignored');
+    const [ping, fail] = grid.tasks.map((t) => t.key);
+    expect(grid.cells[cellKey('web-2', ping)].state).toBe('ok');
+    expect(grid.cells[cellKey('web-1', ping)].state).toBe('changed');
+    expect(grid.cells[cellKey('web-1', fail)]).toEqual({ state: 'failed', items: 0, message: 'boom' });
+    expect(grid.cells[cellKey('web-2', fail)].state).toBe('ignored');
     expect(grid.status).toBe('RUNNING');
     expect(grid.records).toBe(9);
     expect(grid.lastCounter).toBe(9);
@@ -58,7 +59,7 @@ describe('run grid', () => {
     const stepwise = records.reduce((grid, r) => applyRecords(grid, [r]), first);
     expect(stepwise).toEqual(applyRecords(emptyGrid(), records));
     expect(first).toEqual(emptyGrid());
-    expect(stepwise.cells[cellKey('h', 't1')]).toEqual({ state: 'ok', items: 2, message: null });
+    expect(stepwise.cells[cellKey('h', stepwise.tasks[0].key)]).toEqual({ state: 'ok', items: 2, message: null });
     expect(stepwise.status).toBe('FAILURE');
     expect(stepwise.result).toEqual({ failed: true, message: 'a host failed' });
   });
@@ -67,5 +68,23 @@ describe('run grid', () => {
     const grid = applyRecords(emptyGrid(), [rec('runner_on_start', { parent_uuid: 't9', host: 'slow', task: 'sleep' })]);
     expect(grid.tasks).toEqual([{ key: 't9', name: 'sleep', play: 'all' }]);
     expect(grid.cells[cellKey('slow', 't9')].state).toBe('running');
+  });
+
+  it('puts a restart (a new Ansible run, new uuids) into the same columns, and same-named tasks into their own', () => {
+    const run = (prefix: string, hosts: string[], fail: boolean): StatusRecord[] => [
+      rec('playbook_on_start'),
+      rec('playbook_on_task_start', { uuid: `${prefix}1`, task: 'debug' }),
+      ...hosts.map((host) => rec('runner_on_ok', { parent_uuid: `${prefix}1`, host, task: 'debug' })),
+      rec('playbook_on_task_start', { uuid: `${prefix}2`, task: 'debug' }),
+      ...hosts.map((host) => rec(fail && host === 'b' ? 'runner_on_failed' : 'runner_on_ok', { parent_uuid: `${prefix}2`, host, task: 'debug' })),
+    ];
+    const first = applyRecords(emptyGrid(), run('x', ['a', 'b'], true));
+    expect(first.tasks.map((t) => t.name)).toEqual(['debug', 'debug']);
+    const second = first.tasks[1].key;
+    expect(first.cells[cellKey('b', second)].state).toBe('failed');
+    const restarted = applyRecords(first, run('y', ['b'], false));
+    expect(restarted.tasks).toEqual(first.tasks);
+    expect(restarted.cells[cellKey('b', second)].state).toBe('ok');
+    expect(restarted.cells[cellKey('a', second)].state).toBe('ok');
   });
 });

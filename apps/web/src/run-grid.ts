@@ -36,9 +36,13 @@ export interface Grid {
   result: { failed: boolean; message: string | null } | null;
   records: number;
   lastCounter: number;
+  /** Ansible's task uuid → column key. A restart is a new Ansible process with new uuids, so columns are keyed by position instead. */
+  columnOf: Record<string, string>;
+  /** Per `play + task name`: how many such tasks this Ansible run has started (reset at playbook_on_start). */
+  occurrences: Record<string, number>;
 }
 
-export const emptyGrid = (): Grid => ({ hosts: [], tasks: [], cells: {}, status: null, result: null, records: 0, lastCounter: 0 });
+export const emptyGrid = (): Grid => ({ hosts: [], tasks: [], cells: {}, status: null, result: null, records: 0, lastCounter: 0, columnOf: {}, occurrences: {} });
 
 export const cellKey = (host: string, task: string): string => `${host}\u0000${task}`;
 
@@ -51,14 +55,18 @@ const FINAL: Record<string, CellState> = {
   runner_on_async_failed: 'failed',
 };
 
-function taskKeyOf(record: StatusRecord): string {
-  return record.parent_uuid ?? `${record.play ?? ''}\u0000${record.task ?? ''}`;
-}
 
 /** Folds records (in counter order) into the grid; returns a new grid, the old one is untouched. */
 export function applyRecords(grid: Grid, records: StatusRecord[]): Grid {
   if (records.length === 0) return grid;
-  const next: Grid = { ...grid, hosts: [...grid.hosts], tasks: [...grid.tasks], cells: { ...grid.cells } };
+  const next: Grid = {
+    ...grid,
+    hosts: [...grid.hosts],
+    tasks: [...grid.tasks],
+    cells: { ...grid.cells },
+    columnOf: { ...grid.columnOf },
+    occurrences: { ...grid.occurrences },
+  };
   const knownTasks = new Set(next.tasks.map((t) => t.key));
   const knownHosts = new Set(next.hosts);
   const addTask = (key: string, name: string | null, play: string | null): void => {
@@ -83,12 +91,22 @@ export function applyRecords(grid: Grid, records: StatusRecord[]): Grid {
       next.result = { failed: record.failed, message: record.message };
       continue;
     }
+    if (type === 'playbook_on_start') {
+      // A new Ansible process (the first run or a restart): the same tasks come again in order.
+      next.occurrences = {};
+      continue;
+    }
     if (type === 'playbook_on_task_start' || type === 'playbook_on_handler_task_start') {
-      addTask(record.uuid ?? taskKeyOf(record), record.task, record.play);
+      const base = `${record.play ?? ''}\u0000${record.task ?? ''}`;
+      const nth = (next.occurrences[base] ?? 0) + 1;
+      next.occurrences[base] = nth;
+      const key = `${base}\u0000${nth}`;
+      if (record.uuid) next.columnOf[record.uuid] = key;
+      addTask(key, record.task, record.play);
       continue;
     }
     if (!record.host || !type.startsWith('runner_')) continue;
-    const key = taskKeyOf(record);
+    const key = (record.parent_uuid && next.columnOf[record.parent_uuid]) || record.parent_uuid || `${record.play ?? ''}\u0000${record.task ?? ''}`;
     addTask(key, record.task, record.play);
     addHost(record.host);
     const id = cellKey(record.host, key);

@@ -84,11 +84,8 @@ export function RunPage({ session, jobId, executionId }: { session: Session; job
     setBusy(rel);
     setError(null);
     try {
+      // A restart keeps the grid: the re-run hosts' cells are overwritten as their records arrive.
       setExecution(await api.post<Execution>(target.href, rel === 'stop' ? {} : undefined));
-      if (rel === 'restart') {
-        setGrid(emptyGrid());
-        setCounters([]);
-      }
     } catch (e) {
       setError(`${rel} failed: ${errorText(e)}`);
     } finally {
