@@ -25,6 +25,8 @@ describe('web console', () => {
   let gates: string;
   /** Every WebSocket the page opens goes through here, so a test can drop one like a network would. */
   const sockets: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
+  const consoleErrors: string[] = [];
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     stack = await startStack();
@@ -35,6 +37,8 @@ describe('web console', () => {
     });
     page = await browser.context.newPage();
     page.on('dialog', (dialog) => void dialog.accept());
+    page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
+    page.on('pageerror', (error) => pageErrors.push(error.message));
   });
   afterAll(async () => {
     await browser?.close();
@@ -130,11 +134,12 @@ describe('web console', () => {
     fs.writeFileSync(release, 'go');
 
     await statusBadge('SUCCESS').waitFor({ timeout: 90_000 });
-    expect(await grid.locator('thead th').allInnerTexts()).toEqual(['Host', '1 check release notes', '2 render config', '3 wait for the release', '4 restart service', '5 smoke test']);
+    expect(await grid.locator('thead th').allInnerTexts()).toEqual(['Host', '1 check release notes', '2 render config', '3 wait for the release', '4 restart service', '5 smoke test', 'Recap']);
     expect(await grid.locator('tbody th').allInnerTexts()).toEqual(['web-1', 'web-2', 'db-1']);
     expect(await grid.locator('td[data-state="skipped"]').count()).toBe(1);
+    expect(await grid.locator('tbody tr', { hasText: 'db-1' }).locator('td.recap').innerText()).toBe('ok 4 · changed 1 · skipped 1');
     expect(await grid.locator('td[data-state="running"]').count()).toBe(0);
-    expect(await grid.locator('td:not([data-state])').count()).toBe(0);
+    expect(await grid.locator('td.cell:not([data-state])').count()).toBe(0);
     const stored = await allRecords(stack.admin, 'DEMO', jobId, executionId);
     await page.locator(`#run-records[data-count="${stored.length}"]`).waitFor();
     expect(await page.locator('#run-records').getAttribute('data-duplicates')).toBe('0');
@@ -359,5 +364,11 @@ describe('web console', () => {
     expect(widths[0]).toBeLessThanOrEqual(widths[1]);
     await page.setViewportSize({ width: 1280, height: 560 });
     await page.screenshot({ path: path.join(IMAGES, 'console-jobs.png') });
+  });
+
+  it('ran every page without a script error or a Content-Security-Policy violation', () => {
+    expect(pageErrors).toEqual([]);
+    // Refused API calls (the wrong password, the invalid server) are logged by the browser; those are expected.
+    expect(consoleErrors.filter((text) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(text))).toEqual([]);
   });
 });

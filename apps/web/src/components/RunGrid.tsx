@@ -11,7 +11,19 @@ const SYMBOL: Record<CellState, string> = {
 };
 
 /** Hosts are rows, tasks columns in playbook order; each cell says its state in text for screen readers. */
-export function RunGrid({ grid }: { grid: Grid }) {
+type Summaries = Record<string, Record<string, number>>;
+
+/** Ansible's PLAY RECAP counts for a host, the non-zero ones only ("ok 4 · changed 1"). */
+function recap(summary: Record<string, number> | undefined): string {
+  if (!summary) return '';
+  return ['ok', 'changed', 'failures', 'unreachable', 'skipped', 'rescued', 'ignored']
+    .filter((k) => summary[k])
+    .map((k) => `${k} ${summary[k]}`)
+    .join(' · ');
+}
+
+export function RunGrid({ grid, summaries = {} }: { grid: Grid; summaries?: Summaries }) {
+  const showRecap = Object.keys(summaries).length > 0;
   if (grid.tasks.length === 0) return <p className="muted">No task has started yet.</p>;
   return (
     <>
@@ -27,6 +39,7 @@ export function RunGrid({ grid }: { grid: Grid }) {
                   <span className="task-index">{i + 1}</span> {task.name}
                 </th>
               ))}
+              {showRecap && <th scope="col">Recap</th>}
             </tr>
           </thead>
           <tbody>
@@ -46,6 +59,7 @@ export function RunGrid({ grid }: { grid: Grid }) {
                     </td>
                   );
                 })}
+                {showRecap && <td className="recap small">{recap(summaries[host])}</td>}
               </tr>
             ))}
           </tbody>

@@ -30,6 +30,8 @@ export function RunPage({ session, jobId, executionId }: { session: Session; job
   const [busy, setBusy] = useState<string | null>(null);
   const now = useNow(!isTerminal(execution?.status));
   const transcriptLines = useRef(0);
+  const transcriptBox = useRef<HTMLPreElement>(null);
+  const followTail = useRef(true);
 
   const refresh = useCallback(async () => {
     try {
@@ -63,6 +65,9 @@ export function RunPage({ session, jobId, executionId }: { session: Session; job
         const text = await api.get<string>(`${path}/stdout?start_line=${transcriptLines.current + 1}`);
         if (stopped || !text) return;
         transcriptLines.current += text.split('\n').length - 1;
+        const box = transcriptBox.current;
+        // Keep following the end unless the reader has scrolled up to read something.
+        followTail.current = !box || box.scrollHeight - box.scrollTop - box.clientHeight < 24;
         setTranscript((t) => t + text);
       } catch {
         // The banner shows API errors from the status reads; a missed transcript poll retries.
@@ -76,6 +81,11 @@ export function RunPage({ session, jobId, executionId }: { session: Session; job
       clearInterval(timer);
     };
   }, [path, status]);
+
+  useEffect(() => {
+    const box = transcriptBox.current;
+    if (box && followTail.current) box.scrollTop = box.scrollHeight;
+  }, [transcript]);
 
   const control = async (rel: string): Promise<void> => {
     const target = execution?.links.find((l) => l.rel === rel);
@@ -144,9 +154,9 @@ export function RunPage({ session, jobId, executionId }: { session: Session; job
           </dd>
         </div>
         <div>
-          <dt>Live</dt>
-          <dd>
-            <span className={`live-dot live-${link.state}`} aria-hidden="true" /> {link.state}
+          <dt>Updates</dt>
+          <dd id="run-link" data-state={link.state}>
+            <span className={`live-dot live-${link.state}`} aria-hidden="true" /> {link.state === 'live' && isTerminal(status) ? 'complete' : link.state}
           </dd>
         </div>
       </dl>
@@ -165,10 +175,10 @@ export function RunPage({ session, jobId, executionId }: { session: Session; job
       )}
 
       <h2>Hosts × tasks</h2>
-      <RunGrid grid={grid} />
+      <RunGrid grid={grid} summaries={execution?.host_summaries} />
 
       <h2>Transcript</h2>
-      <pre className="transcript" tabIndex={0} aria-label="Ansible transcript" id="transcript">
+      <pre className="transcript" ref={transcriptBox} tabIndex={0} aria-label="Ansible transcript" id="transcript">
         {transcript || (isTerminal(status) ? '(no output)' : 'Waiting for output…')}
       </pre>
     </section>
