@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages automation-runner needs, when they are missing.
 #   scripts/install-system.sh          what the service needs to run (ansible-core, git, ssh client)
-#   scripts/install-system.sh --test   plus what the test suite needs (sshd, iproute2)
+#   scripts/install-system.sh --test   plus what the test suite needs (sshd, iproute2, chromium for the console test)
 set -euo pipefail
 
 packages=(ansible-core git openssh-client ca-certificates)
-if [[ "${1:-}" == "--test" ]]; then packages+=(openssh-server iproute2 procps sudo passwd); fi
+if [[ "${1:-}" == "--test" ]]; then packages+=(openssh-server iproute2 procps sudo passwd chromium); fi
 
 missing=()
 for package in "${packages[@]}"; do

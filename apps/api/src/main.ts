@@ -2,11 +2,13 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import * as path from 'node:path';
 import * as express from 'express';
 import { JsonLogger, loadConfig } from '@app/config';
 import { AccountsService } from './accounts/accounts.service';
 import { ApiModule } from './api.module';
 import { DrainState } from './common/drain-state';
+import { consoleStatic } from './console/console-static';
 import { HttpMetrics } from './common/http-metrics';
 import { requestContext, requireJsonBody } from './common/request-context.middleware';
 import { strictValidationPipe } from './common/validation';
@@ -24,6 +26,9 @@ async function main(): Promise<void> {
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.use(requestContext(logger, metrics, drain));
+  // The web console (npm run build puts it in dist/web, beside dist/apps).
+  const webConsole = consoleStatic(path.resolve(__dirname, '..', '..', '..', 'web'));
+  if (webConsole) app.use(webConsole);
   app.use(requireJsonBody);
   app.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
   app.useGlobalPipes(strictValidationPipe());

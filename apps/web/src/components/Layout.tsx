@@ -1,0 +1,47 @@
+import type { ReactNode } from 'react';
+import { Link } from '../router';
+import type { Session } from '../session';
+
+const NAV = [
+  { to: '/jobs', label: 'Jobs' },
+  { to: '/keypairs', label: 'Key pairs' },
+  { to: '/servers', label: 'Servers' },
+  { to: '/runners', label: 'Runners' },
+];
+
+/** The frame around every page: skip link, navigation, who is logged in. */
+export function Layout({ session, path, onLogout, children }: { session: Session; path: string; onLogout(): void; children: ReactNode }) {
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link to="/jobs" className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            ▶
+          </span>
+          automation-runner
+        </Link>
+        <nav aria-label="Main" className="mainnav">
+          {NAV.map((item) => (
+            <Link key={item.to} to={item.to} aria-current={path.startsWith(item.to) ? 'page' : undefined}>
+              {item.label}
+            </Link>
+          ))}
+        </nav>
+        <div className="whoami">
+          <span title={session.roles.join(', ')}>
+            {session.userName} · <strong>{session.accountAlias}</strong>
+          </span>
+          <button type="button" className="ghost" onClick={onLogout}>
+            Log out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,39 @@
+import { FormProblem, formatHostVars, hostsFromRows, parseHostVars, playbookProblem, propertiesFromRows, rowsFromProperties } from './job-form';
+
+describe('job form', () => {
+  it('reads host variables written inventory style, and writes them back the same way', () => {
+    expect(parseHostVars(' ansible_host=10.0.0.5  ansible_port=2222 note=a=b ', 'hosts.0.hostVars')).toEqual({ ansible_host: '10.0.0.5', ansible_port: '2222', note: 'a=b' });
+    expect(formatHostVars({ ansible_connection: 'local', retries: 3 })).toBe('ansible_connection=local retries=3');
+    expect(() => parseHostVars('ansible_host', 'hosts.1.hostVars')).toThrow(FormProblem);
+  });
+
+  it('skips empty host rows and names the row of a host without a name', () => {
+    expect(hostsFromRows([{ name: 'web-1', value: '' }, { name: ' ', value: ' ' }])).toEqual([{ id: 'web-1', hostVars: {} }]);
+    try {
+      hostsFromRows([{ name: 'a', value: '' }, { name: '', value: 'x=1' }]);
+      throw new Error('accepted a host without a name');
+    } catch (e) {
+      expect((e as FormProblem).field).toBe('hosts.1.id');
+    }
+  });
+
+  it('keeps the YAML types of property values and round-trips them', () => {
+    const properties = propertiesFromRows([
+      { name: 'count', value: '3' },
+      { name: 'enabled', value: 'true' },
+      { name: 'zones', value: '[a, b]' },
+      { name: 'greeting', value: 'hello world' },
+      { name: '', value: '' },
+    ]);
+    expect(properties).toEqual({ count: 3, enabled: true, zones: ['a', 'b'], greeting: 'hello world' });
+    expect(propertiesFromRows(rowsFromProperties(properties))).toEqual(properties);
+    expect(() => propertiesFromRows([{ name: 'bad', value: '[unclosed' }])).toThrow(expect.objectContaining({ field: 'properties.bad', message: expect.stringMatching(/^Flow sequence must end/) }));
+  });
+
+  it('accepts a list of plays and explains anything else with its line', () => {
+    expect(playbookProblem('- hosts: all\n  tasks: []\n')).toBeNull();
+    expect(playbookProblem('')).toMatch(/empty/);
+    expect(playbookProblem('hosts: all\n')).toMatch(/list of plays/);
+    expect(playbookProblem('- hosts: all\n  tasks: [\n')).toMatch(/^line \d+:/);
+  });
+});

@@ -1,0 +1,76 @@
+import { parseDocument } from 'yaml';
+
+/**
+ * The job form's pure parts: hosts as rows of `id` + `key=value` vars (inventory style), properties
+ * as `key` + YAML value rows, and a YAML check of the playbook before it is sent.
+ */
+/** One row of the form: a host (name, its vars) or a property (name, its YAML value). */
+export interface Row {
+  name: string;
+  value: string;
+}
+
+export class FormProblem extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `ansible_connection=local ansible_port=2222` → {ansible_connection: 'local', ansible_port: '2222'}. */
+export function parseHostVars(text: string, field: string): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const pair of text.trim().split(/\s+/).filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new FormProblem(field, `“${pair}” is not key=value`);
+    vars[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return vars;
+}
+
+export function formatHostVars(vars: Record<string, unknown> | undefined): string {
+  return Object.entries(vars ?? {})
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
+}
+
+export function hostsFromRows(rows: Row[]): { id: string; hostVars: Record<string, string> }[] {
+  return rows
+    .filter((row) => row.name.trim() || row.value.trim())
+    .map((row, i) => {
+      if (!row.name.trim()) throw new FormProblem(`hosts.${i}.id`, 'a host needs a name');
+      return { id: row.name.trim(), hostVars: parseHostVars(row.value, `hosts.${i}.hostVars`) };
+    });
+}
+
+/** Values are YAML, so `3`, `true` and `[a, b]` keep their types; plain text stays a string. */
+export function propertiesFromRows(rows: Row[]): Record<string, unknown> {
+  const properties: Record<string, unknown> = {};
+  for (const [i, row] of rows.entries()) {
+    if (!row.name.trim() && !row.value.trim()) continue;
+    if (!row.name.trim()) throw new FormProblem(`properties.${i}`, 'a property needs a name');
+    const doc = parseDocument(row.value);
+    if (doc.errors.length) throw new FormProblem(`properties.${row.name}`, doc.errors[0].message.split('\n')[0]);
+    properties[row.name.trim()] = doc.toJS();
+  }
+  return properties;
+}
+
+export function rowsFromProperties(properties: Record<string, unknown> | undefined): Row[] {
+  return Object.entries(properties ?? {}).map(([name, value]) => ({ name, value: typeof value === 'string' ? value : JSON.stringify(value) }));
+}
+
+/** The playbook must be YAML holding a list of plays; answers the problem, or null. */
+export function playbookProblem(text: string): string | null {
+  if (!text.trim()) return 'the playbook is empty';
+  const doc = parseDocument(text);
+  if (doc.errors.length) {
+    const error = doc.errors[0];
+    const line = error.linePos?.[0]?.line;
+    return line ? `line ${line}: ${error.message.split('\n')[0]}` : error.message.split('\n')[0];
+  }
+  if (!Array.isArray(doc.toJS())) return 'a playbook is a YAML list of plays (each starting with “- hosts: …”)';
+  return null;
+}

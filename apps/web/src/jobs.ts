@@ -1,0 +1,45 @@
+import { api, seg, type Page } from './api';
+
+export interface Job {
+  id: string;
+  accountAlias: string;
+  description: string;
+  playbook?: string;
+  repository?: { url: string; branch?: string; defaultPlaybook: string };
+  hosts: { id: string; hostVars?: Record<string, unknown> }[];
+  properties?: Record<string, unknown>;
+  keyPairAlias?: string;
+  useDynamicInventory?: boolean;
+  createdTime: number;
+  lastUpdatedTime: number;
+}
+
+export interface Execution {
+  execution_id: string;
+  job_id: string;
+  account_alias: string;
+  status: string;
+  timers: { start: number; end: number | null }[];
+  start: number | null;
+  end: number | null;
+  failed_hosts: string[];
+  host_summaries: Record<string, Record<string, number>>;
+  exit_code: number | null;
+  reason: string | null;
+  links: { rel: string; href: string; verbs?: string[] }[];
+}
+
+export const jobsPath = (alias: string): string => `/v2/automation/jobs/${seg(alias)}`;
+export const jobPath = (alias: string, jobId: string): string => `${jobsPath(alias)}/${seg(jobId)}`;
+export const executionPath = (alias: string, jobId: string, executionId: string): string => `${jobPath(alias, jobId)}/executions/${seg(executionId)}`;
+
+/** Starts a run of the job with its stored settings; answers the PENDING execution. */
+export const startJob = (alias: string, jobId: string): Promise<Execution> => api.post<Execution>(`${jobPath(alias, jobId)}/start`, {});
+
+/** The newest execution of a job, or null. */
+export async function lastExecution(alias: string, jobId: string): Promise<Execution | null> {
+  const page = await api.get<Page<Execution>>(`${jobPath(alias, jobId)}/executions?page=0&size=1`);
+  return page.results[0] ?? null;
+}
+
+export const runPagePath = (jobId: string, executionId: string): string => `/jobs/${seg(jobId)}/executions/${seg(executionId)}`;

@@ -1,0 +1,72 @@
+import { io, type Socket } from 'socket.io-client';
+import { loadSession } from './session';
+import type { StatusRecord } from './run-grid';
+
+export type LinkState = 'connecting' | 'live' | 'reconnecting' | 'closed';
+
+export interface Subscription {
+  close(): void;
+}
+
+/**
+ * Follows one execution over socket.io `/automation`: subscribes with `afterCounter` = the last
+ * counter this page has, on the first connect and again after every reconnect, so a dropped
+ * connection resumes exactly where it stopped (the server replays the stored records after it).
+ */
+export function followExecution(
+  accountAlias: string,
+  executionId: string,
+  startAfter: number,
+  handlers: { records(batch: StatusRecord[]): void; state(state: LinkState, detail?: string): void },
+): Subscription {
+  let last = startAfter;
+  let pending: StatusRecord[] = [];
+  let flushScheduled = false;
+  const socket: Socket = io('/automation', {
+    auth: (cb) => cb({ token: loadSession()?.token ?? '' }),
+    // Same origin, and every browser the console supports has WebSockets; no long-polling fallback
+    // keeps one connection per page (and one place where it can drop).
+    transports: ['websocket'],
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5000,
+  });
+  // Records can arrive by the hundred per second: hand them to React in one batch per frame.
+  const flush = (): void => {
+    flushScheduled = false;
+    const batch = pending;
+    pending = [];
+    if (batch.length) handlers.records(batch);
+  };
+  socket.on('status', (record: StatusRecord) => {
+    last = record.counter;
+    pending.push(record);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      requestAnimationFrame(flush);
+    }
+  });
+  socket.on('connect', async () => {
+    try {
+      const answer = await socket.timeout(10_000).emitWithAck('subscribe', { accountAlias, executionId, afterCounter: last });
+      if (answer?.ok) handlers.state('live');
+      else handlers.state('closed', answer?.message ?? 'The subscription was refused.');
+    } catch {
+      handlers.state('reconnecting', 'The service did not answer the subscription; retrying.');
+      socket.disconnect().connect();
+    }
+  });
+  socket.on('disconnect', (reason) => {
+    if (reason !== 'io client disconnect') handlers.state('reconnecting', 'Connection lost; reconnecting…');
+  });
+  socket.on('connect_error', (error) => {
+    // A refused handshake (bad or expired token) will not fix itself; anything else is retried.
+    if (!socket.active) handlers.state('closed', `Live updates refused: ${error.message}`);
+    else handlers.state('reconnecting', 'Cannot reach the service; retrying…');
+  });
+  return {
+    close() {
+      socket.disconnect();
+      flush();
+    },
+  };
+}

@@ -1,0 +1,212 @@
+import { type FormEvent, type KeyboardEvent, useEffect, useState } from 'react';
+import { api, errorText, fromBase64, toBase64 } from '../api';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { PairRows } from '../components/PairRows';
+import { FormProblem, formatHostVars, hostsFromRows, playbookProblem, propertiesFromRows, type Row, rowsFromProperties } from '../job-form';
+import { type Job, jobPath, jobsPath, runPagePath, startJob } from '../jobs';
+import { Link, navigate } from '../router';
+import type { Session } from '../session';
+
+const EXAMPLE = `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: say hello
+      ansible.builtin.debug:
+        msg: "hello from {{ inventory_hostname }}"
+`;
+
+/** Fields only responses carry; a PUT with them would be refused as unknown. */
+const RESPONSE_ONLY = ['id', 'accountAlias', 'status', 'createdTime', 'lastUpdatedTime', 'links'];
+
+export function JobFormPage({ session, jobId }: { session: Session; jobId?: string }) {
+  const alias = session.accountAlias;
+  const [loaded, setLoaded] = useState<Job | null>(null);
+  const [description, setDescription] = useState('');
+  const [source, setSource] = useState<'inline' | 'repository'>('inline');
+  const [playbook, setPlaybook] = useState(jobId ? '' : EXAMPLE);
+  const [repository, setRepository] = useState({ url: '', branch: '', defaultPlaybook: '' });
+  const [hosts, setHosts] = useState<Row[]>(jobId ? [] : [{ name: 'localhost', value: 'ansible_connection=local' }]);
+  const [properties, setProperties] = useState<Row[]>([]);
+  const [keyPairAlias, setKeyPairAlias] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!jobId) return;
+    api
+      .get<Job>(jobPath(alias, jobId))
+      .then((job) => {
+        setLoaded(job);
+        setDescription(job.description ?? '');
+        if (job.repository) {
+          setSource('repository');
+          setRepository({ url: job.repository.url, branch: job.repository.branch ?? '', defaultPlaybook: job.repository.defaultPlaybook });
+        } else setPlaybook(job.playbook ? fromBase64(job.playbook) : '');
+        setHosts(job.hosts.map((h) => ({ name: h.id, value: formatHostVars(h.hostVars) })));
+        setProperties(rowsFromProperties(job.properties));
+        setKeyPairAlias(job.keyPairAlias ?? '');
+      })
+      .catch((e) => setError(errorText(e)));
+  }, [alias, jobId]);
+
+  const body = (): Record<string, unknown> => {
+    // Editing keeps every field this form does not show (callbacks, tags, forks…) as it was.
+    const base: Record<string, unknown> = { ...(loaded ?? {}) };
+    for (const field of RESPONSE_ONLY) delete base[field];
+    delete base.playbook;
+    delete base.repository;
+    if (source === 'inline') {
+      const problem = playbookProblem(playbook);
+      if (problem) throw new FormProblem('playbook', problem);
+      base.playbook = toBase64(playbook);
+    } else {
+      const old = (loaded?.repository ?? {}) as Record<string, unknown>;
+      const { hasCredentials: _dropped, ...kept } = old;
+      base.repository = { ...kept, url: repository.url.trim(), defaultPlaybook: repository.defaultPlaybook.trim(), ...(repository.branch.trim() ? { branch: repository.branch.trim() } : {}) };
+      if (!repository.branch.trim()) delete (base.repository as Record<string, unknown>).branch;
+    }
+    base.description = description;
+    base.hosts = hostsFromRows(hosts);
+    base.properties = propertiesFromRows(properties);
+    if (keyPairAlias.trim()) base.keyPairAlias = keyPairAlias.trim();
+    else delete base.keyPairAlias;
+    return base;
+  };
+
+  const save = async (event: FormEvent, thenRun = false): Promise<void> => {
+    event.preventDefault();
+    setError(null);
+    let payload: Record<string, unknown>;
+    try {
+      payload = body();
+    } catch (e) {
+      setError(e instanceof FormProblem ? `${e.field}: ${e.message}` : errorText(e));
+      return;
+    }
+    setBusy(true);
+    try {
+      const job = jobId ? await api.put<Job>(jobPath(alias, jobId), payload) : await api.post<Job>(jobsPath(alias), payload);
+      if (thenRun) {
+        const execution = await startJob(alias, job.id);
+        navigate(runPagePath(job.id, execution.execution_id));
+      } else navigate(`/jobs/${job.id}/executions`);
+    } catch (e) {
+      setError(errorText(e));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="page">
+      <div className="page-head">
+        <h1>{jobId ? 'Edit job' : 'New job'}</h1>
+        <Link to={jobId ? `/jobs/${jobId}/executions` : '/jobs'}>Cancel</Link>
+      </div>
+      <ErrorBanner error={error} onDismiss={() => setError(null)} />
+      {jobId && !loaded && !error && <p className="muted">Loading…</p>}
+      {/* Editing shows the form only once the job is loaded, so an empty form can never overwrite it. */}
+      {(!jobId || loaded) && (
+        <form className="form card" onSubmit={(e) => void save(e)} aria-busy={busy}>
+          <label>
+            Description
+            <input name="description" value={description} maxLength={4000} onChange={(e) => setDescription(e.target.value)} placeholder="What this job does" />
+          </label>
+  
+          <fieldset>
+            <legend>Playbook</legend>
+            <div className="segmented" role="radiogroup" aria-label="Playbook source">
+              <label>
+                <input type="radio" name="source" checked={source === 'inline'} onChange={() => setSource('inline')} /> Inline YAML
+              </label>
+              <label>
+                <input type="radio" name="source" checked={source === 'repository'} onChange={() => setSource('repository')} /> Git repository
+              </label>
+            </div>
+            {source === 'inline' ? (
+              <label>
+                <span className="sr-only">Playbook YAML</span>
+                <textarea
+                  name="playbook"
+                  className="code-editor"
+                  spellCheck={false}
+                  autoCapitalize="off"
+                  autoCorrect="off"
+                  rows={Math.min(24, Math.max(10, playbook.split('\n').length + 1))}
+                  value={playbook}
+                  onChange={(e) => setPlaybook(e.target.value)}
+                  onKeyDown={indentWithTab}
+                  aria-describedby="playbook-hint"
+                />
+              </label>
+            ) : null}
+            {source === 'inline' ? (
+              <p id="playbook-hint" className="hint">
+                Tab indents two spaces; Esc then Tab leaves the editor. Checked as YAML before saving.
+                {playbook.trim() && playbookProblem(playbook) && <strong className="warn"> {playbookProblem(playbook)}</strong>}
+              </p>
+            ) : (
+              <div className="grid-2">
+                <label className="span-2">
+                  Repository URL
+                  <input name="repository.url" value={repository.url} onChange={(e) => setRepository({ ...repository, url: e.target.value })} placeholder="https://git.example.com/ops/playbooks.git" />
+                </label>
+                <label>
+                  Branch or tag
+                  <input name="repository.branch" value={repository.branch} onChange={(e) => setRepository({ ...repository, branch: e.target.value })} placeholder="default branch" />
+                </label>
+                <label>
+                  Playbook path
+                  <input name="repository.defaultPlaybook" value={repository.defaultPlaybook} onChange={(e) => setRepository({ ...repository, defaultPlaybook: e.target.value })} placeholder="site.yml" />
+                </label>
+              </div>
+            )}
+          </fieldset>
+  
+          <fieldset>
+            <legend>Hosts</legend>
+            <p className="hint">Inventory names with their variables as key=value, separated by spaces.</p>
+            <PairRows noun="Host" valueLabel="variables" field="hosts" rows={hosts} placeholders={['web-1', 'ansible_host=10.0.0.5 ansible_user=deploy']} onChange={setHosts} />
+          </fieldset>
+  
+          <fieldset>
+            <legend>Properties (extra vars)</legend>
+            <p className="hint">Values are YAML: 3, true and [a, b] keep their types; anything else is text.</p>
+            <PairRows noun="Property" valueLabel="value" field="properties" rows={properties} placeholders={['app_version', '1.4.2']} onChange={setProperties} />
+          </fieldset>
+  
+          <label>
+            Key pair (optional)
+            <input name="keyPairAlias" value={keyPairAlias} onChange={(e) => setKeyPairAlias(e.target.value)} placeholder="alias of a stored key pair" />
+          </label>
+  
+          <div className="form-actions">
+            <button type="submit" className="primary" disabled={busy}>
+              {jobId ? 'Save' : 'Create job'}
+            </button>
+            <button type="button" disabled={busy} onClick={(e) => void save(e, true)}>
+              {jobId ? 'Save and run' : 'Create and run'}
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
+
+/** Tab inserts two spaces in the YAML editor; after Escape, Tab moves focus on as usual (no keyboard trap). */
+let escaped = false;
+function indentWithTab(event: KeyboardEvent<HTMLTextAreaElement>): void {
+  if (event.key === 'Escape') {
+    escaped = true;
+    return;
+  }
+  if (event.key !== 'Tab' || event.shiftKey || escaped) {
+    escaped = false;
+    return;
+  }
+  event.preventDefault();
+  const area = event.currentTarget;
+  const { selectionStart, selectionEnd } = area;
+  area.setRangeText('  ', selectionStart, selectionEnd, 'end');
+  area.dispatchEvent(new Event('input', { bubbles: true }));
+}
