@@ -1,4 +1,5 @@
 import { Foundation1732300000000 } from './1732300000000-foundation';
+import { VpnConnections1732300000900 } from './1732300000900-vpn-connections';
 import { Executions1732400000000 } from './1732400000000-executions';
 import { Webhooks1732500000000 } from './1732500000000-webhooks';
 import { KeypairsServers1732600000000 } from './1732600000000-keypairs-servers';
@@ -8,6 +9,7 @@ import { Runners1732800000000 } from './1732800000000-runners';
 /** Every migration, in order. Listed by hand (no globs) so the same list works compiled and under ts-jest. */
 export const MIGRATIONS = [
   Foundation1732300000000,
+  VpnConnections1732300000900,
   Executions1732400000000,
   Webhooks1732500000000,
   KeypairsServers1732600000000,
