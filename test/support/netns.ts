@@ -1,0 +1,193 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
+
+/**
+ * Network namespaces for VPN tests (TESTING.md, "Several networks"): a gateway namespace joined to
+ * the root namespace (where the worker runs) by one veth pair, and target namespaces joined only
+ * to a gateway by another. Rules kept here so no test can forget them:
+ * - every namespace and link is named `arv<4 hex>…` (this feature's prefix) and every route this
+ *   harness adds in the root namespace carries protocol ROUTE_PROTO, so leftovers of a crashed run
+ *   are found and removed at the next start without touching anything else;
+ * - subnets are link-local 169.254.x.y/30 pairs checked unrouted first (`ip route show match` must
+ *   give nothing but the default route, no local address in it);
+ * - nothing gets a default route; a target knows only its link to the gateway;
+ * - `blockFromRoot` adds an `unreachable` route in the root namespace for a target subnet, so
+ *   packets for it never leave the machine through the default route.
+ */
+export const PREFIX = 'arv';
+/** Marks this harness's routes in the root namespace (`ip route … proto 233`). */
+export const ROUTE_PROTO = '233';
+
+export interface Subnet {
+  /** `169.254.x.y/30` */
+  cidr: string;
+  /** The first usable address (.y+1) and the second (.y+2). */
+  a: string;
+  b: string;
+}
+
+export interface GatewayNs {
+  ns: string;
+  /** The gateway's address as the root namespace reaches it. */
+  address: string;
+  /** The root↔gateway link. */
+  subnet: Subnet;
+  /** Creates the next gateway↔target link (index per gateway). */
+  targets: number;
+}
+
+export interface TargetNs {
+  ns: string;
+  /** The target's address (on its link to the gateway). */
+  address: string;
+  subnet: Subnet;
+  gateway: GatewayNs;
+}
+
+function ip(args: string[], options: { allowFail?: boolean } = {}): string {
+  try {
+    return execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString('utf8');
+  } catch (error) {
+    if (options.allowFail) return '';
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString('utf8') ?? '';
+    throw new Error(`ip ${args.join(' ')} failed: ${stderr.trim() || (error as Error).message}`);
+  }
+}
+
+/** Processes still inside a namespace (sshd, ssh sessions): they must die before it can go. */
+function killNamespaceProcesses(ns: string): void {
+  for (const pid of ip(['netns', 'pids', ns], { allowFail: true }).split(/\s+/).filter(Boolean)) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** Everything a run of this harness (this one or a crashed earlier one) may have left behind. */
+export function removeLeftovers(prefix = PREFIX): void {
+  for (const line of ip(['netns', 'list'], { allowFail: true }).split('\n')) {
+    const ns = line.split(' ')[0];
+    if (!ns?.startsWith(prefix)) continue;
+    killNamespaceProcesses(ns);
+    ip(['netns', 'del', ns], { allowFail: true });
+  }
+  for (const line of ip(['-o', 'link', 'show'], { allowFail: true }).split('\n')) {
+    const name = /^\d+:\s+([^:@\s]+)/.exec(line)?.[1];
+    if (name?.startsWith(prefix)) ip(['link', 'del', name], { allowFail: true });
+  }
+  if (prefix === PREFIX) ip(['route', 'flush', 'proto', ROUTE_PROTO], { allowFail: true });
+}
+
+/** What is still there: namespaces, root links and tagged routes of this feature. */
+export function leftovers(prefix = PREFIX): string[] {
+  const found: string[] = [];
+  for (const line of ip(['netns', 'list'], { allowFail: true }).split('\n')) if (line.startsWith(prefix)) found.push(`netns ${line}`);
+  for (const line of ip(['-o', 'link', 'show'], { allowFail: true }).split('\n')) {
+    const name = /^\d+:\s+([^:@\s]+)/.exec(line)?.[1];
+    if (name?.startsWith(prefix)) found.push(`link ${name}`);
+  }
+  for (const line of ip(['route', 'show', 'proto', ROUTE_PROTO], { allowFail: true }).split('\n')) if (line.trim()) found.push(`route ${line.trim()}`);
+  return found;
+}
+
+const used = new Set<string>();
+
+/** A /30 in 169.254.0.0/16 that this machine does not route, has no address in, and we did not take. */
+function freeSubnet(): Subnet {
+  const addresses = ip(['-o', 'addr', 'show']);
+  for (let attempt = 0; attempt < 200; attempt++) {
+    // Avoid 169.254.0.x and 169.254.255.x (reserved by RFC 3927) and 169.254.169.254 (cloud metadata).
+    const third = randomInt(1, 255);
+    const fourth = randomInt(0, 64) * 4;
+    if (third === 169) continue;
+    const base = `169.254.${third}.`;
+    const cidr = `${base}${fourth}/30`;
+    if (used.has(cidr)) continue;
+    const a = `${base}${fourth + 1}`;
+    const b = `${base}${fourth + 2}`;
+    if ([a, b, `${base}${fourth}`, `${base}${fourth + 3}`].some((addr) => new RegExp(`inet ${addr.replace(/\./g, '\\.')}/`).test(addresses))) continue;
+    // Only the default route may cover it (and it will be overridden by the link or an unreachable route).
+    const routes = [a, b].flatMap((addr) => ip(['route', 'show', 'match', addr]).split('\n').filter((l) => l.trim()));
+    if (routes.some((route) => !route.startsWith('default '))) continue;
+    used.add(cidr);
+    return { cidr, a, b };
+  }
+  throw new Error('no unrouted 169.254.x.y/30 found');
+}
+
+/** One test file's namespaces and links; destroy() removes all of them (call it in afterAll). */
+export class NetnsLab {
+  readonly prefix = `${PREFIX}${randomBytes(2).toString('hex')}`;
+  private readonly namespaces: string[] = [];
+  private readonly rootLinks: string[] = [];
+  private readonly rootRoutes: string[] = [];
+  private gateways = 0;
+
+  constructor() {
+    removeLeftovers();
+  }
+
+  /** A namespace joined to the root namespace: the gateway is reachable from the worker. */
+  addGateway(): GatewayNs {
+    const index = this.gateways++;
+    const ns = `${this.prefix}g${index}`;
+    const subnet = freeSubnet();
+    this.namespace(ns);
+    const rootSide = `${this.prefix}r${index}`;
+    this.rootLinks.push(rootSide);
+    ip(['link', 'add', rootSide, 'type', 'veth', 'peer', 'name', `${ns}x`, 'netns', ns]);
+    ip(['addr', 'add', `${subnet.a}/30`, 'dev', rootSide]);
+    ip(['link', 'set', rootSide, 'up']);
+    ip(['-n', ns, 'addr', 'add', `${subnet.b}/30`, 'dev', `${ns}x`]);
+    ip(['-n', ns, 'link', 'set', `${ns}x`, 'up']);
+    return { ns, address: subnet.b, subnet, targets: 0 };
+  }
+
+  /** A namespace reachable only through `gateway`: it has one link, to the gateway, and no other route. */
+  addTarget(gateway: GatewayNs): TargetNs {
+    const index = gateway.targets++;
+    const ns = `${gateway.ns}t${index}`;
+    const subnet = freeSubnet();
+    this.namespace(ns);
+    const gatewaySide = `${ns}g`;
+    ip(['-n', gateway.ns, 'link', 'add', gatewaySide, 'type', 'veth', 'peer', 'name', `${ns}x`, 'netns', ns]);
+    ip(['-n', gateway.ns, 'addr', 'add', `${subnet.a}/30`, 'dev', gatewaySide]);
+    ip(['-n', gateway.ns, 'link', 'set', gatewaySide, 'up']);
+    ip(['-n', ns, 'addr', 'add', `${subnet.b}/30`, 'dev', `${ns}x`]);
+    ip(['-n', ns, 'link', 'set', `${ns}x`, 'up']);
+    return { ns, address: subnet.b, subnet, gateway };
+  }
+
+  /** An `unreachable` route in the root namespace: nothing for this subnet leaves the machine. */
+  blockFromRoot(subnet: Subnet): void {
+    ip(['route', 'add', 'unreachable', subnet.cidr, 'proto', ROUTE_PROTO]);
+    this.rootRoutes.push(subnet.cidr);
+  }
+
+  /** The routes of a namespace, for asserting the isolation rules. */
+  routes(ns: string): string[] {
+    return [...ip(['-n', ns, 'route', 'show']).split('\n'), ...ip(['-n', ns, '-6', 'route', 'show']).split('\n')].filter((l) => l.trim());
+  }
+
+  /** Processes still running inside this lab's namespaces (`ns: pid`). */
+  processes(): string[] {
+    return this.namespaces.flatMap((ns) => ip(['netns', 'pids', ns], { allowFail: true }).split(/\s+/).filter(Boolean).map((pid) => `${ns}: ${pid}`));
+  }
+
+  /** Kills every process left in the namespaces, then removes routes, links and namespaces. */
+  destroy(): void {
+    for (const cidr of this.rootRoutes) ip(['route', 'del', 'unreachable', cidr, 'proto', ROUTE_PROTO], { allowFail: true });
+    for (const ns of [...this.namespaces].reverse()) killNamespaceProcesses(ns);
+    for (const link of this.rootLinks) ip(['link', 'del', link], { allowFail: true });
+    for (const ns of [...this.namespaces].reverse()) ip(['netns', 'del', ns], { allowFail: true });
+    removeLeftovers(this.prefix);
+  }
+
+  private namespace(ns: string): void {
+    ip(['netns', 'add', ns]);
+    this.namespaces.push(ns);
+    ip(['-n', ns, 'link', 'set', 'lo', 'up']);
+  }
+}
