@@ -87,6 +87,18 @@ describe('routeHosts', () => {
     expect(unknown).toEqual([]);
   });
 
+  it('leaves out hosts that Ansible does not reach over ssh', () => {
+    const { routes } = routeHosts(
+      [
+        { id: '10.1.0.1', hostVars: { ansible_connection: 'local' } },
+        { id: 'pinned-local', hostVars: { ansible_connection: 'local', rnr_vpn: 'east' } },
+        { id: '10.1.0.2', hostVars: { ansible_connection: 'ssh' } },
+      ],
+      connections,
+    );
+    expect(Object.fromEntries(routes)).toEqual({ '10.1.0.2': 'east' });
+  });
+
   it('reports rnr_vpn names that match no connection', () => {
     const { routes, unknown } = routeHosts([{ id: 'x', hostVars: { rnr_vpn: 'nowhere' } }], connections);
     expect(routes.size).toBe(0);

@@ -153,7 +153,8 @@ export const VPN_HOST_VAR = 'rnr_vpn';
 /**
  * Which connection each host goes through. A host's address is its `ansible_host` (dynamic
  * inventory sets it from the server record), else its id when that is an IP address; `rnr_vpn`
- * names a connection explicitly and wins over the address. Hosts that match nothing are absent.
+ * names a connection explicitly and wins over the address. Hosts that match nothing, and hosts
+ * with an `ansible_connection` other than ssh, are absent.
  * `unknown` lists hosts whose `rnr_vpn` names no connection (a preparation error).
  */
 export function routeHosts(
@@ -167,6 +168,9 @@ export function routeHosts(
   const routes = new Map<string, string>();
   const unknown: { host: string; name: string }[] = [];
   for (const host of hosts) {
+    // A host Ansible does not reach over OpenSSH (local, docker, winrm…) has nothing to jump.
+    const connection = host.hostVars?.ansible_connection;
+    if (typeof connection === 'string' && connection !== 'ssh') continue;
     const explicit = host.hostVars?.[VPN_HOST_VAR];
     if (typeof explicit === 'string' && explicit !== '') {
       if (parsed.some((c) => c.name === explicit)) routes.set(host.id, explicit);

@@ -73,6 +73,7 @@ export async function probeGateway(target: GatewayTarget, knownHostLines: string
 function describe(error: Error & { code?: string; level?: string }): string {
   if (error.code === 'ECONNREFUSED') return 'connection refused';
   if (error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH') return 'no route to the gateway';
+  if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') return 'its name does not resolve';
   if (/Timed out while waiting for handshake/i.test(error.message)) return 'no answer (timed out)';
   if (error.level === 'client-authentication') return 'it refused the key pair';
   return error.message;

@@ -58,12 +58,16 @@ export async function prepareVpn(
   }
   for (const c of checks) keys.push({ privateKey: c.privateKey!, label: `of key pair ${c.connection.keyPairAlias} (VPN gateway ${c.connection.name})` });
 
-  const byName = new Map(used.map((c) => [c.name, c]));
+  // The jump offers only the gateway's key (IdentitiesOnly with its public key file), so a run
+  // with many keys in its agent does not exhaust the gateway's MaxAuthTries first.
+  const jumps = new Map(
+    checks.map((c, i) => [c.connection.name, jumpArguments(c.connection, workspace, workspace.write(`gateway-${i}.pub`, `${c.publicKey}\n`))]),
+  );
   const jumped = hosts.map((host) => {
     const via = routes.get(host.id);
     if (!via) return host;
     const existing = host.hostVars?.ansible_ssh_common_args;
-    const jump = jumpArguments(byName.get(via)!, workspace);
+    const jump = jumps.get(via)!;
     return { ...host, hostVars: { ...host.hostVars, ansible_ssh_common_args: typeof existing === 'string' && existing ? `${jump} ${existing}` : jump } };
   });
   return { hosts: jumped, keys, used: used.map((c) => c.name) };
@@ -73,7 +77,7 @@ async function check(
   deps: VpnDependencies,
   connection: VpnConnection,
   knownLines: string[],
-): Promise<{ connection: VpnConnection; failure?: string; privateKey?: string; newKnownHost?: string }> {
+): Promise<{ connection: VpnConnection; failure?: string; privateKey?: string; publicKey?: string; newKnownHost?: string }> {
   const checkedAt = new Date();
   const keypair = await deps.keypairs.find(connection.accountId, connection.keyPairAlias);
   if (!keypair?.sealedPrivateKey) {
@@ -87,7 +91,9 @@ async function check(
     knownLines,
   );
   await deps.vpn.recordCheck(connection.accountId, connection.id, result.status, result.message, checkedAt);
-  return result.status === 'up' ? { connection, privateKey, newKnownHost: result.newKnownHost } : { connection, failure: result.message };
+  return result.status === 'up'
+    ? { connection, privateKey, publicKey: keypair.publicKey, newKnownHost: result.newKnownHost }
+    : { connection, failure: result.message };
 }
 
 /** Quoted for /bin/sh, which runs a ProxyCommand. */
@@ -101,12 +107,19 @@ function sh(value: string): string {
  * only the run's ssh config and known hosts, so the gateway's host key is checked like any other,
  * strictly; its key comes from the run's ssh-agent (SSH_AUTH_SOCK is inherited).
  */
-export function jumpArguments(connection: Pick<VpnConnection, 'gatewayHost' | 'gatewayPort' | 'gatewayUsername' | 'name'>, workspace: Workspace): string {
-  const file = (name: string): string => sh(workspace.path(name)).replace(/%/g, '%%');
+export function jumpArguments(
+  connection: Pick<VpnConnection, 'gatewayHost' | 'gatewayPort' | 'gatewayUsername'>,
+  workspace: Workspace,
+  publicKeyFile: string,
+): string {
+  // `%` would start a ProxyCommand token: doubled, it stands for itself.
+  const file = (path: string): string => sh(path).replace(/%/g, '%%');
   const command = [
     'ssh',
-    `-F ${file('ssh_config')}`,
-    `-o UserKnownHostsFile=${file('known_hosts')}`,
+    `-F ${file(workspace.path('ssh_config'))}`,
+    `-o UserKnownHostsFile=${file(workspace.path('known_hosts'))}`,
+    `-o IdentityFile=${file(publicKeyFile)}`,
+    '-o IdentitiesOnly=yes',
     '-o StrictHostKeyChecking=yes',
     '-o BatchMode=yes',
     '-o ControlMaster=no',
