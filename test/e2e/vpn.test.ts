@@ -53,17 +53,18 @@ describe('VPN connections', () => {
     east = lab.addGateway();
     west = lab.addGateway();
     targetA = lab.addTarget(east);
-    targetB = lab.addTarget(west);
+    targetB = lab.addTarget(west, { ipv6: true });
     // Before anything could try them: packets for the targets never leave the machine.
     lab.blockFromRoot(targetA.subnet);
     lab.blockFromRoot(targetB.subnet);
+    lab.blockFromRoot(targetB.subnet6!);
 
     targetKey = generateKeyPair();
     eastSshd = await startSshd({ namespace: east.ns, address: east.address });
     sshds.push(eastSshd);
     sshds.push(await startSshd({ namespace: west.ns, address: west.address }));
     sshds.push(await startSshd({ namespace: targetA.ns, address: targetA.address }));
-    sshds.push(await startSshd({ namespace: targetB.ns, address: targetB.address }));
+    sshds.push(await startSshd({ namespace: targetB.ns, address: [targetB.address, targetB.address6!] }));
     sshds[2].authorizeKey(targetKey.publicKey);
     sshds[3].authorizeKey(targetKey.publicKey);
 
@@ -96,13 +97,14 @@ describe('VPN connections', () => {
     // A target knows its link to the gateway and nothing else (IPv6 link-local on that link aside).
     for (const target of [targetA, targetB]) {
       const routes = lab.routes(target.ns).filter((r) => !r.startsWith(`fe80::/64 dev ${target.ns}x `));
-      expect(routes).toHaveLength(1);
-      expect(routes[0]).toMatch(new RegExp(`^${target.subnet.cidr} dev ${target.ns}x proto kernel scope link src ${target.address}`));
+      expect(routes.map((r) => r.split(' ').slice(0, 3).join(' ')).sort()).toEqual(
+        [`${target.subnet.cidr} dev ${target.ns}x`, ...(target.subnet6 ? [`${target.subnet6.cidr} dev ${target.ns}x`] : [])].sort(),
+      );
     }
     for (const ns of [east.ns, west.ns, targetA.ns, targetB.ns]) expect(lab.routes(ns).some((r) => r.startsWith('default'))).toBe(false);
-    for (const target of [targetA, targetB]) {
-      const root = execFileSync('ip', ['route', 'show', 'match', target.address]).toString().split('\n');
-      expect(root).toContain(`unreachable ${target.subnet.cidr} proto 233 `);
+    const rootRoutes = [...execFileSync('ip', ['-4', 'route', 'show']).toString().split('\n'), ...execFileSync('ip', ['-6', 'route', 'show']).toString().split('\n')];
+    for (const cidr of [targetA.subnet.cidr, targetB.subnet.cidr, targetB.subnet6!.cidr]) {
+      expect(rootRoutes.filter((line) => line.startsWith(`unreachable ${cidr} `) && line.includes(' proto 233 '))).toHaveLength(1);
     }
   });
 
@@ -153,10 +155,10 @@ describe('VPN connections', () => {
     expect(created.body.gateway).toEqual({ host: east.address, port: sshds[0].port, username: 'root', keyPairAlias: 'gateway-key' });
     expect(JSON.stringify(created.body)).not.toContain('PRIVATE KEY');
 
-    // West is pinned by rnr_vpn: its networks do not contain target B.
+    // West's networks hold target B's IPv6 /64, not its IPv4 address (rnr_vpn pins that one).
     const west1 = await client.post('/v2/automation/vpn/DEMO', {
       name: 'west',
-      networks: ['fd00:bb::/48'],
+      networks: [targetB.subnet6!.cidr],
       gateway: { host: west.address, port: sshds[1].port, username: 'root', keyPairAlias: 'gateway-key' },
     });
     expect(west1.status).toBe(201);
@@ -177,9 +179,9 @@ describe('VPN connections', () => {
     expect(list.body.totalSize).toBe(2);
     expect(list.body.results.map((c: { name: string }) => c.name)).toEqual(['west', 'east']);
 
-    const renamed = await client.put(`/v2/automation/vpn/DEMO/${westId}`, { name: 'west', networks: ['fd00:bb::/48', '198.51.100.0/24'], gateway: west1.body.gateway });
+    const renamed = await client.put(`/v2/automation/vpn/DEMO/${westId}`, { name: 'west', networks: [targetB.subnet6!.cidr, '198.51.100.0/24'], gateway: west1.body.gateway });
     expect(renamed.status).toBe(200);
-    expect((await client.get(`/v2/automation/vpn/DEMO/${westId}`)).body.networks).toEqual(['fd00:bb::/48', '198.51.100.0/24']);
+    expect((await client.get(`/v2/automation/vpn/DEMO/${westId}`)).body.networks).toEqual([targetB.subnet6!.cidr, '198.51.100.0/24']);
     expect((await client.get('/v2/automation/vpn/DEMO/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await client.get('/v2/automation/vpn/DEMO/not-an-id')).status).toBe(404);
 
@@ -203,12 +205,12 @@ describe('VPN connections', () => {
     expect(stdout).not.toContain('PRIVATE KEY');
   });
 
-  it('two targets behind two different gateways succeed in one run', async () => {
+  it('two targets behind two different gateways succeed in one run (one by IPv4, one by IPv6)', async () => {
     const { path } = await createAndStart(client, 'DEMO', {
       description: 'both',
       playbook: WHERE_AM_I,
       keyPairAlias: 'target-key',
-      hosts: [host(targetA, sshds[2]), host(targetB, sshds[3], { rnr_vpn: 'west' })],
+      hosts: [host(targetA, sshds[2]), host(targetB, sshds[3], { ansible_host: targetB.address6 })],
     });
     const done = await waitForStatus(client, path);
     expect({ status: done.status, reason: done.reason }).toEqual({ status: 'SUCCESS', reason: null });

@@ -8,8 +8,9 @@ import { randomBytes, randomInt } from 'node:crypto';
  * - every namespace and link is named `arv<4 hex>…` (this feature's prefix) and every route this
  *   harness adds in the root namespace carries protocol ROUTE_PROTO, so leftovers of a crashed run
  *   are found and removed at the next start without touching anything else;
- * - subnets are link-local 169.254.x.y/30 pairs checked unrouted first (`ip route show match` must
- *   give nothing but the default route, no local address in it);
+ * - subnets are link-local 169.254.x.y/30 pairs (and, for IPv6 targets, a random ULA /64) checked
+ *   unrouted first (`ip route show match` must give nothing but the default route, no local
+ *   address in it);
  * - nothing gets a default route; a target knows only its link to the gateway;
  * - `blockFromRoot` adds an `unreachable` route in the root namespace for a target subnet, so
  *   packets for it never leave the machine through the default route.
@@ -41,6 +42,9 @@ export interface TargetNs {
   /** The target's address (on its link to the gateway). */
   address: string;
   subnet: Subnet;
+  /** With `ipv6`: the target's IPv6 address and its /64. */
+  address6?: string;
+  subnet6?: Subnet;
   gateway: GatewayNs;
 }
 
@@ -65,6 +69,24 @@ function killNamespaceProcesses(ns: string): void {
   }
 }
 
+/**
+ * Root-namespace routes carrying this harness's protocol. Read from the full table: this
+ * iproute2's `route show proto N` filter misses IPv6 routes.
+ */
+export function taggedRoutes(): { family: '-4' | '-6'; line: string; spec: string[] }[] {
+  return (['-4', '-6'] as const).flatMap((family) =>
+    ip([family, 'route', 'show'], { allowFail: true })
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line.split(/\s+/).join(' ').includes(` proto ${ROUTE_PROTO} `) || line.endsWith(` proto ${ROUTE_PROTO}`))
+      .map((line) => {
+        const words = line.split(/\s+/);
+        // `unreachable 169.254.7.4/30 proto 233` → delete by type and destination.
+        return { family, line, spec: ['unreachable', 'blackhole', 'prohibit'].includes(words[0]) ? words.slice(0, 2) : words.slice(0, 1) };
+      }),
+  );
+}
+
 /** Everything a run of this harness (this one or a crashed earlier one) may have left behind. */
 export function removeLeftovers(prefix = PREFIX): void {
   for (const line of ip(['netns', 'list'], { allowFail: true }).split('\n')) {
@@ -77,7 +99,9 @@ export function removeLeftovers(prefix = PREFIX): void {
     const name = /^\d+:\s+([^:@\s]+)/.exec(line)?.[1];
     if (name?.startsWith(prefix)) ip(['link', 'del', name], { allowFail: true });
   }
-  if (prefix === PREFIX) ip(['route', 'flush', 'proto', ROUTE_PROTO], { allowFail: true });
+  if (prefix === PREFIX) {
+    for (const route of taggedRoutes()) ip([route.family, 'route', 'del', ...route.spec], { allowFail: true });
+  }
 }
 
 /** What is still there: namespaces, root links and tagged routes of this feature. */
@@ -88,7 +112,7 @@ export function leftovers(prefix = PREFIX): string[] {
     const name = /^\d+:\s+([^:@\s]+)/.exec(line)?.[1];
     if (name?.startsWith(prefix)) found.push(`link ${name}`);
   }
-  for (const line of ip(['route', 'show', 'proto', ROUTE_PROTO], { allowFail: true }).split('\n')) if (line.trim()) found.push(`route ${line.trim()}`);
+  for (const route of taggedRoutes()) found.push(`route ${route.line}`);
   return found;
 }
 
@@ -115,6 +139,24 @@ function freeSubnet(): Subnet {
     return { cidr, a, b };
   }
   throw new Error('no unrouted 169.254.x.y/30 found');
+}
+
+/** A random ULA /64 (fdXX:XXXX:XXXX:XXXX::/64) that nothing on this machine routes but the default route. */
+function freeSubnet6(): Subnet {
+  const addresses = ip(['-o', '-6', 'addr', 'show']);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const groups = [0xfd00 | randomInt(0, 256), randomInt(0, 0x10000), randomInt(0, 0x10000), randomInt(0, 0x10000)].map((g) => g.toString(16));
+    const prefix = groups.join(':');
+    const cidr = `${prefix}::/64`;
+    if (used.has(cidr) || addresses.includes(`inet6 ${prefix}:`)) continue;
+    const a = `${prefix}::1`;
+    const b = `${prefix}::2`;
+    const routes = [a, b].flatMap((addr) => ip(['-6', 'route', 'show', 'match', addr]).split('\n').filter((l) => l.trim()));
+    if (routes.some((route) => !route.startsWith('default '))) continue;
+    used.add(cidr);
+    return { cidr, a, b };
+  }
+  throw new Error('no unrouted ULA /64 found');
 }
 
 /** One test file's namespaces and links; destroy() removes all of them (call it in afterAll). */
@@ -146,7 +188,7 @@ export class NetnsLab {
   }
 
   /** A namespace reachable only through `gateway`: it has one link, to the gateway, and no other route. */
-  addTarget(gateway: GatewayNs): TargetNs {
+  addTarget(gateway: GatewayNs, options: { ipv6?: boolean } = {}): TargetNs {
     const index = gateway.targets++;
     const ns = `${gateway.ns}t${index}`;
     const subnet = freeSubnet();
@@ -157,7 +199,12 @@ export class NetnsLab {
     ip(['-n', gateway.ns, 'link', 'set', gatewaySide, 'up']);
     ip(['-n', ns, 'addr', 'add', `${subnet.b}/30`, 'dev', `${ns}x`]);
     ip(['-n', ns, 'link', 'set', `${ns}x`, 'up']);
-    return { ns, address: subnet.b, subnet, gateway };
+    if (!options.ipv6) return { ns, address: subnet.b, subnet, gateway };
+    const subnet6 = freeSubnet6();
+    // nodad: usable at once, instead of "tentative" for the duplicate address detection's second or two.
+    ip(['-n', gateway.ns, '-6', 'addr', 'add', `${subnet6.a}/64`, 'dev', gatewaySide, 'nodad']);
+    ip(['-n', ns, '-6', 'addr', 'add', `${subnet6.b}/64`, 'dev', `${ns}x`, 'nodad']);
+    return { ns, address: subnet.b, subnet, address6: subnet6.b, subnet6, gateway };
   }
 
   /** An `unreachable` route in the root namespace: nothing for this subnet leaves the machine. */
@@ -178,7 +225,7 @@ export class NetnsLab {
 
   /** Kills every process left in the namespaces, then removes routes, links and namespaces. */
   destroy(): void {
-    for (const cidr of this.rootRoutes) ip(['route', 'del', 'unreachable', cidr, 'proto', ROUTE_PROTO], { allowFail: true });
+    for (const cidr of this.rootRoutes) ip(['route', 'del', 'unreachable', cidr], { allowFail: true });
     for (const ns of [...this.namespaces].reverse()) killNamespaceProcesses(ns);
     for (const link of this.rootLinks) ip(['link', 'del', link], { allowFail: true });
     for (const ns of [...this.namespaces].reverse()) ip(['netns', 'del', ns], { allowFail: true });

@@ -52,7 +52,7 @@ export function generateKeyPair(type: 'ed25519' | 'rsa' = 'ed25519'): { privateK
   }
 }
 
-export async function startSshd(options: { user?: string; passwordAuth?: boolean; namespace?: string; address?: string } = {}): Promise<TestSshd> {
+export async function startSshd(options: { user?: string; passwordAuth?: boolean; namespace?: string; address?: string | string[] } = {}): Promise<TestSshd> {
   const user = options.user ?? 'root';
   // sshd refuses to start without its privilege separation directory (absent in containers).
   fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
@@ -62,12 +62,13 @@ export async function startSshd(options: { user?: string; passwordAuth?: boolean
   fs.mkdirSync(path.join(dir, 'authorized_keys'));
   keygen(hostKey, 'ed25519');
   const port = await freePort();
-  const address = options.address ?? '127.0.0.1';
+  const addresses = [options.address ?? '127.0.0.1'].flat();
+  const address = addresses[0];
   const where = { port, address, namespace: options.namespace };
   fs.writeFileSync(
     config,
     [
-      `ListenAddress ${address}`,
+      ...addresses.map((a) => `ListenAddress ${a}`),
       `Port ${port}`,
       `HostKey ${hostKey}`,
       `PidFile ${path.join(dir, 'sshd.pid')}`,
