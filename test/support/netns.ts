@@ -1,5 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 /**
  * Network namespaces for VPN tests (TESTING.md, "Several networks"): a gateway namespace joined to
@@ -7,7 +10,9 @@ import { randomBytes, randomInt } from 'node:crypto';
  * to a gateway by another. Rules kept here so no test can forget them:
  * - every namespace and link is named `arv<4 hex>…` (this feature's prefix) and every route this
  *   harness adds in the root namespace carries protocol ROUTE_PROTO, so leftovers of a crashed run
- *   are found and removed at the next start without touching anything else;
+ *   are found and removed at the next start without touching anything else; a lab whose test
+ *   process is still alive (a suite running in another checkout) is left alone: each lab records
+ *   its process id and routes in an owner file;
  * - subnets are link-local 169.254.x.y/30 pairs (and, for IPv6 targets, a random ULA /64) checked
  *   unrouted first (`ip route show match` must give nothing but the default route, no local
  *   address in it);
@@ -87,33 +92,68 @@ export function taggedRoutes(): { family: '-4' | '-6'; line: string; spec: strin
   );
 }
 
-/** Everything a run of this harness (this one or a crashed earlier one) may have left behind. */
-export function removeLeftovers(prefix = PREFIX): void {
-  for (const line of ip(['netns', 'list'], { allowFail: true }).split('\n')) {
-    const ns = line.split(' ')[0];
-    if (!ns?.startsWith(prefix)) continue;
-    killNamespaceProcesses(ns);
-    ip(['netns', 'del', ns], { allowFail: true });
-  }
-  for (const line of ip(['-o', 'link', 'show'], { allowFail: true }).split('\n')) {
-    const name = /^\d+:\s+([^:@\s]+)/.exec(line)?.[1];
-    if (name?.startsWith(prefix)) ip(['link', 'del', name], { allowFail: true });
-  }
-  if (prefix === PREFIX) {
-    for (const route of taggedRoutes()) ip([route.family, 'route', 'del', ...route.spec], { allowFail: true });
+const OWNERS = path.join(os.tmpdir(), 'arv-netns-owners');
+
+interface Owner {
+  pid: number;
+  routes: string[];
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
-/** What is still there: namespaces, root links and tagged routes of this feature. */
-export function leftovers(prefix = PREFIX): string[] {
-  const found: string[] = [];
-  for (const line of ip(['netns', 'list'], { allowFail: true }).split('\n')) if (line.startsWith(prefix)) found.push(`netns ${line}`);
-  for (const line of ip(['-o', 'link', 'show'], { allowFail: true }).split('\n')) {
-    const name = /^\d+:\s+([^:@\s]+)/.exec(line)?.[1];
-    if (name?.startsWith(prefix)) found.push(`link ${name}`);
+/** Labs whose test process still runs, by prefix; owner files of dead processes are removed. */
+function liveLabs(): Map<string, Owner> {
+  const live = new Map<string, Owner>();
+  for (const file of fs.existsSync(OWNERS) ? fs.readdirSync(OWNERS) : []) {
+    const full = path.join(OWNERS, file);
+    try {
+      const owner = JSON.parse(fs.readFileSync(full, 'utf8')) as Owner;
+      if (alive(owner.pid)) live.set(path.basename(file, '.json'), owner);
+      else fs.rmSync(full, { force: true });
+    } catch {
+      fs.rmSync(full, { force: true });
+    }
   }
-  for (const route of taggedRoutes()) found.push(`route ${route.line}`);
-  return found;
+  return live;
+}
+
+/** This feature's namespaces, root links and tagged routes that no live lab owns (or, with `prefix`, that one lab's). */
+function orphans(prefix?: string): { namespaces: string[]; links: string[]; routes: ReturnType<typeof taggedRoutes> } {
+  const live = prefix ? new Map<string, Owner>() : liveLabs();
+  const ours = (name: string): boolean => (prefix ? name.startsWith(prefix) : name.startsWith(PREFIX) && ![...live.keys()].some((p) => name.startsWith(p)));
+  const liveRoutes = new Set([...live.values()].flatMap((o) => o.routes));
+  const namespaces = ip(['netns', 'list'], { allowFail: true })
+    .split('\n')
+    .map((line) => line.split(' ')[0])
+    .filter((ns) => ns && ours(ns));
+  const links = ip(['-o', 'link', 'show'], { allowFail: true })
+    .split('\n')
+    .map((line) => /^\d+:\s+([^:@\s]+)/.exec(line)?.[1])
+    .filter((name): name is string => !!name && ours(name));
+  const routes = prefix ? [] : taggedRoutes().filter((r) => !liveRoutes.has(r.spec[r.spec.length - 1]));
+  return { namespaces, links, routes };
+}
+
+/** Everything a run of this harness left behind (a crashed one, or with `prefix` one lab's own). */
+export function removeLeftovers(prefix?: string): void {
+  const found = orphans(prefix);
+  for (const ns of found.namespaces) killNamespaceProcesses(ns);
+  for (const link of found.links) ip(['link', 'del', link], { allowFail: true });
+  for (const ns of found.namespaces) ip(['netns', 'del', ns], { allowFail: true });
+  for (const route of found.routes) ip([route.family, 'route', 'del', ...route.spec], { allowFail: true });
+}
+
+/** What is still there of this feature and owned by no running lab: namespaces, root links, tagged routes. */
+export function leftovers(): string[] {
+  const found = orphans();
+  return [...found.namespaces.map((n) => `netns ${n}`), ...found.links.map((l) => `link ${l}`), ...found.routes.map((r) => `route ${r.line}`)];
 }
 
 const used = new Set<string>();
@@ -169,6 +209,8 @@ export class NetnsLab {
 
   constructor() {
     removeLeftovers();
+    fs.mkdirSync(OWNERS, { recursive: true, mode: 0o700 });
+    this.saveOwner();
   }
 
   /** A namespace joined to the root namespace: the gateway is reachable from the worker. */
@@ -209,8 +251,10 @@ export class NetnsLab {
 
   /** An `unreachable` route in the root namespace: nothing for this subnet leaves the machine. */
   blockFromRoot(subnet: Subnet): void {
-    ip(['route', 'add', 'unreachable', subnet.cidr, 'proto', ROUTE_PROTO]);
+    // Recorded first: a crash right after the add must still find it owned, then orphaned.
     this.rootRoutes.push(subnet.cidr);
+    this.saveOwner();
+    ip(['route', 'add', 'unreachable', subnet.cidr, 'proto', ROUTE_PROTO]);
   }
 
   /** The routes of a namespace, for asserting the isolation rules. */
@@ -230,6 +274,16 @@ export class NetnsLab {
     for (const link of this.rootLinks) ip(['link', 'del', link], { allowFail: true });
     for (const ns of [...this.namespaces].reverse()) ip(['netns', 'del', ns], { allowFail: true });
     removeLeftovers(this.prefix);
+    fs.rmSync(this.ownerFile, { force: true });
+  }
+
+  private get ownerFile(): string {
+    return path.join(OWNERS, `${this.prefix}.json`);
+  }
+
+  private saveOwner(): void {
+    const owner: Owner = { pid: process.pid, routes: this.rootRoutes };
+    fs.writeFileSync(this.ownerFile, JSON.stringify(owner));
   }
 
   private namespace(ns: string): void {
