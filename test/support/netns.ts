@@ -275,6 +275,11 @@ export class NetnsLab {
     for (const ns of [...this.namespaces].reverse()) ip(['netns', 'del', ns], { allowFail: true });
     removeLeftovers(this.prefix);
     fs.rmSync(this.ownerFile, { force: true });
+    try {
+      fs.rmdirSync(OWNERS);
+    } catch {
+      // another lab's owner file is still there
+    }
   }
 
   private get ownerFile(): string {
