@@ -21,7 +21,7 @@ export class VpnConnectionRequest {
   /** Unique in the account; a host var `rnr_vpn: <name>` sends a host through this connection. */
   @Matches(VPN_NAME, { message: 'must be 1-64 letters, digits, . _ - (starting with a letter or digit)' }) name: string;
   /** Networks (IPv4 or IPv6 CIDR) reached through the gateway; they may not overlap another connection's of the account. */
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsString({ each: true }) networks: string[];
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(64, { each: true }) networks: string[];
   @IsObject() @ValidateNested() @Type(() => GatewayRequest) gateway: GatewayRequest;
 }
 

@@ -47,7 +47,6 @@ export async function prepareVpn(
   if (!used.length) return { hosts, keys: [], used: [] };
 
   const knownLines = await deps.knownHosts.lines(accountId);
-  const keys: VpnPlan['keys'] = [];
   const checks = await Promise.all(used.map((connection) => check(deps, connection, knownLines)));
   const down = checks.filter((c) => c.failure).map((c) => c.failure!);
   if (down.length) throw new VpnUnavailable(down.join('; '));
@@ -56,7 +55,7 @@ export async function prepareVpn(
     await deps.knownHosts.remember(accountId, newLines);
     workspace.writeKnownHosts([...workspace.readKnownHosts(), ...newLines]);
   }
-  for (const c of checks) keys.push({ privateKey: c.privateKey!, label: `of key pair ${c.connection.keyPairAlias} (VPN gateway ${c.connection.name})` });
+  const keys = checks.map((c) => ({ privateKey: c.privateKey!, label: `of key pair ${c.connection.keyPairAlias} (VPN gateway ${c.connection.name})` }));
 
   // The jump offers only the gateway's key (IdentitiesOnly with its public key file), so a run
   // with many keys in its agent does not exhaust the gateway's MaxAuthTries first.
