@@ -4,6 +4,7 @@ import { Webhooks1732500000000 } from './1732500000000-webhooks';
 import { KeypairsServers1732600000000 } from './1732600000000-keypairs-servers';
 import { Schedules1732700000000 } from './1732700000000-schedules';
 import { Runners1732800000000 } from './1732800000000-runners';
+import { VpnConnections1732900000000 } from './1732900000000-vpn-connections';
 
 /** Every migration, in order. Listed by hand (no globs) so the same list works compiled and under ts-jest. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   KeypairsServers1732600000000,
   Schedules1732700000000,
   Runners1732800000000,
+  VpnConnections1732900000000,
 ];

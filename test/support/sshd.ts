@@ -6,9 +6,12 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { freePort } from './free-port';
 
-/** A throwaway OpenSSH server on 127.0.0.1, configured entirely from its own temp folder. */
+/**
+ * A throwaway OpenSSH server on 127.0.0.1 (or, for VPN tests, on an address inside a network
+ * namespace), configured entirely from its own temp folder.
+ */
 export interface TestSshd {
-  host: '127.0.0.1';
+  host: string;
   port: number;
   /** The host's public key line (`ssh-ed25519 AAAA…`); changes after rotateHostKey(). */
   hostPublicKey: string;
@@ -49,7 +52,7 @@ export function generateKeyPair(type: 'ed25519' | 'rsa' = 'ed25519'): { privateK
   }
 }
 
-export async function startSshd(options: { user?: string; passwordAuth?: boolean } = {}): Promise<TestSshd> {
+export async function startSshd(options: { user?: string; passwordAuth?: boolean; namespace?: string; address?: string | string[] } = {}): Promise<TestSshd> {
   const user = options.user ?? 'root';
   // sshd refuses to start without its privilege separation directory (absent in containers).
   fs.mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
@@ -59,10 +62,13 @@ export async function startSshd(options: { user?: string; passwordAuth?: boolean
   fs.mkdirSync(path.join(dir, 'authorized_keys'));
   keygen(hostKey, 'ed25519');
   const port = await freePort();
+  const addresses = [options.address ?? '127.0.0.1'].flat();
+  const address = addresses[0];
+  const where = { port, address, namespace: options.namespace };
   fs.writeFileSync(
     config,
     [
-      `ListenAddress 127.0.0.1`,
+      ...addresses.map((a) => `ListenAddress ${a}`),
       `Port ${port}`,
       `HostKey ${hostKey}`,
       `PidFile ${path.join(dir, 'sshd.pid')}`,
@@ -77,12 +83,14 @@ export async function startSshd(options: { user?: string; passwordAuth?: boolean
       `UseDNS no`,
       `PrintMotd no`,
       `Subsystem sftp internal-sftp`,
+      // A VPN gateway forwards its clients' connections (ssh -W); this is sshd's default, said out loud.
+      `AllowTcpForwarding yes`,
       `LogLevel ERROR`,
       '',
     ].join('\n'),
   );
 
-  let child = await launch(config, port);
+  let child = await launch(config, where);
   let entry = { child, dir };
   running.add(entry);
 
@@ -96,7 +104,7 @@ export async function startSshd(options: { user?: string; passwordAuth?: boolean
   };
 
   return {
-    host: '127.0.0.1',
+    host: address,
     port,
     user,
     get hostPublicKey() {
@@ -110,7 +118,7 @@ export async function startSshd(options: { user?: string; passwordAuth?: boolean
       fs.rmSync(hostKey, { force: true });
       fs.rmSync(`${hostKey}.pub`, { force: true });
       keygen(hostKey, 'ed25519');
-      child = await launch(config, port);
+      child = await launch(config, where);
       entry = { child, dir };
       running.add(entry);
     },
@@ -126,9 +134,14 @@ function keygen(file: string, type: 'ed25519' | 'rsa'): void {
   execFileSync('ssh-keygen', [...args, '-N', '', '-C', '', '-q', '-f', file], { stdio: 'pipe' });
 }
 
-/** Starts sshd in the foreground and resolves once its port accepts connections. */
-async function launch(config: string, port: number): Promise<ChildProcess> {
-  const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+type Where = { port: number; address: string; namespace?: string };
+
+/** Starts sshd in the foreground (inside `namespace` if given) and resolves once its port listens. */
+async function launch(config: string, { port, address, namespace }: Where): Promise<ChildProcess> {
+  // `ip netns exec` execs sshd in place, so the child's pid is sshd's own.
+  const child = namespace
+    ? spawn('ip', ['netns', 'exec', namespace, SSHD, '-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] })
+    : spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   // A forgotten sshd must not keep the test process alive: the exit hook above ends it instead.
@@ -137,7 +150,7 @@ async function launch(config: string, port: number): Promise<ChildProcess> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`sshd exited on start:\n${stderr}`);
-    if (await accepts(port)) return child;
+    if (namespace ? listensIn(namespace, port) : await accepts(port, address)) return child;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`sshd did not listen on ${port} within 10s:\n${stderr}`);
@@ -146,9 +159,18 @@ async function launch(config: string, port: number): Promise<ChildProcess> {
   }
 }
 
-function accepts(port: number): Promise<boolean> {
+/** Inside a namespace the root namespace may have no route to the address: ask the socket table there. */
+function listensIn(namespace: string, port: number): boolean {
+  try {
+    return execFileSync('ip', ['netns', 'exec', namespace, 'ss', '-Hltn', `sport = :${port}`], { stdio: 'pipe' }).toString().trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
+function accepts(port: number, address: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
+    const socket = net.connect(port, address);
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);

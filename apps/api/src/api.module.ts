@@ -32,6 +32,8 @@ import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
+import { VpnController } from './vpn/vpn.controller';
+import { VpnService } from './vpn/vpn.service';
 
 @Module({})
 export class ApiModule {
@@ -40,7 +42,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, KeysModule, DiscoveryModule],
       // ExecutionsController before JobsController: `:alias/executions` must win over `:alias/:jobId`.
-      controllers: [AuthController, AccountsController, UsersController, ExecutionsController, JobsController, StatusController, WebhooksController, ServersController, KeypairsController, SchedulesController, RunnersController, HealthController],
+      controllers: [AuthController, AccountsController, UsersController, ExecutionsController, JobsController, StatusController, WebhooksController, ServersController, KeypairsController, SchedulesController, RunnersController, VpnController, HealthController],
       providers: [
         { provide: JsonLogger, useValue: logger },
         { provide: HttpMetrics, useValue: metrics },
@@ -58,6 +60,7 @@ export class ApiModule {
         ServersService,
         KeypairsService,
         SchedulesService,
+        VpnService,
         RecordFeed,
         RealtimeGateway,
       ],

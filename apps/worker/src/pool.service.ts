@@ -13,6 +13,7 @@ import {
   PgListener,
   RunnerRepository,
   ServerRepository,
+  VpnConnectionRepository,
 } from '@app/database';
 import { ansiblePlaybookVersion } from '@app/ansible';
 import { ExecutionStatus } from '@app/domain';
@@ -49,6 +50,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly knownHosts: KnownHostRepository,
     private readonly keypairs: KeypairRepository,
     private readonly servers: ServerRepository,
+    private readonly vpn: VpnConnectionRepository,
     private readonly box: SecretBox,
     private readonly reaper: Reaper,
     private readonly webhooks: WebhookDispatcher,
@@ -120,6 +122,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
       knownHosts: this.knownHosts,
       keypairs: this.keypairs,
       servers: this.servers,
+      vpn: this.vpn,
       box: this.box,
     };
   }

@@ -14,6 +14,7 @@ import { ServerRepository } from './server.repository';
 import { OperationRepository } from './operation.repository';
 import { ScheduleRepository } from './schedule.repository';
 import { RunnerRepository } from './runner.repository';
+import { VpnConnectionRepository } from './vpn-connection.repository';
 import { LoginFailureRepository } from './login-failure.repository';
 import { SettingRepository } from './setting.repository';
 import { UserRepository } from './user.repository';
@@ -34,6 +35,7 @@ const REPOSITORIES = [
   OperationRepository,
   ScheduleRepository,
   RunnerRepository,
+  VpnConnectionRepository,
 ];
 
 @Global()

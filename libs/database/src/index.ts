@@ -20,3 +20,4 @@ export * from './operation.repository';
 export * from './reseal';
 export * from './schedule.repository';
 export * from './runner.repository';
+export * from './vpn-connection.repository';

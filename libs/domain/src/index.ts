@@ -4,3 +4,4 @@ export * from './execution-status';
 export * from './secret-masker';
 export * from './cron';
 export * from './clock';
+export * from './vpn-routing';

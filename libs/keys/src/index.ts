@@ -4,3 +4,5 @@ export * from './ssh-keys';
 export * from './public-key';
 export * from './key-deployer';
 export * from './password-hasher';
+export * from './known-hosts';
+export * from './gateway-probe';

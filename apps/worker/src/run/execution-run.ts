@@ -31,11 +31,13 @@ import {
   NewStatusRecord,
   RepositoryLog,
   ServerRepository,
+  VpnConnectionRepository,
 } from '@app/database';
 import { ExecutionStatus, SecretMasker } from '@app/domain';
 import { SecretBox } from '@app/keys';
 import { RecordWriter } from './record-writer';
 import { rideOutOutage } from './ride-out';
+import { prepareVpn, VpnUnavailable } from './vpn-gateways';
 
 /** Preparation failed for a reason the user can act on: INIT_FAILURE with this message. */
 class InitFailure extends Error {}
@@ -47,6 +49,7 @@ export interface RunDependencies {
   knownHosts: KnownHostRepository;
   keypairs: KeypairRepository;
   servers: ServerRepository;
+  vpn: VpnConnectionRepository;
   box: SecretBox;
   logger: JsonLogger;
 }
@@ -111,7 +114,9 @@ export class ExecutionRun {
       if (this.lost) return;
       if (this.requested) return void (await this.finish(this.requested === 'kill' ? 'KILLED' : 'STOPPED', null));
       const running = await this.change((current) =>
-        current.status === 'INITIALIZING' ? { status: 'RUNNING', set: { repositoryLog: prepared.repositoryLog } } : null,
+        current.status === 'INITIALIZING'
+          ? { status: 'RUNNING', set: { repositoryLog: prepared.repositoryLog, isVpnEstablished: prepared.isVpnEstablished } }
+          : null,
       );
       if (!running || running.status !== 'RUNNING') return void (await this.finish('STOPPED', null));
       this.step('running');
@@ -129,7 +134,7 @@ export class ExecutionRun {
       await this.writer.flush();
       await this.change((current) =>
         current.status === 'INITIALIZING'
-          ? { status: 'INIT_FAILURE', set: { reason }, records: [this.resultRecord(false, `INIT_FAILURE: ${reason}`)] }
+          ? { status: 'INIT_FAILURE', set: { reason, isVpnEstablished: false }, records: [this.resultRecord(false, `INIT_FAILURE: ${reason}`)] }
           : this.terminalChange(current, 'FAILURE', { reason }),
       ).catch((e) => this.deps.logger.write('error', 'could not record the failure', { executionId: this.execution.id, error: e.message }));
     } finally {
@@ -171,14 +176,16 @@ export class ExecutionRun {
 
   // ---- preparation (INITIALIZING) ---------------------------------------------------------
 
-  private async prepare(workspace: Workspace): Promise<{ args: string[]; repositoryLog: RepositoryLog | null; ttlMinutes: number }> {
+  private async prepare(
+    workspace: Workspace,
+  ): Promise<{ args: string[]; repositoryLog: RepositoryLog | null; ttlMinutes: number; isVpnEstablished: boolean }> {
     const job = await this.deps.jobs.findById(this.execution.jobId);
     if (!job) throw new InitFailure('the job was deleted');
     const jobSecrets: JobSecrets = job.sealedSecrets ? this.deps.box.openJson(job.sealedSecrets) : {};
     const runSecrets: ExecutionSecrets = this.execution.sealedSecrets ? this.deps.box.openJson(this.execution.sealedSecrets) : {};
     const decode = (b64?: string): string | undefined => (b64 ? Buffer.from(b64, 'base64').toString('utf8') : undefined);
     const keypairKey = await this.keypairKey(job);
-    this.masker = new SecretMasker([
+    const secrets = [
       keypairKey,
       decode(jobSecrets.sshPrivateKey),
       decode(runSecrets.sshPrivateKey),
@@ -186,7 +193,8 @@ export class ExecutionRun {
       ...Object.values(runSecrets.hostKeys ?? {}).map(decode),
       jobSecrets.repositoryCredentials?.password,
       decode(jobSecrets.repositoryCredentials?.sshPrivateKey),
-    ]);
+    ];
+    this.masker = new SecretMasker(secrets);
 
     const keys: [string | undefined, string][] = [
       [runSecrets.sshPrivateKey, 'given at start'],
@@ -196,11 +204,7 @@ export class ExecutionRun {
       [jobSecrets.repositoryCredentials?.sshPrivateKey, 'of the repository credentials'],
       [keypairKey && Buffer.from(keypairKey).toString('base64'), `of key pair ${job.definition.keyPairAlias}`],
     ];
-    for (const [key, label] of keys) {
-      if (!key) continue;
-      this.agent ??= await SshAgent.start(workspace);
-      await this.agent.add(key, label);
-    }
+    for (const [key, label] of keys) if (key) await this.addKey(workspace, key, label);
     this.step('keys');
 
     workspace.writeKnownHosts(await this.deps.knownHosts.lines(this.execution.accountId));
@@ -229,7 +233,12 @@ export class ExecutionRun {
     this.checkYaml(playbook, job.definition.repository?.defaultPlaybook ?? 'the inline playbook');
 
     const inventory = await this.inventory(job);
-    workspace.writeInventory(inventory.hosts, inventory.groups);
+    // VPN connections (vpn-gateways.ts): gateways the hosts need are verified now, their keys go
+    // into this run's ssh-agent (so a run that needs a gateway needs the agent too).
+    const vpn = await this.vpn(workspace, inventory.hosts);
+    if (vpn.keys.length) this.masker = new SecretMasker([...secrets, ...vpn.keys.map((k) => k.privateKey)]);
+    for (const key of vpn.keys) await this.addKey(workspace, Buffer.from(key.privateKey).toString('base64'), key.label);
+    workspace.writeInventory(vpn.hosts, inventory.groups);
     workspace.writeExtraVars({ ...(job.definition.properties ?? {}), ...(this.execution.request.properties ?? {}) });
     const args = playbookArguments(workspace, {
       playbook,
@@ -238,7 +247,22 @@ export class ExecutionRun {
       verbosity: job.definition.verbosity,
       checkMode: job.definition.checkMode,
     });
-    return { args, repositoryLog, ttlMinutes: job.definition.executionTtl ?? 180 };
+    return { args, repositoryLog, ttlMinutes: job.definition.executionTtl ?? 180, isVpnEstablished: vpn.used.length > 0 };
+  }
+
+  /** Serves a key (base64 of its text) through the run's ssh-agent, started with the first key. */
+  private async addKey(workspace: Workspace, base64Key: string, label: string): Promise<void> {
+    this.agent ??= await SshAgent.start(workspace);
+    await this.agent.add(base64Key, label);
+  }
+
+  /** Routes hosts through VPN gateways; hosts a start request or restart leaves out need none. */
+  private vpn(workspace: Workspace, hosts: { id: string; hostVars?: Record<string, unknown> }[]): ReturnType<typeof prepareVpn> {
+    const subsets = [this.execution.request.hosts, this.execution.onlyHosts].filter((s): s is string[] => !!s?.length);
+    const selected = (id: string): boolean => subsets.every((subset) => subset.includes(id));
+    return prepareVpn(this.deps, this.execution.accountId, hosts, selected, workspace).catch((error) => {
+      throw error instanceof VpnUnavailable ? new InitFailure(error.message) : error;
+    });
   }
 
   /** The private key of the job's `keyPairAlias`, if it names one. */
