@@ -3,7 +3,7 @@
 // wrapper named ansible-playbook first on that worker's PATH). Real Ansible on a small machine emits
 // a few hundred events per second, far below the 5,000/s the service must store, so the service's
 // own capacity can only be seen with a source that is faster than it. This one writes events in the
-// callback plugin's exact line format (libs/ansible/src/plugin/runner_events.py) on the event fd,
+// callback plugin's exact line format (libs/ansible/src/plugin/callbacks/runner_events.py) on the event fd,
 // plus one transcript line per event on stdout, as fast as the pipe takes them (rate=0) or at a
 // steady `rate` per second. What to do comes from a marker line in the playbook:
 //   # bench-synthetic events=50000 rate=1000

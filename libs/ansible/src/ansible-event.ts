@@ -1,6 +1,6 @@
 /**
  * The machine-readable event stream of a playbook run: one JSON object per line, written by the
- * callback plugin `plugin/runner_events.py` to the file descriptor named by RUNNER_EVENT_FD.
+ * callback plugin `plugin/callbacks/runner_events.py` to the file descriptor named by RUNNER_EVENT_FD.
  */
 
 /** One line of the stream. `event` is Ansible's callback name without `v2_` (e.g. `runner_on_ok`). */

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { renderUnsafeYaml } from './extra-vars';
 
-import { PLUGIN_DIR } from './plugin-dir';
+import { CALLBACK_PLUGIN_DIR } from './plugin-dir';
 
 export interface InventoryHost {
   id: string;
@@ -88,7 +88,7 @@ export class Workspace {
         'host_key_checking = True',
         'retry_files_enabled = False',
         'callbacks_enabled = runner_events',
-        `callback_plugins = ${PLUGIN_DIR}`,
+        `callback_plugins = ${CALLBACK_PLUGIN_DIR}`,
         'interpreter_python = auto_silent',
         `local_tmp = ${this.path('tmp')}`,
         'nocolor = True',
