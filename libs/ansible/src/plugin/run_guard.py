@@ -10,13 +10,16 @@ been declared lost. It exits with the command's exit status.
 import os
 import signal
 import sys
-import time
 
 
 def main() -> int:
     worker = os.getppid()
+    # SIGCHLD is held back so that sigtimedwait() below returns the moment the command ends (a
+    # plain sleep between polls would add up to a poll interval to every run).
+    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGCHLD])
     child = os.fork()
     if child == 0:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGCHLD])
         os.execvp(sys.argv[1], sys.argv[1:])
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -33,7 +36,7 @@ def main() -> int:
             return os.WEXITSTATUS(status)
         if os.getppid() != worker:
             os.killpg(0, signal.SIGKILL)
-        time.sleep(0.2)
+        signal.sigtimedwait([signal.SIGCHLD], 0.2)
 
 
 if __name__ == "__main__":
