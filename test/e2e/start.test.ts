@@ -2,8 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { freePort } from '../support/free-port';
 import { createTestDatabase } from '../support/database';
-import { ApiClient, TRIVIAL_PLAYBOOK } from '../support/http';
+import { ApiClient, b64, TRIVIAL_PLAYBOOK } from '../support/http';
 import { startProcess, tempDir, TEST_ENCRYPTION_KEY } from '../support/processes';
+import { createAndStart, processCommandLines, waitForStatus } from '../support/stack';
 
 /** What `npm start` does on a fresh machine: embedded PostgreSQL, api, worker, a printed admin login. */
 describe('npm start (launcher)', () => {
@@ -19,15 +20,17 @@ describe('npm start (launcher)', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function launch(): Promise<{ client: ApiClient; launcher: ReturnType<typeof startProcess> }> {
+  async function launch(dir = dataDir, env: NodeJS.ProcessEnv = {}): Promise<{ client: ApiClient; launcher: ReturnType<typeof startProcess> }> {
     const port = await freePort();
+    // In a process group of its own, as when started from a terminal (which signals the whole group).
     const launcher = startProcess('launcher', {
       PORT: String(port),
       RUNNER_LISTEN_HOST: '127.0.0.1',
-      RUNNER_DATA_DIR: dataDir,
+      RUNNER_DATA_DIR: dir,
       RUNNER_EMBEDDED_PG_PORT: String(await freePort()),
       RUNNER_WORKER_SLOTS: '2',
-    });
+      ...env,
+    }, { detached: true });
     running.push(launcher);
     await launcher.waitFor(/"msg":"api listening"/);
     await launcher.waitFor(/"msg":"worker started"/);
@@ -58,6 +61,37 @@ describe('npm start (launcher)', () => {
       expect(again.body.description).toBe('survives');
     } finally {
       await second.launcher.stop('SIGTERM');
+    }
+  });
+
+  it('Ctrl-C with a run in flight: the run finishes, then the api, the worker and PostgreSQL stop', async () => {
+    const dir = tempDir('runner-start-ctrlc-');
+    fs.chmodSync(dir, 0o755);
+    const env = { RUNNER_BOOTSTRAP_PASSWORD: 'admin-password-1' };
+    try {
+      const first = await launch(dir, env);
+      await first.client.login('admin', 'admin-password-1');
+      const { path: executionPath } = await createAndStart(first.client, 'DEMO', {
+        playbook: b64('- hosts: all\n  gather_facts: false\n  tasks:\n    - ansible.builtin.command: sleep 3\n'),
+        hosts: [{ id: 'localhost', hostVars: { ansible_connection: 'local', ansible_python_interpreter: '/usr/bin/python3' } }],
+      });
+      await waitForStatus(first.client, executionPath, ['RUNNING']);
+      // A terminal's Ctrl-C goes to the whole foreground process group; npm forwards it once more.
+      process.kill(-first.launcher.child.pid!, 'SIGINT');
+      process.kill(-first.launcher.child.pid!, 'SIGINT');
+      expect(await first.launcher.exited).toBe(0);
+      expect(first.launcher.output()).toMatch(/"msg":"draining","runs":1/);
+      expect(processCommandLines().filter((c) => c.includes(dir))).toEqual([]);
+
+      const second = await launch(dir, env);
+      try {
+        await second.client.login('admin', 'admin-password-1');
+        expect((await second.client.get(executionPath)).body.status).toBe('SUCCESS');
+      } finally {
+        expect(await second.launcher.stop('SIGTERM')).toBe(0);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

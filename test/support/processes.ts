@@ -19,11 +19,13 @@ export interface ServiceProcess {
 }
 
 /** Starts a built entry point (`api`, `worker`, `launcher`) as a real process and captures its output. */
-export function startProcess(app: 'api' | 'worker' | 'launcher' | 'rekey', env: NodeJS.ProcessEnv): ServiceProcess {
+/** `detached`: in a process group of its own, like a command a terminal started (see start.test.ts's Ctrl-C). */
+export function startProcess(app: 'api' | 'worker' | 'launcher' | 'rekey', env: NodeJS.ProcessEnv, options: { detached?: boolean } = {}): ServiceProcess {
   const entry = app === 'rekey' ? path.join(DIST, 'launcher', 'src', 'rekey.js') : path.join(DIST, app, 'src', 'main.js');
   const child = spawn(process.execPath, [entry], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let output = '';
   const listeners = new Set<() => void>();

@@ -12,7 +12,7 @@ import { consoleStatic } from './console/console-static';
 import { HttpMetrics } from './common/http-metrics';
 import { requestContext, requireJsonBody } from './common/request-context.middleware';
 import { strictValidationPipe } from './common/validation';
-import { exitOnBootFailure } from '@app/config';
+import { exitOnBootFailure, stopWhenLauncherGone } from '@app/config';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -57,6 +57,7 @@ async function main(): Promise<void> {
   // served (with Connection: close), then the server stops listening, finishes in-flight requests
   // and closes the socket.io connections (clients reconnect to another node and resume).
   const shutdown = async (signal: string): Promise<void> => {
+    if (drain.draining) return;
     drain.draining = true;
     logger.write('info', 'draining', { signal, seconds: config.apiDrainSeconds });
     await new Promise((resolve) => setTimeout(resolve, config.apiDrainSeconds * 1000));
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
     process.exit(0);
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void shutdown(signal));
+  stopWhenLauncherGone(config);
 }
 
 main().catch(exitOnBootFailure('api'));

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { exitOnBootFailure, JsonLogger, loadConfig } from '@app/config';
+import { exitOnBootFailure, JsonLogger, loadConfig, stopWhenLauncherGone } from '@app/config';
 import { ansiblePlaybookVersion } from '@app/ansible';
 import { WorkerModule } from './worker.module';
 
@@ -12,6 +12,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), { logger });
   app.enableShutdownHooks();
   await app.init();
+  stopWhenLauncherGone(config);
   logger.write('info', 'worker started', { ansible });
 }
 

@@ -26,6 +26,8 @@ export interface RunnerConfig {
   bodyLimitBytes: number;
   /** Seconds a worker's claim on a run lasts without a heartbeat. */
   leaseSeconds: number;
+  /** Set by the launcher for its children: they stop, as on SIGTERM, when it is gone (0 = not under it). */
+  launcherPid: number;
   /** Express's `trust proxy`: which peers' X-Forwarded-For is believed (the client address for login limits). */
   trustProxy: string;
   /** On SIGTERM an api node answers /readyz 503 this long (for its load balancer) before it stops listening. */
@@ -106,6 +108,7 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
     embeddedPgPort: integer(env, 'RUNNER_EMBEDDED_PG_PORT', 54329, 1, 65535),
     bodyLimitBytes: 1024 * 1024,
     leaseSeconds: integer(env, 'RUNNER_LEASE_SECONDS', 30, 3, 3600),
+    launcherPid: integer(env, 'RUNNER_LAUNCHER_PID', 0, 0, 4_194_304),
     trustProxy: text(env, 'RUNNER_TRUST_PROXY', 'loopback', /^[\w.:/, ]+$/, 'must be a list of addresses, subnets or loopback/linklocal/uniquelocal'),
     apiDrainSeconds: integer(env, 'RUNNER_API_DRAIN_SECONDS', 5, 0, 3600),
     dbOutageSeconds: integer(env, 'RUNNER_DB_OUTAGE_SECONDS', 300, 0, 86400),
@@ -124,6 +127,20 @@ function isKey(value: string): boolean {
 
 function decodeKey(value: string): Buffer {
   return /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+}
+
+/**
+ * Under the launcher: stop gracefully (as on SIGTERM) once it is gone, since the launcher starts its
+ * children in process groups of their own and a `kill -9` of it would otherwise leave them running.
+ */
+export function stopWhenLauncherGone(config: Pick<RunnerConfig, 'launcherPid'>): void {
+  if (!config.launcherPid) return;
+  const timer = setInterval(() => {
+    if (process.ppid === config.launcherPid) return;
+    clearInterval(timer);
+    process.kill(process.pid, 'SIGTERM');
+  }, 1000);
+  timer.unref();
 }
 
 /** Start-up failed: say why in one line a person can act on, then exit non-zero. */
