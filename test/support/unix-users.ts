@@ -7,9 +7,10 @@ import * as path from 'node:path';
 const PREFIX = 'rnrt';
 
 /**
- * Throwaway Unix users for SSH tests, homes under a temp folder, removed by `removeAll`; leftovers of
- * an earlier, crashed run are removed by the global setup (not here: test files run in parallel and
- * must not remove each other's users). Only users named rnrt* are touched.
+ * Throwaway Unix users for SSH tests, homes under a temp folder, removed by `removeAll`. Leftovers of
+ * a crashed run are removed by the global setup: users whose folder's `owner` file names a process
+ * that is gone (test files, and other checkouts' test runs, may be using theirs right now). Only
+ * users named rnrt* are touched.
  */
 export class UnixUsers {
   private readonly created: string[] = [];
@@ -18,6 +19,7 @@ export class UnixUsers {
 
   constructor() {
     fs.chmodSync(this.base, 0o755);
+    fs.writeFileSync(path.join(this.base, 'owner'), String(process.pid));
   }
 
   create(options: { password?: string; sudo?: boolean } = {}): string {
@@ -42,7 +44,13 @@ export class UnixUsers {
 
   removeAll(): void {
     for (const file of this.sudoers) fs.rmSync(file, { force: true });
-    for (const name of this.created) execFileSync('userdel', ['-f', name], { stdio: 'pipe' });
+    for (const name of this.created) {
+      try {
+        execFileSync('userdel', ['-f', name], { stdio: 'pipe' });
+      } catch (error) {
+        if (!/does not exist/.test(String((error as { stderr?: Buffer }).stderr ?? ''))) throw error;
+      }
+    }
     fs.rmSync(this.base, { recursive: true, force: true });
   }
 }
