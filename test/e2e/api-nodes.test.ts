@@ -14,7 +14,8 @@ describe('several api nodes on one database', () => {
 
   beforeAll(async () => {
     // Node 1 is the stack's api; node 2 drains for 3 s on SIGTERM, like a node behind a load balancer.
-    stack = await startStack();
+    // Node 1 trusts a looked-up token for 10 minutes: only the invalidation can make it let go sooner.
+    stack = await startStack({}, { RUNNER_TOKEN_CACHE_SECONDS: '600' });
     db = stack.db;
     second = await startApi(db.url, { RUNNER_API_DRAIN_SECONDS: '3' });
   });
@@ -45,6 +46,33 @@ describe('several api nodes on one database', () => {
     expect(mine.map((r) => r.counter)).toEqual(mine.map((_, i) => i + 1));
     expect(mine.at(-1)).toMatchObject({ event_type: 'playbook_result', failed: false });
     expect(mine.some((r) => r.event_type === 'runner_on_ok' && r.host === 'localhost')).toBe(true);
+  });
+
+  it('a token revoked, or a user deleted, through node 2 stops working on node 1 at once, whatever node 1 had cached', async () => {
+    const jobs = '/v2/automation/jobs/DEMO';
+    const untilRefused = async (client: ApiClient): Promise<number> => {
+      for (let i = 0; i < 50; i++) {
+        const status = (await client.get(jobs)).status;
+        if (status !== 200) return status;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return 200;
+    };
+    const onSecond = new ApiClient(second.url);
+    await onSecond.login('admin', ADMIN_PASSWORD);
+    const onFirst = new ApiClient(stack.api.url, onSecond.token);
+    expect((await onFirst.get(jobs)).status).toBe(200);
+    expect((await onSecond.post('/v2/authentication/logout')).status).toBe(204);
+    expect(await untilRefused(onFirst)).toBe(401);
+
+    expect((await stack.admin.post('/v2/users/DEMO', { username: 'leaving', password: 'leaving-password', roles: ['AccountViewer'] })).status).toBe(201);
+    const leaving = new ApiClient(stack.api.url);
+    await leaving.login('leaving', 'leaving-password');
+    expect((await leaving.get(jobs)).status).toBe(200);
+    const admin2 = new ApiClient(second.url);
+    await admin2.login('admin', ADMIN_PASSWORD);
+    expect((await admin2.delete('/v2/users/DEMO/leaving')).status).toBe(204);
+    expect(await untilRefused(leaving)).toBe(401);
   });
 
   it('SIGTERM to an api node: /readyz says draining while requests are still served, then it stops and its sockets are closed', async () => {

@@ -12,7 +12,9 @@ describe('authentication', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    api = await startApi(db.url, { RUNNER_LOGIN_MAX_FAILURES: '3' });
+    // No token cache here: expiry is simulated below by editing the token's row, which a cache that
+    // honours the real expiry time cannot see (api-nodes.test.ts tests the cache and its invalidation).
+    api = await startApi(db.url, { RUNNER_LOGIN_MAX_FAILURES: '3', RUNNER_TOKEN_CACHE_SECONDS: '0' });
     client = new ApiClient(api.url);
   });
   afterAll(async () => {

@@ -26,6 +26,8 @@ export interface RunnerConfig {
   bodyLimitBytes: number;
   /** Seconds a worker's claim on a run lasts without a heartbeat. */
   leaseSeconds: number;
+  /** How long an api node trusts a looked-up token before asking the database again (0 = always ask). */
+  tokenCacheSeconds: number;
   /** Set by the launcher for its children: they stop, as on SIGTERM, when it is gone (0 = not under it). */
   launcherPid: number;
   /** Express's `trust proxy`: which peers' X-Forwarded-For is believed (the client address for login limits). */
@@ -108,6 +110,7 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
     embeddedPgPort: integer(env, 'RUNNER_EMBEDDED_PG_PORT', 54329, 1, 65535),
     bodyLimitBytes: 1024 * 1024,
     leaseSeconds: integer(env, 'RUNNER_LEASE_SECONDS', 30, 3, 3600),
+    tokenCacheSeconds: integer(env, 'RUNNER_TOKEN_CACHE_SECONDS', 5, 0, 3600),
     launcherPid: integer(env, 'RUNNER_LAUNCHER_PID', 0, 0, 4_194_304),
     trustProxy: text(env, 'RUNNER_TRUST_PROXY', 'loopback', /^[\w.:/, ]+$/, 'must be a list of addresses, subnets or loopback/linklocal/uniquelocal'),
     apiDrainSeconds: integer(env, 'RUNNER_API_DRAIN_SECONDS', 5, 0, 3600),

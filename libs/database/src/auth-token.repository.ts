@@ -5,7 +5,14 @@ import { Account, AuthToken, User } from './entities';
 export interface TokenOwner {
   user: User;
   account: Account;
+  expiresAt: Date;
 }
+
+/**
+ * NOTIFY channel telling api nodes to drop a cached token owner: payload `token:<sha256 hex>` when a
+ * token is revoked, `user:<id>` when a user is deleted (its tokens go with it).
+ */
+export const AUTH_CHANNEL = 'runner_auth';
 
 @Injectable()
 export class AuthTokenRepository {
@@ -17,19 +24,22 @@ export class AuthTokenRepository {
 
   /** The user and account behind a live token (primary key lookup), or null if unknown, expired or revoked. */
   async findOwner(tokenHash: Buffer, now: Date): Promise<TokenOwner | null> {
-    const user = await this.dataSource
+    const { entities, raw } = await this.dataSource
       .getRepository(User)
       .createQueryBuilder('u')
       .innerJoinAndSelect('u.account', 'a')
       .innerJoin(AuthToken, 't', 't.user_id = u.id')
+      .addSelect('t.expires_at', 'token_expires_at')
       .where('t.token_hash = :tokenHash AND t.revoked_at IS NULL AND t.expires_at > :now', { tokenHash, now })
-      .getOne();
-    return user?.account ? { user, account: user.account } : null;
+      .getRawAndEntities();
+    const user = entities[0];
+    return user?.account ? { user, account: user.account, expiresAt: new Date(raw[0].token_expires_at) } : null;
   }
 
   async revoke(tokenHash: Buffer, now: Date): Promise<void> {
-    await this.dataSource
-      .getRepository(AuthToken)
-      .update({ tokenHash }, { revokedAt: now });
+    await this.dataSource.transaction(async (em) => {
+      await em.getRepository(AuthToken).update({ tokenHash }, { revokedAt: now });
+      await em.query(`SELECT pg_notify($1, $2)`, [AUTH_CHANNEL, `token:${tokenHash.toString('hex')}`]);
+    });
   }
 }

@@ -21,14 +21,22 @@ export class JobRepository {
     return this.repo.findOneBy({ accountId, id });
   }
 
-  /** Newest first (jobs_account_created_idx). */
-  pageByAccount(accountId: string, page: number, size: number): Promise<[Job[], number]> {
-    return this.repo.findAndCount({
-      where: { accountId },
-      order: { createdAt: 'DESC', id: 'DESC' },
-      skip: page * size,
-      take: size,
-    });
+  /**
+   * Newest first (jobs_account_created_idx), with the total in the same query (a window count), as
+   * this is the most requested list; a page past the end counts separately.
+   */
+  async pageByAccount(accountId: string, page: number, size: number): Promise<[Job[], number]> {
+    const { entities, raw } = await this.repo
+      .createQueryBuilder('j')
+      .addSelect('count(*) OVER ()', 'total')
+      .where('j.accountId = :accountId', { accountId })
+      .orderBy('j.createdAt', 'DESC')
+      .addOrderBy('j.id', 'DESC')
+      .offset(page * size)
+      .limit(size)
+      .getRawAndEntities();
+    if (raw.length) return [entities, Number(raw[0].total)];
+    return [[], page === 0 ? 0 : await this.repo.countBy({ accountId })];
   }
 
   async update(job: Job): Promise<void> {

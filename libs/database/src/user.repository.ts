@@ -1,3 +1,4 @@
+import { AUTH_CHANNEL } from './auth-token.repository';
 import { Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
 import { User } from './entities';
@@ -38,7 +39,11 @@ export class UserRepository {
     return this.repo.insert(user);
   }
 
+  /** Deletes the user (its tokens with it) and tells api nodes to drop its cached tokens (AUTH_CHANNEL). */
   async delete(id: string): Promise<void> {
-    await this.repo.delete({ id });
+    await this.repo.manager.transaction(async (em) => {
+      await em.getRepository(User).delete({ id });
+      await em.query(`SELECT pg_notify($1, $2)`, [AUTH_CHANNEL, `user:${id}`]);
+    });
   }
 }

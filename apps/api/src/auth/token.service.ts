@@ -1,17 +1,48 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import { CONFIG, RunnerConfig } from '@app/config';
-import { AuthTokenRepository, TokenOwner } from '@app/database';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
+import { AUTH_CHANNEL, AuthTokenRepository, PgListener, TokenOwner } from '@app/database';
 
 const PREFIX = 'rnr_';
+const CACHE_ENTRIES = 10_000;
 
-/** Bearer tokens: 256 random bits, handed out once, stored only as SHA-256. */
+/**
+ * Bearer tokens: 256 random bits, handed out once, stored only as SHA-256.
+ *
+ * Every request resolves its token, so an api node keeps what it looked up for
+ * RUNNER_TOKEN_CACHE_SECONDS (default 5). A revoked token or a deleted user is dropped at once on
+ * every node: the change NOTIFYs AUTH_CHANNEL, which every node LISTENs to; the expiry only bounds
+ * how long a node that missed a notification (its listener was reconnecting) may go on trusting it.
+ */
 @Injectable()
-export class TokenService {
+export class TokenService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly cache = new Map<string, { owner: TokenOwner; until: number }>();
+  private listener?: PgListener;
+
   constructor(
     @Inject(CONFIG) private readonly config: RunnerConfig,
+    @Inject(JsonLogger) private readonly logger: JsonLogger,
     private readonly tokens: AuthTokenRepository,
   ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.tokenCacheSeconds) return;
+    this.listener = new PgListener(
+      this.config.databaseUrl!,
+      [AUTH_CHANNEL],
+      (_channel, payload) => this.forget(payload),
+      (error) => {
+        // Notifications may be missed while reconnecting: trust nothing cached from before.
+        this.cache.clear();
+        this.logger.write('warn', 'token listener reconnecting', { error: error.message });
+      },
+    );
+    await this.listener.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.listener?.stop();
+  }
 
   static hash(token: string): Buffer {
     return createHash('sha256').update(token).digest();
@@ -33,11 +64,27 @@ export class TokenService {
   async resolve(token: string): Promise<(TokenOwner & { tokenHash: Buffer }) | null> {
     if (!token.startsWith(PREFIX) || token.length > 100) return null;
     const tokenHash = TokenService.hash(token);
+    const key = tokenHash.toString('hex');
+    const cached = this.cache.get(key);
+    if (cached && cached.until > Date.now()) return { ...cached.owner, tokenHash };
     const owner = await this.tokens.findOwner(tokenHash, new Date());
+    if (owner && this.listener) {
+      if (this.cache.size >= CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+      const until = Math.min(Date.now() + this.config.tokenCacheSeconds * 1000, owner.expiresAt.getTime());
+      this.cache.set(key, { owner, until });
+    }
     return owner ? { ...owner, tokenHash } : null;
   }
 
-  revoke(tokenHash: Buffer): Promise<void> {
-    return this.tokens.revoke(tokenHash, new Date());
+  async revoke(tokenHash: Buffer): Promise<void> {
+    await this.tokens.revoke(tokenHash, new Date());
+    this.forget(`token:${tokenHash.toString('hex')}`);
+  }
+
+  /** An AUTH_CHANNEL payload: `token:<hash hex>` or `user:<id>`. */
+  forget(payload: string): void {
+    const [kind, id] = payload.split(':');
+    if (kind === 'token') this.cache.delete(id);
+    else if (kind === 'user') for (const [key, entry] of this.cache) if (entry.owner.user.id === id) this.cache.delete(key);
   }
 }

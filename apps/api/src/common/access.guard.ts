@@ -1,14 +1,23 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { accountPathCovers, forbidden, rolesAllow, unauthenticated } from '@app/domain';
-import { AccountRepository } from '@app/database';
+import { Account, AccountRepository } from '@app/database';
 import { TokenService } from '../auth/token.service';
 import { Access, ACCESS } from './access';
 import { AuthedRequest } from './principal';
 
+const ALIAS_CACHE_ENTRIES = 10_000;
+
 /** The one authorization point, applied globally: token, then alias scope, then role. */
 @Injectable()
 export class AccessGuard implements CanActivate {
+  /**
+   * Accounts by alias, as found: accounts are never renamed, moved or deleted (no endpoint does
+   * that), so a found one stays right. Unknown aliases are not remembered (one may be created).
+   * Whatever comes to change or delete accounts must clear this.
+   */
+  private readonly accountsByAlias = new Map<string, Account>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
@@ -31,7 +40,7 @@ export class AccessGuard implements CanActivate {
     if (access.kind === 'authenticated') return true;
 
     const alias = request.params.alias;
-    const target = typeof alias === 'string' ? await this.accounts.findByAlias(alias) : null;
+    const target = typeof alias === 'string' ? await this.account(alias) : null;
     // Unknown and foreign aliases answer alike, so aliases of other tenants cannot be probed.
     if (!target || !accountPathCovers(owner.account.path, target.path)) {
       throw forbidden(`You may not act on account alias ${String(alias)}`);
@@ -41,5 +50,16 @@ export class AccessGuard implements CanActivate {
     }
     request.principal.target = target;
     return true;
+  }
+
+  private async account(alias: string): Promise<Account | null> {
+    const known = this.accountsByAlias.get(alias);
+    if (known) return known;
+    const found = await this.accounts.findByAlias(alias);
+    if (found) {
+      if (this.accountsByAlias.size >= ALIAS_CACHE_ENTRIES) this.accountsByAlias.clear();
+      this.accountsByAlias.set(alias, found);
+    }
+    return found;
   }
 }
