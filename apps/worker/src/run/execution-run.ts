@@ -142,11 +142,19 @@ export class ExecutionRun {
       if (this.process) this.process.signal('SIGKILL');
       await this.agent?.stop().catch(() => undefined);
       if (workspace) {
-        if (!this.lost) {
-          await this.deps.knownHosts.remember(this.execution.accountId, workspace.readKnownHosts()).catch(() => undefined);
-        }
+        if (!this.lost) await this.rememberHostKeys(workspace);
         workspace.remove();
       }
+    }
+  }
+
+  /** Host keys first seen by this run become the account's known hosts. */
+  private async rememberHostKeys(workspace: Workspace): Promise<void> {
+    try {
+      await this.deps.knownHosts.remember(this.execution.accountId, workspace.readKnownHosts());
+    } catch {
+      // The database is unreachable, or the workspace was swept already (the run had ended): the
+      // keys are learnt again on the next run.
     }
   }
 
