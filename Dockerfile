@@ -7,6 +7,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
+# Workers keep run workspaces and git mirrors in RUNNER_DATA_DIR (./data); the service runs as `node`.
+RUN mkdir -p /app/data && chown node:node /app/data
 ENV NODE_ENV=production
 USER node
 CMD ["node", "dist/apps/api/src/main.js"]
