@@ -41,6 +41,8 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
   private filling = false;
   private fillAgain = false;
   private draining = false;
+  /** The last claim error, logged once per streak (a database outage would repeat it every poll). */
+  private claimError?: string;
 
   constructor(
     @Inject(CONFIG) private readonly config: RunnerConfig,
@@ -106,8 +108,12 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
           this.launch(new ExecutionRun(this.dependencies(), execution), performance.now() - claimStarted);
         }
       } while (this.fillAgain);
+      if (this.claimError !== undefined) this.logger.write('info', 'claiming works again');
+      this.claimError = undefined;
     } catch (error) {
-      this.logger.write('warn', 'claiming failed; will retry', { error: (error as Error).message });
+      const message = (error as Error).message;
+      if (message !== this.claimError) this.logger.write('warn', 'claiming failed; will retry', { error: message });
+      this.claimError = message;
     } finally {
       this.filling = false;
     }
