@@ -214,30 +214,31 @@ export class ExecutionRepository {
       stdout: r.stdout,
       event_data: r.eventData,
     }));
+    // One statement: the records; webhook deliveries for the job's callbacks, by level (DEBUG every
+    // record, ERROR failures and the result, RESULT the result only), in the same transaction so none
+    // is ever lost; then the announcement, delivered at commit.
     await em.query(
-      `INSERT INTO status_records (execution_id, counter, id, job_id, account_id, timestamp, uuid, parent_uuid, event_type,
-                                   host, play, task, failed, changed, message, stdout, event_data)
-       SELECT $1, r.counter, r.id, $3, $4, r.timestamp, r.uuid, r.parent_uuid, r.event_type,
-              r.host, r.play, r.task, r.failed, r.changed, r.message, r.stdout, r.event_data
-         FROM jsonb_to_recordset($2::jsonb) AS r(counter int, id uuid, timestamp timestamptz, uuid text, parent_uuid text,
-              event_type text, host text, play text, task text, failed boolean, changed boolean, message text,
-              stdout text, event_data jsonb)`,
-      [execution.id, JSON.stringify(batch, withoutNul), execution.jobId, execution.accountId],
+      `WITH records AS (
+         INSERT INTO status_records (execution_id, counter, id, job_id, account_id, timestamp, uuid, parent_uuid, event_type,
+                                     host, play, task, failed, changed, message, stdout, event_data)
+         SELECT $1, r.counter, r.id, $3, $4, r.timestamp, r.uuid, r.parent_uuid, r.event_type,
+                r.host, r.play, r.task, r.failed, r.changed, r.message, r.stdout, r.event_data
+           FROM jsonb_to_recordset($2::jsonb) AS r(counter int, id uuid, timestamp timestamptz, uuid text, parent_uuid text,
+                event_type text, host text, play text, task text, failed boolean, changed boolean, message text,
+                stdout text, event_data jsonb)
+         RETURNING execution_id, counter, account_id, job_id, failed, event_type),
+       deliveries AS (
+         INSERT INTO webhook_deliveries (execution_id, counter, account_id, url)
+         SELECT r.execution_id, r.counter, r.account_id, c->>'url'
+           FROM records r JOIN jobs j ON j.id = r.job_id, jsonb_array_elements(j.definition->'callbacks') c
+          WHERE c->>'level' = 'DEBUG'
+             OR (c->>'level' = 'ERROR' AND (r.failed OR r.event_type = 'playbook_result'))
+             OR (c->>'level' = 'RESULT' AND r.event_type = 'playbook_result')
+          ORDER BY r.counter
+         RETURNING 1)
+       SELECT pg_notify($5, $6)`,
+      [execution.id, JSON.stringify(batch, withoutNul), execution.jobId, execution.accountId, CHANNELS.records, `${execution.id}:${last}`],
     );
-    // Webhook deliveries for the job's callbacks, by level: DEBUG every record, ERROR failures and
-    // the result, RESULT the result only. Same transaction as the records, so none is ever lost.
-    await em.query(
-      `INSERT INTO webhook_deliveries (execution_id, counter, account_id, url)
-       SELECT r.execution_id, r.counter, r.account_id, c->>'url'
-         FROM status_records r JOIN jobs j ON j.id = r.job_id, jsonb_array_elements(j.definition->'callbacks') c
-        WHERE r.execution_id = $1 AND r.counter BETWEEN $2 AND $3
-          AND (c->>'level' = 'DEBUG'
-               OR (c->>'level' = 'ERROR' AND (r.failed OR r.event_type = 'playbook_result'))
-               OR (c->>'level' = 'RESULT' AND r.event_type = 'playbook_result'))
-        ORDER BY r.counter`,
-      [execution.id, first, last],
-    );
-    await em.query(`SELECT pg_notify($1, $2)`, [CHANNELS.records, `${execution.id}:${last}`]);
     return last;
   }
 
