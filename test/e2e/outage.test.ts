@@ -6,7 +6,10 @@ import { ApiClient, b64 } from '../support/http';
 import { ADMIN_PASSWORD, ApiHandle, ROOT, ServiceProcess, startApi, startProcess, tempDir, TEST_ENCRYPTION_KEY } from '../support/processes';
 import { allRecords, waitForStatus } from '../support/stack';
 
-/** A PostgreSQL of its own (see pg-process.js): this file restarts it, the suite's shared one must stay up. */
+/**
+ * A PostgreSQL of its own, in the launcher's host process (postgres-host.ts): this file restarts it,
+ * the suite's shared one must stay up.
+ */
 class OwnPostgres {
   private child?: ChildProcess;
   url = '';
@@ -17,17 +20,14 @@ class OwnPostgres {
   ) {}
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, [path.join(ROOT, 'test', 'support', 'pg-process.js'), this.dataDir, String(this.port)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+    const host = path.join(ROOT, 'dist', 'apps', 'launcher', 'src', 'postgres-host.js');
+    const child = spawn(process.execPath, [host, this.dataDir, String(this.port)], {
+      env: { PATH: process.env.PATH, RUNNER_LAUNCHER_PID: String(process.pid) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.child = child;
     this.url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (chunk) => {
-        out += chunk;
-        const line = out.split('\n').find((l) => l.startsWith('{'));
-        if (line) resolve(JSON.parse(line).url);
-      });
+      child.once('message', (message: { url: string }) => resolve(message.url));
       child.once('exit', (code) => reject(new Error(`PostgreSQL process exited with ${code}`)));
     });
   }

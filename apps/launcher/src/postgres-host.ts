@@ -1,15 +1,15 @@
+import { loadConfig, stopWhenLauncherGone } from '@app/config';
 import { startEmbeddedPostgres } from '@app/database';
 
 /**
  * The launcher's embedded PostgreSQL, in a process of its own that the launcher starts in a new
  * process group: a Ctrl-C in the terminal then reaches the launcher, which drains the api and the
  * worker first, and not PostgreSQL, which must stop last. Usage (by the launcher only):
- * `postgres-host.js DATA_DIR PORT`; sends `{url}` over IPC once up; stops the cluster on SIGTERM, or
- * by itself when the launcher is gone.
+ * `postgres-host.js DATA_DIR PORT`; sends `{url}` over IPC once up; stops the cluster on SIGTERM, which
+ * it also sends itself when the launcher is gone (RUNNER_LAUNCHER_PID).
  */
 async function main(): Promise<void> {
   const [dataDir, port] = process.argv.slice(2);
-  const launcher = process.ppid;
   const database = await startEmbeddedPostgres({ dataDir, port: Number(port), database: 'runner' });
   let stopping = false;
   const stop = (): void => {
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     void database.stop().finally(() => process.exit(0));
   };
   process.once('SIGTERM', stop);
-  setInterval(() => process.ppid !== launcher && stop(), 1000);
+  stopWhenLauncherGone(loadConfig());
   process.send!({ url: database.url });
 }
 
