@@ -19,6 +19,7 @@ import { ansiblePlaybookVersion } from '@app/ansible';
 import { ExecutionStatus } from '@app/domain';
 import { SecretBox } from '@app/keys';
 import { ExecutionRun, RunDependencies } from './run/execution-run';
+import { FailureLog } from './periodic';
 import { Reaper } from './reaper';
 import { OperationRunner } from './operation-runner';
 import { Scheduler } from './scheduler';
@@ -41,8 +42,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
   private filling = false;
   private fillAgain = false;
   private draining = false;
-  /** The last claim error, logged once per streak (a database outage would repeat it every poll). */
-  private claimError?: string;
+  private readonly claimFailures: FailureLog;
 
   constructor(
     @Inject(CONFIG) private readonly config: RunnerConfig,
@@ -59,7 +59,9 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly operations: OperationRunner,
     private readonly scheduler: Scheduler,
     private readonly runners: RunnerRepository,
-  ) {}
+  ) {
+    this.claimFailures = new FailureLog(logger, 'claiming failed; will retry', 'claiming works again');
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.runners.register({
@@ -108,12 +110,9 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
           this.launch(new ExecutionRun(this.dependencies(), execution), performance.now() - claimStarted);
         }
       } while (this.fillAgain);
-      if (this.claimError !== undefined) this.logger.write('info', 'claiming works again');
-      this.claimError = undefined;
+      this.claimFailures.succeeded();
     } catch (error) {
-      const message = (error as Error).message;
-      if (message !== this.claimError) this.logger.write('warn', 'claiming failed; will retry', { error: message });
-      this.claimError = message;
+      this.claimFailures.failed(error);
     } finally {
       this.filling = false;
     }
