@@ -6,6 +6,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { Client } = require('pg');
 const { freePort } = require('./free-port.js');
+const { pidAlive } = require('./pid-alive.js');
 
 const dist = path.resolve(__dirname, '..', '..', 'dist', 'libs', 'database', 'src');
 const TEMPLATE = 'runner_template';
@@ -13,19 +14,11 @@ const TEMPLATE = 'runner_template';
 /** Throwaway test users (test/support/unix-users.ts) left by a run that crashed: their owner is gone. */
 function removeLeftoverTestUsers() {
   const { execFileSync } = require('node:child_process');
-  const alive = (pid) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (error) {
-      return error.code === 'EPERM';
-    }
-  };
   for (const line of fs.readFileSync('/etc/passwd', 'utf8').split('\n')) {
     const [name, , , , , home] = line.split(':');
     if (!/^rnrt[0-9a-f]{6}$/.test(name)) continue;
     const owner = path.join(path.dirname(home), 'owner');
-    if (fs.existsSync(owner) && alive(Number(fs.readFileSync(owner, 'utf8')))) continue;
+    if (fs.existsSync(owner) && pidAlive(Number(fs.readFileSync(owner, 'utf8')))) continue;
     fs.rmSync(`/etc/sudoers.d/${name}`, { force: true });
     try {
       execFileSync('userdel', ['-f', name], { stdio: 'pipe' });

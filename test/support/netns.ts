@@ -3,6 +3,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pidAlive } from './pid-alive';
 
 /**
  * Network namespaces for VPN tests (TESTING.md, "Several networks"): a gateway namespace joined to
@@ -99,15 +100,6 @@ interface Owner {
   routes: string[];
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Labs whose test process still runs, by prefix; owner files of dead processes are removed. */
 function liveLabs(): Map<string, Owner> {
   const live = new Map<string, Owner>();
@@ -115,7 +107,7 @@ function liveLabs(): Map<string, Owner> {
     const full = path.join(OWNERS, file);
     try {
       const owner = JSON.parse(fs.readFileSync(full, 'utf8')) as Owner;
-      if (alive(owner.pid)) live.set(path.basename(file, '.json'), owner);
+      if (pidAlive(owner.pid)) live.set(path.basename(file, '.json'), owner);
       else fs.rmSync(full, { force: true });
     } catch {
       fs.rmSync(full, { force: true });

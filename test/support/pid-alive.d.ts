@@ -1,0 +1,1 @@
+export function pidAlive(pid: number): boolean;
