@@ -38,12 +38,6 @@ export class CliError extends Error {
 
 export const usageError = (message: string): CliError => new CliError(EXIT.usage, message);
 
-export const TERMINAL_STATUSES = ['SUCCESS', 'FAILURE', 'INIT_FAILURE', 'STOPPED', 'KILLED'] as const;
-
-export function isTerminal(status: string): boolean {
-  return (TERMINAL_STATUSES as readonly string[]).includes(status);
-}
-
 /** SUCCESS is 0; FAILURE 1; the other ends (INIT_FAILURE, STOPPED, KILLED) 3. */
 export function exitCodeForStatus(status: string): ExitCode {
   if (status === 'SUCCESS') return EXIT.ok;

@@ -1,6 +1,7 @@
 import { io, Socket } from 'socket.io-client';
+import { isExecutionStatus, isTerminal } from '@app/domain';
 import { ApiClient } from './api-client';
-import { CliError, EXIT, isTerminal } from './exit-codes';
+import { CliError, EXIT } from './exit-codes';
 import { ExecutionDocument, StatusRecord } from './progress';
 import { RecordSequencer } from './record-sequencer';
 
@@ -17,6 +18,8 @@ export interface FollowTarget {
   /** Told about each (re)subscription (AUTOMATION_RUNNER_DEBUG=1 prints it on stderr). */
   debug?(message: string): void;
 }
+
+const ended = (status: unknown): boolean => isExecutionStatus(status) && isTerminal(status);
 
 /** How often the execution's status is read over REST, in case the socket is down or quiet. */
 const POLL_MS = 2_000;
@@ -65,7 +68,7 @@ export function followExecution(target: FollowTarget): Promise<ExecutionDocument
       let terminal = false;
       for (const record of records) {
         target.onRecord(record);
-        if (record.event_type === 'execution_status' && isTerminal(String(record.event_data?.status ?? ''))) terminal = true;
+        if (record.event_type === 'execution_status' && ended(record.event_data?.status)) terminal = true;
       }
       return terminal;
     };
@@ -92,8 +95,8 @@ export function followExecution(target: FollowTarget): Promise<ExecutionDocument
           unreachableSince = null;
           if (settled) break;
           // Without a socket (a proxy that refuses WebSockets, say) the poll carries the records.
-          if (sequencer.hasGap || isTerminal(execution.status) || !socket.connected) await catchUp();
-          if (isTerminal(execution.status)) settle(null, execution);
+          if (sequencer.hasGap || ended(execution.status) || !socket.connected) await catchUp();
+          if (ended(execution.status)) settle(null, execution);
         } catch (error) {
           if (error instanceof CliError && error.code === EXIT.serverDown) {
             unreachableSince ??= Date.now();
