@@ -31,6 +31,7 @@ import {
   NewStatusRecord,
   RepositoryLog,
   ServerRepository,
+  VpnConnection,
   VpnConnectionRepository,
 } from '@app/database';
 import { ExecutionStatus, SecretMasker } from '@app/domain';
@@ -215,7 +216,11 @@ export class ExecutionRun {
     for (const [key, label] of keys) if (key) await this.addKey(workspace, key, label);
     this.step('keys');
 
-    workspace.writeKnownHosts(await this.deps.knownHosts.lines(this.execution.accountId));
+    const [knownLines, vpnConnections] = await Promise.all([
+      this.deps.knownHosts.lines(this.execution.accountId),
+      this.deps.vpn.all(this.execution.accountId),
+    ]);
+    workspace.writeKnownHosts(knownLines);
     workspace.writeAnsibleConfig({ forks: job.definition.forks });
     const env = runEnvironment(workspace, this.agent?.socket);
     let playbook: string;
@@ -243,7 +248,7 @@ export class ExecutionRun {
     const inventory = await this.inventory(job);
     // VPN connections (vpn-gateways.ts): gateways the hosts need are verified now, their keys go
     // into this run's ssh-agent (so a run that needs a gateway needs the agent too).
-    const vpn = await this.vpn(workspace, inventory.hosts);
+    const vpn = await this.vpn(workspace, vpnConnections, inventory.hosts);
     if (vpn.keys.length) this.masker = new SecretMasker([...secrets, ...vpn.keys.map((k) => k.privateKey)]);
     for (const key of vpn.keys) await this.addKey(workspace, Buffer.from(key.privateKey).toString('base64'), key.label);
     workspace.writeInventory(vpn.hosts, inventory.groups);
@@ -255,7 +260,7 @@ export class ExecutionRun {
       verbosity: job.definition.verbosity,
       checkMode: job.definition.checkMode,
     });
-    return { args, repositoryLog, ttlMinutes: job.definition.executionTtl ?? 180, isVpnEstablished: vpn.used.length > 0 };
+    return { args, repositoryLog, ttlMinutes: job.definition.executionTtl ?? 180, isVpnEstablished: vpn.keys.length > 0 };
   }
 
   /** Serves a key (base64 of its text) through the run's ssh-agent, started with the first key. */
@@ -265,10 +270,14 @@ export class ExecutionRun {
   }
 
   /** Routes hosts through VPN gateways; hosts a start request or restart leaves out need none. */
-  private vpn(workspace: Workspace, hosts: { id: string; hostVars?: Record<string, unknown> }[]): ReturnType<typeof prepareVpn> {
+  private vpn(
+    workspace: Workspace,
+    connections: VpnConnection[],
+    hosts: { id: string; hostVars?: Record<string, unknown> }[],
+  ): ReturnType<typeof prepareVpn> {
     const subsets = [this.execution.request.hosts, this.execution.onlyHosts].filter((s): s is string[] => !!s?.length);
     const selected = (id: string): boolean => subsets.every((subset) => subset.includes(id));
-    return prepareVpn(this.deps, this.execution.accountId, hosts, selected, workspace).catch((error) => {
+    return prepareVpn(this.deps, connections, hosts, selected, workspace).catch((error) => {
       throw error instanceof VpnUnavailable ? new InitFailure(error.message) : error;
     });
   }

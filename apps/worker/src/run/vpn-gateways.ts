@@ -1,5 +1,5 @@
 import type { InventoryHost, Workspace } from '@app/ansible';
-import type { KeypairRepository, KnownHostRepository, VpnConnection, VpnConnectionRepository } from '@app/database';
+import type { KeypairRepository, VpnConnection, VpnConnectionRepository } from '@app/database';
 import { routeHosts } from '@app/domain';
 import { probeGateway, SecretBox } from '@app/keys';
 
@@ -9,17 +9,14 @@ export class VpnUnavailable extends Error {}
 export interface VpnDependencies {
   vpn: VpnConnectionRepository;
   keypairs: KeypairRepository;
-  knownHosts: KnownHostRepository;
   box: SecretBox;
 }
 
 export interface VpnPlan {
   /** The inventory hosts, those behind a gateway with their SSH jump set. */
   hosts: InventoryHost[];
-  /** Gateway private keys for the run's ssh-agent (and its secret masker). */
+  /** Gateway private keys for the run's ssh-agent (and its secret masker); none: no VPN needed. */
   keys: { privateKey: string; label: string }[];
-  /** Names of the connections the run goes through (empty: no VPN needed). */
-  used: string[];
 }
 
 /**
@@ -32,29 +29,29 @@ export interface VpnPlan {
  */
 export async function prepareVpn(
   deps: VpnDependencies,
-  accountId: string,
+  connections: VpnConnection[],
   hosts: InventoryHost[],
   selected: (hostId: string) => boolean,
   workspace: Workspace,
 ): Promise<VpnPlan> {
-  const connections = await deps.vpn.all(accountId);
-  if (!connections.length) return { hosts, keys: [], used: [] };
+  if (!connections.length) return { hosts, keys: [] };
   const { routes, unknown } = routeHosts(hosts.filter((h) => selected(h.id)), connections);
   if (unknown.length) {
     throw new VpnUnavailable(unknown.map((u) => `host ${u.host}: rnr_vpn names no VPN connection ${u.name} in this account`).join('; '));
   }
-  const used = connections.filter((c) => [...routes.values()].includes(c.name));
-  if (!used.length) return { hosts, keys: [], used: [] };
+  const routedTo = new Set(routes.values());
+  const used = connections.filter((c) => routedTo.has(c.name));
+  if (!used.length) return { hosts, keys: [] };
 
-  const knownLines = await deps.knownHosts.lines(accountId);
+  // The account's known hosts, as the run's workspace holds them.
+  const knownLines = workspace.readKnownHosts();
   const checks = await Promise.all(used.map((connection) => check(deps, connection, knownLines)));
   const down = checks.filter((c) => c.failure).map((c) => c.failure!);
   if (down.length) throw new VpnUnavailable(down.join('; '));
+  // A gateway key seen for the first time: the jump checks it strictly, and the run's end stores it
+  // with the others (ExecutionRun.rememberHostKeys).
   const newLines = checks.map((c) => c.newKnownHost).filter((l): l is string => !!l);
-  if (newLines.length) {
-    await deps.knownHosts.remember(accountId, newLines);
-    workspace.writeKnownHosts([...workspace.readKnownHosts(), ...newLines]);
-  }
+  if (newLines.length) workspace.writeKnownHosts([...knownLines, ...newLines]);
   const keys = checks.map((c) => ({ privateKey: c.privateKey!, label: `of key pair ${c.connection.keyPairAlias} (VPN gateway ${c.connection.name})` }));
 
   // The jump offers only the gateway's key (IdentitiesOnly with its public key file), so a run
@@ -69,7 +66,7 @@ export async function prepareVpn(
     const jump = jumps.get(via)!;
     return { ...host, hostVars: { ...host.hostVars, ansible_ssh_common_args: typeof existing === 'string' && existing ? `${jump} ${existing}` : jump } };
   });
-  return { hosts: jumped, keys, used: used.map((c) => c.name) };
+  return { hosts: jumped, keys };
 }
 
 async function check(
