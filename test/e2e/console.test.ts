@@ -5,7 +5,7 @@ import { launchBrowser, type Browser } from '../support/browser';
 import { b64 } from '../support/http';
 import { freePort } from '../support/free-port';
 import { ADMIN_PASSWORD, ROOT, tempDir } from '../support/processes';
-import { allRecords, Stack, startStack, waitForStatus } from '../support/stack';
+import { allRecords, createAndStart, Stack, startStack, waitForStatus } from '../support/stack';
 
 /** The web console in a real browser against the real api and worker. */
 const IMAGES = path.join(ROOT, 'docs', 'images');
@@ -154,15 +154,12 @@ describe('web console', () => {
 
   it('lists jobs with the status of their last run (screenshot at the end, with every run)', async () => {
     // Two more jobs, so the list shows a failed run and one never run.
-    const failing = (
-      await stack.admin.post('/v2/automation/jobs/DEMO', {
-        description: 'Rotate TLS certificates',
-        playbook: b64('- hosts: all\n  gather_facts: false\n  tasks:\n    - ansible.builtin.fail: { msg: certificate store locked }\n'),
-        hosts: [{ id: 'edge-1', hostVars: LOCAL_VARS }],
-      })
-    ).body;
-    const started = (await stack.admin.post(`/v2/automation/jobs/DEMO/${failing.id}/start`)).body;
-    await waitForStatus(stack.admin, `/v2/automation/jobs/DEMO/${failing.id}/executions/${started.execution_id}`);
+    const failing = await createAndStart(stack.admin, 'DEMO', {
+      description: 'Rotate TLS certificates',
+      playbook: b64('- hosts: all\n  gather_facts: false\n  tasks:\n    - ansible.builtin.fail: { msg: certificate store locked }\n'),
+      hosts: [{ id: 'edge-1', hostVars: LOCAL_VARS }],
+    });
+    await waitForStatus(stack.admin, failing.path);
     await stack.admin.post('/v2/automation/jobs/DEMO', {
       description: 'Nightly package updates',
       playbook: b64('- hosts: all\n  gather_facts: false\n  tasks:\n    - ansible.builtin.ping:\n'),

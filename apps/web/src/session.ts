@@ -1,3 +1,5 @@
+import { isRole, type Permission, rolesAllow } from '../../../libs/domain/src/roles';
+
 /** The logged-in user, kept in sessionStorage: it ends with the tab, and other tabs log in on their own. */
 export interface Session {
   token: string;
@@ -22,10 +24,7 @@ export function saveSession(session: Session | null): void {
   else sessionStorage.removeItem(KEY);
 }
 
-/** Mirrors libs/domain roles.ts: each role includes everything the one before it may do. */
-const RANK: Record<string, number> = { AccountViewer: 0, ServerOperator: 1, ServerAdmin: 2, AccountAdmin: 3 };
-const NEEDS = { read: 0, operate: 1, manage: 2, administer: 3 } as const;
-
-export function may(session: Session | null, permission: keyof typeof NEEDS): boolean {
-  return !!session && session.roles.some((role) => (RANK[role] ?? -1) >= NEEDS[permission]);
+/** What the API's guard would allow (its own rules; a role the console does not know grants nothing). */
+export function may(session: Session | null, permission: Permission): boolean {
+  return !!session && rolesAllow(session.roles.filter(isRole), permission);
 }

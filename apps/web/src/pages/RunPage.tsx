@@ -23,7 +23,9 @@ export function RunPage({ session, jobId, executionId }: { session: Session; job
   const [job, setJob] = useState<Job | null>(null);
   const [execution, setExecution] = useState<Execution | null>(null);
   const [grid, setGrid] = useState<Grid>(emptyGrid);
-  const [counters, setCounters] = useState<number[]>([]);
+  // Counters seen, to show (and let the browser test check) that no record arrived twice.
+  const seenCounters = useRef(new Set<number>());
+  const [duplicates, setDuplicates] = useState(0);
   const [link, setLink] = useState<{ state: LinkState; detail?: string }>({ state: 'connecting' });
   const [transcript, setTranscript] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -47,7 +49,12 @@ export function RunPage({ session, jobId, executionId }: { session: Session; job
     const subscription = followExecution(alias, executionId, 0, {
       records: (batch: StatusRecord[]) => {
         setGrid((g) => applyRecords(g, batch));
-        setCounters((c) => [...c, ...batch.map((r) => r.counter)]);
+        let repeated = 0;
+        for (const record of batch) {
+          if (seenCounters.current.has(record.counter)) repeated++;
+          else seenCounters.current.add(record.counter);
+        }
+        if (repeated) setDuplicates((d) => d + repeated);
         // A status change also changes timers and which controls apply: read the execution again.
         if (batch.some((r) => r.event_type === 'execution_status' || r.event_type === 'playbook_result')) void refresh();
       },
@@ -106,7 +113,6 @@ export function RunPage({ session, jobId, executionId }: { session: Session; job
   const timers = execution?.timers ?? [];
   const started = execution?.start ?? null;
   const ended = execution?.end ?? null;
-  const duplicates = counters.length - new Set(counters).size;
 
   return (
     <section className="page run-page">
@@ -149,8 +155,8 @@ export function RunPage({ session, jobId, executionId }: { session: Session; job
         </div>
         <div>
           <dt>Records</dt>
-          <dd className="mono" id="run-records" data-count={counters.length} data-duplicates={duplicates}>
-            {counters.length}
+          <dd className="mono" id="run-records" data-count={grid.records} data-duplicates={duplicates}>
+            {grid.records}
           </dd>
         </div>
         <div>
