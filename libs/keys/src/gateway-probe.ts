@@ -1,4 +1,6 @@
 import { NodeSSH } from 'node-ssh';
+import type { KeypairRepository, VpnConnection, VpnConnectionRepository } from '@app/database';
+import type { SecretBox } from './secret-box';
 import { hostKeyAlgorithms, keyTypeOfBlob, knownHostName, knownKeysFor } from './known-hosts';
 
 export interface GatewayTarget {
@@ -77,4 +79,36 @@ function describe(error: Error & { code?: string; level?: string }): string {
   if (/Timed out while waiting for handshake/i.test(error.message)) return 'no answer (timed out)';
   if (error.level === 'client-authentication') return 'it refused the key pair';
   return error.message;
+}
+
+/** A connection's check, with the gateway key when it is up (for a run's ssh-agent; never answered). */
+export interface ConnectionCheck extends GatewayCheck {
+  privateKey?: string;
+  publicKey?: string;
+}
+
+/**
+ * Checks a VPN connection: its key pair must still exist with its private key, then the gateway
+ * must accept it (probeGateway). The outcome becomes the connection's status and lastCheckedTime.
+ * The one check behind both `POST …/test` (api) and the check before a run (worker).
+ */
+export async function checkConnection(
+  deps: { keypairs: KeypairRepository; vpn: VpnConnectionRepository; box: SecretBox },
+  connection: VpnConnection,
+  knownHostLines: string[],
+): Promise<ConnectionCheck> {
+  const checkedAt = new Date();
+  const keypair = await deps.keypairs.find(connection.accountId, connection.keyPairAlias);
+  let check: ConnectionCheck;
+  if (!keypair?.sealedPrivateKey) {
+    const problem = keypair ? 'has no private key' : 'no longer exists';
+    check = { status: 'down', latencyMs: null, message: `VPN gateway ${connection.name} cannot be used: key pair ${connection.keyPairAlias} ${problem}` };
+  } else {
+    const privateKey = deps.box.open(keypair.sealedPrivateKey);
+    const target = { name: connection.name, host: connection.gatewayHost, port: connection.gatewayPort, username: connection.gatewayUsername, privateKey };
+    const probed = await probeGateway(target, knownHostLines);
+    check = probed.status === 'up' ? { ...probed, privateKey, publicKey: keypair.publicKey } : probed;
+  }
+  await deps.vpn.recordCheck(connection.accountId, connection.id, check.status, check.message, checkedAt);
+  return check;
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Account, KeypairRepository, KnownHostRepository, VpnConnection, VpnConnectionRepository } from '@app/database';
 import { conflict, findOverlap, invalid, notFound, parseAddress, parseCidr } from '@app/domain';
-import { GatewayCheck, probeGateway, SecretBox } from '@app/keys';
+import { checkConnection, GatewayCheck, SecretBox } from '@app/keys';
 import { isUuid } from '../common/ids';
 import { VpnConnectionRequest } from './vpn.dto';
 
@@ -68,31 +68,14 @@ export class VpnService {
    */
   async test(account: Account, id: string): Promise<GatewayCheck> {
     const connection = await this.get(account, id);
-    const keypair = await this.keypairs.find(account.id, connection.keyPairAlias);
-    const checkedAt = new Date();
-    let check: GatewayCheck;
-    if (!keypair?.sealedPrivateKey) {
-      check = {
-        status: 'down',
-        latencyMs: null,
-        message: `VPN gateway ${connection.name} cannot be used: key pair ${connection.keyPairAlias} ${keypair ? 'has no private key' : 'no longer exists'}`,
-      };
-    } else {
-      check = await probeGateway(
-        {
-          name: connection.name,
-          host: connection.gatewayHost,
-          port: connection.gatewayPort,
-          username: connection.gatewayUsername,
-          privateKey: this.box.open(keypair.sealedPrivateKey),
-        },
-        await this.knownHosts.lines(account.id),
-      );
-      if (check.newKnownHost) await this.knownHosts.remember(account.id, [check.newKnownHost]);
-    }
-    await this.connections.recordCheck(account.id, connection.id, check.status, check.message, checkedAt);
-    const { newKnownHost: _, ...answer } = check;
-    return answer;
+    const check = await checkConnection(
+      { keypairs: this.keypairs, vpn: this.connections, box: this.box },
+      connection,
+      await this.knownHosts.lines(account.id),
+    );
+    if (check.newKnownHost) await this.knownHosts.remember(account.id, [check.newKnownHost]);
+    // The answer: never the key.
+    return { status: check.status, latencyMs: check.latencyMs, message: check.message };
   }
 
   /** What the DTO cannot check: CIDR syntax, the gateway host, the key pair. Overlaps are checked when writing. */

@@ -1,7 +1,7 @@
 import type { InventoryHost, Workspace } from '@app/ansible';
 import type { KeypairRepository, VpnConnection, VpnConnectionRepository } from '@app/database';
 import { routeHosts } from '@app/domain';
-import { probeGateway, SecretBox } from '@app/keys';
+import { checkConnection, SecretBox } from '@app/keys';
 
 /** A gateway the run needs cannot be used: the run ends INIT_FAILURE with this message. */
 export class VpnUnavailable extends Error {}
@@ -74,21 +74,9 @@ async function check(
   connection: VpnConnection,
   knownLines: string[],
 ): Promise<{ connection: VpnConnection; failure?: string; privateKey?: string; publicKey?: string; newKnownHost?: string }> {
-  const checkedAt = new Date();
-  const keypair = await deps.keypairs.find(connection.accountId, connection.keyPairAlias);
-  if (!keypair?.sealedPrivateKey) {
-    const failure = `VPN gateway ${connection.name} cannot be used: key pair ${connection.keyPairAlias} ${keypair ? 'has no private key' : 'no longer exists'}`;
-    await deps.vpn.recordCheck(connection.accountId, connection.id, 'down', failure, checkedAt);
-    return { connection, failure };
-  }
-  const privateKey = deps.box.open(keypair.sealedPrivateKey);
-  const result = await probeGateway(
-    { name: connection.name, host: connection.gatewayHost, port: connection.gatewayPort, username: connection.gatewayUsername, privateKey },
-    knownLines,
-  );
-  await deps.vpn.recordCheck(connection.accountId, connection.id, result.status, result.message, checkedAt);
+  const result = await checkConnection(deps, connection, knownLines);
   return result.status === 'up'
-    ? { connection, privateKey, publicKey: keypair.publicKey, newKnownHost: result.newKnownHost }
+    ? { connection, privateKey: result.privateKey, publicKey: result.publicKey, newKnownHost: result.newKnownHost }
     : { connection, failure: result.message };
 }
 
