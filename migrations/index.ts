@@ -5,6 +5,7 @@ import { KeypairsServers1732600000000 } from './1732600000000-keypairs-servers';
 import { Schedules1732700000000 } from './1732700000000-schedules';
 import { Runners1732800000000 } from './1732800000000-runners';
 import { VpnConnections1732900000000 } from './1732900000000-vpn-connections';
+import { JobListVersions1733000000000 } from './1733000000000-job-list-versions';
 
 /** Every migration, in order. Listed by hand (no globs) so the same list works compiled and under ts-jest. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Schedules1732700000000,
   Runners1732800000000,
   VpnConnections1732900000000,
+  JobListVersions1733000000000,
 ];

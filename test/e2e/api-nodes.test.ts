@@ -75,6 +75,21 @@ describe('several api nodes on one database', () => {
     expect(await untilRefused(leaving)).toBe(401);
   });
 
+  it('the job list on node 1 shows at once each change made through node 2, though node 1 keeps rendered pages', async () => {
+    const viaSecond = new ApiClient(second.url);
+    await viaSecond.login('admin', ADMIN_PASSWORD);
+    expect((await viaSecond.post('/v2/accounts/DEMO', { alias: 'NODES', name: 'nodes' })).status).toBe(201);
+    const list = async (): Promise<string[]> => (await stack.admin.get('/v2/automation/jobs/NODES?size=5')).body.results.map((j: any) => j.description);
+    expect(await list()).toEqual([]);
+    const job = (await viaSecond.post('/v2/automation/jobs/NODES', { description: 'made on node 2', playbook: TRIVIAL_PLAYBOOK })).body;
+    expect(await list()).toEqual(['made on node 2']);
+    expect(await list()).toEqual(['made on node 2']);
+    expect((await viaSecond.put(`/v2/automation/jobs/NODES/${job.id}`, { description: 'changed on node 2', playbook: TRIVIAL_PLAYBOOK })).status).toBe(200);
+    expect(await list()).toEqual(['changed on node 2']);
+    expect((await viaSecond.delete(`/v2/automation/jobs/NODES/${job.id}`)).status).toBe(204);
+    expect(await list()).toEqual([]);
+  });
+
   it('SIGTERM to an api node: /readyz says draining while requests are still served, then it stops and its sockets are closed', async () => {
     const client = new ApiClient(second.url);
     await client.login('admin', ADMIN_PASSWORD);

@@ -125,6 +125,42 @@ describe('jobs resource', () => {
     }
   });
 
+  it('answers the list with an ETag and 304 while nothing changed, and shows every change, with links for the caller\'s roles', async () => {
+    const lister = new ApiClient(api.url);
+    await lister.login('admin', ADMIN_PASSWORD);
+    expect((await lister.post('/v2/accounts/DEMO', { alias: 'LISTED', name: 'listed' })).status).toBe(201);
+    const list = '/v2/automation/jobs/LISTED?size=10';
+    const first = (await lister.post('/v2/automation/jobs/LISTED', { description: 'first', playbook: TRIVIAL_PLAYBOOK })).body;
+    const before = await lister.get(list);
+    const etag = before.headers.get('etag')!;
+    expect(etag).toMatch(/^W\/"/);
+    expect(before.body).toMatchObject({ totalSize: 1, results: [{ id: first.id, description: 'first' }] });
+    expect((await lister.get(list)).body).toEqual(before.body);
+    // As a browser revalidates (fetch would add Cache-Control: no-cache, which asks for a full answer).
+    const revalidate = { 'if-none-match': etag, 'cache-control': 'max-age=0' };
+    expect((await lister.request('GET', list, undefined, revalidate)).status).toBe(304);
+
+    const second = (await lister.post('/v2/automation/jobs/LISTED', { description: 'second', playbook: TRIVIAL_PLAYBOOK })).body;
+    const grown = await lister.request('GET', list, undefined, revalidate);
+    expect(grown.status).toBe(200);
+    expect(grown.body.results.map((j: any) => j.id)).toEqual([second.id, first.id]);
+    expect((await lister.put(`/v2/automation/jobs/LISTED/${first.id}`, { description: 'renamed', playbook: TRIVIAL_PLAYBOOK })).status).toBe(200);
+    expect((await lister.get(list)).body.results.map((j: any) => j.description)).toEqual(['second', 'renamed']);
+    expect((await lister.delete(`/v2/automation/jobs/LISTED/${second.id}`)).status).toBe(204);
+    expect((await lister.get(list)).body).toMatchObject({ totalSize: 1, results: [{ id: first.id, description: 'renamed' }] });
+
+    // A viewer asking for the same page gets a viewer's links, not the admin's page.
+    expect((await lister.post('/v2/users/LISTED', { username: 'list-viewer', password: 'list-viewer-password', roles: ['AccountViewer'] })).status).toBe(201);
+    const viewer = new ApiClient(api.url);
+    await viewer.login('list-viewer', 'list-viewer-password');
+    const adminLinks = (await lister.get(list)).body.results[0].links;
+    const viewerLinks = (await viewer.get(list)).body.results[0].links;
+    expect(adminLinks.map((l: any) => l.rel)).toContain('start');
+    expect(adminLinks[0].verbs).toEqual(['GET', 'PUT', 'DELETE']);
+    expect(viewerLinks.map((l: any) => l.rel)).not.toContain('start');
+    expect(viewerLinks[0].verbs).toBeUndefined();
+  });
+
   describe('refuses invalid bodies naming the field, and changes nothing', () => {
     const cases: [string, (body: any) => unknown, string][] = [
       ['neither playbook nor repository', (b) => ({ ...b, playbook: undefined }), 'playbook'],

@@ -29,6 +29,7 @@ import { RealtimeGateway } from './realtime/realtime.gateway';
 import { RecordFeed } from './realtime/record-feed';
 import { StatusController } from './status/status.controller';
 import { JobsController } from './jobs/jobs.controller';
+import { JobListPages } from './jobs/job-list-pages';
 import { JobsService } from './jobs/jobs.service';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
@@ -56,6 +57,7 @@ export class ApiModule {
         AccountsService,
         UsersService,
         JobsService,
+        JobListPages,
         ExecutionsService,
         ServersService,
         KeypairsService,

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
+import type { Pool } from 'pg';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { Job } from './entities';
 
 @Injectable()
 export class JobRepository {
   private readonly repo: Repository<Job>;
-  constructor(dataSource: DataSource) {
+  constructor(private readonly dataSource: DataSource) {
     this.repo = dataSource.getRepository(Job);
   }
 
@@ -37,6 +39,13 @@ export class JobRepository {
       .getRawAndEntities();
     if (raw.length) return [entities, Number(raw[0].total)];
     return [[], page === 0 ? 0 : await this.repo.countBy({ accountId })];
+  }
+
+  /** The account's job list version: moved by a trigger on every change to its jobs; '0' before the first. */
+  async listVersion(accountId: string): Promise<string> {
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    const { rows } = await pool.query<{ version: string }>({ name: 'job-list-version', text: 'SELECT version FROM job_list_versions WHERE account_id = $1', values: [accountId] });
+    return rows[0]?.version ?? '0';
   }
 
   async update(job: Job): Promise<void> {

@@ -19,14 +19,3 @@ export class PageQuery {
   @Max(100)
   size: number = 100;
 }
-
-export interface Paged<T> {
-  totalSize: number;
-  page: number;
-  size: number;
-  results: T[];
-}
-
-export function paged<T>(query: PageQuery, results: T[], totalSize: number): Paged<T> {
-  return { totalSize, page: query.page, size: query.size, results };
-}

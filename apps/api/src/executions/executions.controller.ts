@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@ne
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Account } from '@app/database';
 import { Requires } from '../common/access';
-import { Paged, paged } from '../common/paging';
+import { Paged, paged } from '../common/paged';
 import { CurrentPrincipal, Principal, TargetAccount } from '../common/principal';
 import { JobsService } from '../jobs/jobs.service';
 import { ExecutionListQuery, ExecutionResponse, StartRequest, StdoutQuery, StopRequest } from './execution.dto';

@@ -2,13 +2,14 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res }
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Account, Job } from '@app/database';
-import { rolesAllow } from '@app/domain';
 import { Requires } from '../common/access';
-import { Link, link } from '../common/links';
-import { Paged, paged, PageQuery } from '../common/paging';
+import { link } from '../common/links';
+import { PageQuery } from '../common/paging';
 import { CurrentPrincipal, Principal, TargetAccount } from '../common/principal';
 import { ExecutionsService } from '../executions/executions.service';
 import { DeleteJobQuery, ImmediateQuery, JobRequest, JobResponse } from './job.dto';
+import { JobListPages } from './job-list-pages';
+import { shapeJob } from './job.shape';
 import { JobsService } from './jobs.service';
 
 @ApiTags('jobs')
@@ -17,6 +18,7 @@ export class JobsController {
   constructor(
     private readonly service: JobsService,
     private readonly executions: ExecutionsService,
+    private readonly pages: JobListPages,
   ) {}
 
   /** Stores a job. Secrets in it (keys, repository credentials) are kept encrypted and never returned. */
@@ -34,16 +36,22 @@ export class JobsController {
     return this.withImmediateRun(job, account, principal, query);
   }
 
-  /** Jobs of the account, newest first. */
+  /**
+   * Jobs of the account, newest first: `{totalSize, page, size, results}` with results shaped as
+   * GET of one job. Sent with an ETag; a request with a matching If-None-Match is answered 304.
+   */
   @Requires('read')
   @Get(':alias')
   async list(
     @TargetAccount() account: Account,
     @CurrentPrincipal() principal: Principal,
     @Query() query: PageQuery,
-  ): Promise<Paged<JobResponse>> {
-    const [jobs, total] = await this.service.page(account, query.page, query.size);
-    return paged(query, jobs.map((job) => shapeJob(job, account, principal)), total);
+    @Res() response: Response,
+  ): Promise<void> {
+    const page = await this.pages.render(account, principal, query.page, query.size);
+    response.setHeader('Content-Type', 'application/json; charset=utf-8');
+    response.setHeader('ETag', page.etag);
+    response.send(page.body);
   }
 
   @Requires('read')
@@ -87,26 +95,4 @@ export class JobsController {
     }
     return shaped;
   }
-}
-
-/** The API shape of a job: the stored definition (secret-free by construction), times, links. */
-export function shapeJob(job: Job, account: Account, principal: Principal): JobResponse {
-  const self = `/v2/automation/jobs/${account.alias}/${job.id}`;
-  const links: Link[] = [
-    link('self', self, rolesAllow(principal.user.roles, 'manage') ? { verbs: ['GET', 'PUT', 'DELETE'] } : {}),
-    link('account', `/v2/accounts/${account.alias}`, { id: account.alias }),
-    link('executions', `${self}/executions`),
-    link('status', `/v2/automation/status/${account.alias}/job/${job.id}`),
-  ];
-  if (rolesAllow(principal.user.roles, 'operate')) links.push(link('start', `${self}/start`, { verbs: ['POST'] }));
-  return {
-    id: job.id,
-    accountAlias: account.alias,
-    description: job.description,
-    status: job.status,
-    ...job.definition,
-    createdTime: job.createdAt.getTime(),
-    lastUpdatedTime: job.updatedAt.getTime(),
-    links,
-  };
 }

@@ -43,10 +43,6 @@ export class JobsService {
     return job;
   }
 
-  page(account: Account, page: number, size: number): Promise<[Job[], number]> {
-    return this.jobs.pageByAccount(account.id, page, size);
-  }
-
   /**
    * PUT replaces the definition. Secrets are write-only, so one left out is kept (a host's key for
    * the same host id; repository credentials only while the URL is unchanged) and `null` removes it.
