@@ -15,7 +15,7 @@ import {
   ServerRepository,
   VpnConnectionRepository,
 } from '@app/database';
-import { ansiblePlaybookVersion } from '@app/ansible';
+import { ansiblePlaybookVersion, PlaybookLauncher } from '@app/ansible';
 import { ExecutionStatus } from '@app/domain';
 import { SecretBox } from '@app/keys';
 import { ExecutionRun, RunDependencies } from './run/execution-run';
@@ -43,6 +43,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
   private fillAgain = false;
   private draining = false;
   private readonly claimFailures: FailureLog;
+  private readonly launcher = new PlaybookLauncher();
 
   constructor(
     @Inject(CONFIG) private readonly config: RunnerConfig,
@@ -90,6 +91,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     this.operations.start(this.workerId);
     this.scheduler.start();
     this.logger.write('info', 'worker pool ready', { workerId: this.workerId, slots: this.config.workerSlots });
+    this.launcher.warm();
     void this.fill();
   }
 
@@ -105,9 +107,10 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
         this.fillAgain = false;
         while (!this.draining && this.runs.size < this.config.workerSlots) {
           const claimStarted = performance.now();
-          const execution = await this.executions.claimNext(this.workerId, this.config.leaseSeconds, this.config.accountMaxRuns);
-          if (!execution) break;
-          this.launch(new ExecutionRun(this.dependencies(), execution), performance.now() - claimStarted);
+          const { claimed, more } = await this.executions.claimNext(this.workerId, this.config.leaseSeconds, this.config.accountMaxRuns);
+          if (!claimed) break;
+          this.launch(new ExecutionRun(this.dependencies(), claimed), performance.now() - claimStarted);
+          if (!more) break;
         }
       } while (this.fillAgain);
       this.claimFailures.succeeded();
@@ -129,6 +132,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
       servers: this.servers,
       vpn: this.vpn,
       box: this.box,
+      launcher: this.launcher,
     };
   }
 
@@ -218,6 +222,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
       run.requestStop(SHUTDOWN_GRACE_SECONDS);
     }
     await this.whileRunning((SHUTDOWN_GRACE_SECONDS + 5) * 1000);
+    this.launcher.close();
     clearInterval(this.heartbeatTimer);
     await this.runners.remove(this.workerId).catch(() => undefined);
   }

@@ -82,43 +82,69 @@ export interface PlaybookProcess {
 }
 
 /**
- * Starts ansible-playbook as the leader of its own process group, with the callback plugin's
+ * Starts ansible-playbook runs, each as the leader of its own process group under the run guard
+ * (run_guard.py: if this worker dies, the whole group dies with it), with the callback plugin's
  * event pipe on fd 3. Output and events arrive as raw chunks; the caller splits lines.
+ *
+ * Starting the guard costs the worker a few ms (the spawn) and Python ~10-20 ms more before it can
+ * start anything, so one guard is kept started ahead, waiting for its command on stdin: a run
+ * hands it the command and the next spare is started right after, off the launch path. A spare
+ * reads EOF and exits when the worker dies or close() discards it.
  */
-export function spawnPlaybook(options: {
-  args: string[];
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  onOutput: (chunk: Buffer) => void;
-  onEvents: (chunk: Buffer) => void;
-}): PlaybookProcess {
-  // Through the guard (see run_guard.py): if this worker dies, the whole group dies with it.
-  const child = execa('/usr/bin/python3', [...GUARD_FLAGS, RUN_GUARD, 'ansible-playbook', ...options.args], {
-    cwd: options.cwd,
-    env: options.env,
+export class PlaybookLauncher {
+  private spare?: Subprocess;
+
+  /** Has a guard waiting, so that the next run need not start one. */
+  warm(): void {
+    if (!this.spare || this.spare.exitCode !== null) this.spare = startGuard();
+  }
+
+  spawn(options: { args: string[]; cwd: string; env: NodeJS.ProcessEnv; onOutput: (chunk: Buffer) => void; onEvents: (chunk: Buffer) => void }): PlaybookProcess {
+    this.warm();
+    const child = this.spare!;
+    this.spare = undefined;
+    child.stdin!.end(JSON.stringify({ argv: ['ansible-playbook', ...options.args], cwd: options.cwd, env: options.env }) + '\n');
+    setImmediate(() => this.warm());
+    const pid = child.pid!;
+    child.stdout!.on('data', options.onOutput);
+    child.stderr!.on('data', options.onOutput);
+    child.stdio[3].on('data', options.onEvents);
+    const exited = child.then((result) => ({
+      exitCode: result.exitCode ?? null,
+      signal: result.signal ?? null,
+    }));
+    const streams = [child.stdout!, child.stderr!, child.stdio[3]];
+    return {
+      pid,
+      signal: (signal) => killGroup(pid, signal),
+      pause: () => streams.forEach((s) => s.pause()),
+      resume: () => streams.forEach((s) => s.resume()),
+      exited,
+    };
+  }
+
+  close(): void {
+    this.spare?.stdin?.end();
+    this.spare = undefined;
+  }
+}
+
+type Subprocess = ReturnType<typeof startGuard>;
+
+function startGuard() {
+  const child = execa('/usr/bin/python3', [...GUARD_FLAGS, RUN_GUARD], {
+    cwd: '/',
+    env: {},
     extendEnv: false,
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
     reject: false,
     buffer: false,
     all: false,
   });
-  const pid = child.pid!;
-  child.stdout!.on('data', options.onOutput);
-  child.stderr!.on('data', options.onOutput);
-  child.stdio[3].on('data', options.onEvents);
-  const exited = child.then((result) => ({
-    exitCode: result.exitCode ?? null,
-    signal: result.signal ?? null,
-  }));
-  const streams = [child.stdout!, child.stderr!, child.stdio[3]];
-  return {
-    pid,
-    signal: (signal) => killGroup(pid, signal),
-    pause: () => streams.forEach((s) => s.pause()),
-    resume: () => streams.forEach((s) => s.resume()),
-    exited,
-  };
+  // A guard that died before its command was written: the write fails, the run sees the exit.
+  child.stdin!.on('error', () => undefined);
+  return child;
 }
 
 /** Signals a process group; a group that is already gone is fine. */

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { ACTIVE_STATUSES, canTransition, conflict, ExecutionStatus } from '@app/domain';
 import { Execution, ExecutionTimer, NewStatusRecord } from './entities';
+import { runPrepared } from './prepared';
 
 /** NOTIFY channels: a new queue item, a stop/kill request, records stored (payload: execution id). */
 export const CHANNELS = { queue: 'runner_queue', control: 'runner_control', records: 'runner_records' } as const;
@@ -39,13 +40,16 @@ const TERMINAL_TIMER_STATUSES: readonly ExecutionStatus[] = ['SUCCESS', 'FAILURE
 export class ExecutionRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Queues a new execution: the row, its PENDING record, and a wake-up for workers, atomically. */
+  /**
+   * Queues a new execution: the row, its PENDING record, and a wake-up for workers, atomically. The
+   * row is written with the record's counter already taken, and the stored row is what was written.
+   */
   async enqueue(execution: Execution, within?: EntityManager): Promise<Execution> {
+    const queued: Execution = { ...execution, lastCounter: 1 };
     return this.inTransaction(within, async (em) => {
-      await em.getRepository(Execution).insert(execution);
-      await this.insertRecords(em, execution, [statusRecord('PENDING')]);
-      await em.query(`SELECT pg_notify($1, $2)`, [CHANNELS.queue, execution.id]);
-      return em.getRepository(Execution).findOneByOrFail({ id: execution.id });
+      await em.getRepository(Execution).insert(queued);
+      await this.storeRecords(em, queued, 1, [statusRecord('PENDING')], [CHANNELS.queue, queued.id]);
+      return queued;
     });
   }
 
@@ -113,8 +117,9 @@ export class ExecutionRepository {
       if (!current || (fence !== undefined && current.attempt !== fence)) return null;
       const change = decide(current);
       if (!change) return current;
-      const set: Partial<Execution> = { ...change.set, updatedAt: new Date() };
       const records = [...(change.status ? [statusRecord(change.status, change.set?.reason)] : []), ...(change.records ?? [])];
+      // The row is locked: its counters are taken here, in the same UPDATE, and the row as written is returned.
+      const set: Partial<Execution> = { ...change.set, updatedAt: new Date(), lastCounter: current.lastCounter + records.length };
       if (change.status) {
         if (!canTransition(current.status, change.status)) {
           throw conflict(`Execution ${id} is ${current.status}; it cannot become ${change.status}`);
@@ -127,9 +132,10 @@ export class ExecutionRepository {
         }
       }
       await repo.update({ id }, set);
-      await this.insertRecords(em, current, records);
-      if (change.notify) await em.query(`SELECT pg_notify($1, $2)`, [CHANNELS[change.notify], id]);
-      return repo.findOneByOrFail({ id });
+      const notify = change.notify ? ([CHANNELS[change.notify], id] as const) : undefined;
+      if (records.length) await this.storeRecords(em, current, current.lastCounter + 1, records, notify);
+      else if (notify) await em.query(`SELECT pg_notify($1, $2)`, notify);
+      return { ...current, ...set };
     });
   }
 
@@ -146,15 +152,13 @@ export class ExecutionRepository {
   ): Promise<boolean> {
     return this.dataSource.transaction(async (em) => {
       if (lines.length) {
-        const updated = returnedRows<{ output_lines: number }>(
-          await em.query(`UPDATE executions SET output_lines = output_lines + $3 WHERE id = $1 AND attempt = $2 RETURNING output_lines`, [
-            execution.id,
-            fence,
-            lines.length,
-          ]),
+        const updated = await runPrepared<{ output_lines: number }>(
+          em,
+          `UPDATE executions SET output_lines = output_lines + $3 WHERE id = $1 AND attempt = $2 RETURNING output_lines`,
+          [execution.id, fence, lines.length],
         );
         if (!updated.length) return false;
-        await em.query(`INSERT INTO execution_output (execution_id, first_line, line_count, text) VALUES ($1, $2, $3, $4)`, [
+        await runPrepared(em, `INSERT INTO execution_output (execution_id, first_line, line_count, text) VALUES ($1, $2, $3, $4)`, [
           execution.id,
           Number(updated[0].output_lines) - lines.length + 1,
           lines.length,
@@ -190,14 +194,30 @@ export class ExecutionRepository {
     fence?: number,
   ): Promise<number | null> {
     if (records.length === 0) return 0;
-    const result = await em.query(
+    const rows = await runPrepared<{ last_counter: number }>(
+      em,
       `UPDATE executions SET last_counter = last_counter + $2 WHERE id = $1 ${fence === undefined ? '' : 'AND attempt = $3'} RETURNING last_counter`,
       fence === undefined ? [execution.id, records.length] : [execution.id, records.length, fence],
     );
-    const rows = returnedRows<{ last_counter: number }>(result);
     if (!rows.length) return null;
     const last = Number(rows[0].last_counter);
-    const first = last - records.length + 1;
+    await this.storeRecords(em, execution, last - records.length + 1, records);
+    return last;
+  }
+
+  /**
+   * Stores records whose counters (from `first`) the caller took on the execution row; with them
+   * their webhook deliveries and the announcement on the records channel (and `alsoNotify`), in
+   * one statement.
+   */
+  private async storeRecords(
+    em: EntityManager,
+    execution: Pick<Execution, 'id' | 'jobId' | 'accountId'>,
+    first: number,
+    records: NewStatusRecord[],
+    alsoNotify?: readonly [string, string],
+  ): Promise<void> {
+    const last = first + records.length - 1;
     const batch = records.map((r, i) => ({
       counter: first + i,
       id: randomUUID(),
@@ -217,7 +237,8 @@ export class ExecutionRepository {
     // One statement: the records; webhook deliveries for the job's callbacks, by level (DEBUG every
     // record, ERROR failures and the result, RESULT the result only), in the same transaction so none
     // is ever lost; then the announcement, delivered at commit.
-    await em.query(
+    await runPrepared(
+      em,
       `WITH records AS (
          INSERT INTO status_records (execution_id, counter, id, job_id, account_id, timestamp, uuid, parent_uuid, event_type,
                                      host, play, task, failed, changed, message, stdout, event_data)
@@ -236,10 +257,9 @@ export class ExecutionRepository {
              OR (c->>'level' = 'RESULT' AND r.event_type = 'playbook_result')
           ORDER BY r.counter
          RETURNING 1)
-       SELECT pg_notify($5, $6)`,
-      [execution.id, JSON.stringify(batch, withoutNul), execution.jobId, execution.accountId, CHANNELS.records, `${execution.id}:${last}`],
+       SELECT pg_notify($5, $6)${alsoNotify ? ', pg_notify($7, $8)' : ''}`,
+      [execution.id, JSON.stringify(batch, withoutNul), execution.jobId, execution.accountId, CHANNELS.records, `${execution.id}:${last}`, ...(alsoNotify ?? [])],
     );
-    return last;
   }
 
   // ---- the worker's side: claim, lease, reap ------------------------------------------------
@@ -248,21 +268,27 @@ export class ExecutionRepository {
    * Claims the next run for `owner`: the head of each account's queue is a candidate (FIFO within
    * an account), accounts with the fewest active runs first, then the oldest head (fair between
    * accounts). A per-account advisory lock serialises claims of one account, so its FIFO order and
-   * its concurrency limit (0 = none) hold across any number of workers.
+   * its concurrency limit (0 = none) hold across any number of workers. `more` says whether another
+   * run was waiting when it looked (so a caller need not ask again for nothing; a run queued later
+   * announces itself).
    */
-  async claimNext(owner: string, leaseSeconds: number, accountLimit: number): Promise<Execution | null> {
-    const candidates: { id: string; account_id: string }[] = await this.dataSource.query(
+  async claimNext(owner: string, leaseSeconds: number, accountLimit: number): Promise<{ claimed: Execution | null; more: boolean }> {
+    const candidates = await runPrepared<{ id: string; account_id: string; pending: string }>(
+      this.dataSource,
       `WITH heads AS (
          SELECT DISTINCT ON (account_id) id, account_id, queued_at
            FROM executions WHERE status = 'PENDING' ORDER BY account_id, queued_at, id)
        SELECT h.id, h.account_id,
               (SELECT count(*) FROM executions a
-                WHERE a.account_id = h.account_id AND a.status IN ('INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING')) AS active
+                WHERE a.account_id = h.account_id AND a.status IN ('INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING')) AS active,
+              (SELECT count(*) FROM (SELECT 1 FROM executions WHERE status = 'PENDING' LIMIT 2) p) AS pending
          FROM heads h ORDER BY active, h.queued_at LIMIT 20`,
+      [],
     );
+    const more = Number(candidates[0]?.pending ?? 0) > 1;
     for (const candidate of candidates) {
       const claimed = await this.dataSource.transaction(async (em) => {
-        await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('runner-account:' || $1, 0))`, [candidate.account_id]);
+        await runPrepared(em, `SELECT pg_advisory_xact_lock(hashtextextended('runner-account:' || $1, 0))`, [candidate.account_id]);
         if (accountLimit > 0) {
           const [{ active }] = await em.query(
             `SELECT count(*)::int AS active FROM executions WHERE account_id = $1 AND status IN ('INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING')`,
@@ -270,35 +296,38 @@ export class ExecutionRepository {
           );
           if (active >= accountLimit) return null;
         }
-        const [head] = await em.query(
-          `SELECT id FROM executions WHERE account_id = $1 AND status = 'PENDING' ORDER BY queued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-          [candidate.account_id],
-        );
-        if (!head) return null;
         const repo = em.getRepository(Execution);
-        const current = await repo.findOneByOrFail({ id: head.id });
+        const current = await repo
+          .createQueryBuilder('e')
+          .where(`e.accountId = :account AND e.status = 'PENDING'`, { account: candidate.account_id })
+          .orderBy('e.queuedAt')
+          .addOrderBy('e.id')
+          .limit(1)
+          .setLock('pessimistic_write')
+          .setOnLocked('skip_locked')
+          .getOne();
+        if (!current) return null;
         const now = Date.now();
-        await repo.update(
-          { id: head.id },
-          {
-            status: 'INITIALIZING',
-            attempt: current.attempt + 1,
-            owner,
-            leaseExpiresAt: new Date(now + leaseSeconds * 1000),
-            timers: [...current.timers, { start: now, end: null }],
-            updatedAt: new Date(now),
-          },
-        );
+        const set: Partial<Execution> = {
+          status: 'INITIALIZING',
+          attempt: current.attempt + 1,
+          owner,
+          leaseExpiresAt: new Date(now + leaseSeconds * 1000),
+          timers: [...current.timers, { start: now, end: null }],
+          updatedAt: new Date(now),
+          lastCounter: current.lastCounter + 1,
+        };
+        await repo.update({ id: current.id }, set);
         // The attempt history: who claimed which attempt, in the record stream (with the reaper's
         // PENDING/FAILURE records, it shows that no two owners ever held a run at once).
         const claimedRecord = statusRecord('INITIALIZING');
         claimedRecord.eventData = { status: 'INITIALIZING', attempt: current.attempt + 1, owner };
-        await this.insertRecords(em, current, [claimedRecord]);
-        return repo.findOneByOrFail({ id: head.id });
+        await this.storeRecords(em, current, current.lastCounter + 1, [claimedRecord]);
+        return { ...current, ...set };
       });
-      if (claimed) return claimed;
+      if (claimed) return { claimed, more };
     }
-    return null;
+    return { claimed: null, more: false };
   }
 
   /** Extends the leases `owner` still holds; returns those it holds, with their current status. */

@@ -21,3 +21,4 @@ export * from './reseal';
 export * from './schedule.repository';
 export * from './runner.repository';
 export * from './vpn-connection.repository';
+export * from './prepared';

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
-import type { Pool } from 'pg';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { Job } from './entities';
+import { runPrepared } from './prepared';
 
 @Injectable()
 export class JobRepository {
@@ -43,8 +42,7 @@ export class JobRepository {
 
   /** The account's job list version: moved by a trigger on every change to its jobs; '0' before the first. */
   async listVersion(accountId: string): Promise<string> {
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
-    const { rows } = await pool.query<{ version: string }>({ name: 'job-list-version', text: 'SELECT version FROM job_list_versions WHERE account_id = $1', values: [accountId] });
+    const rows = await runPrepared<{ version: string }>(this.dataSource, 'SELECT version FROM job_list_versions WHERE account_id = $1', [accountId]);
     return rows[0]?.version ?? '0';
   }
 

@@ -9,9 +9,9 @@ import {
   LineSplitter,
   parseEventLine,
   playbookArguments,
+  PlaybookLauncher,
   PlaybookProcess,
   runEnvironment,
-  spawnPlaybook,
   SshAgent,
   summarizeStats,
   UnusableKeyError,
@@ -53,6 +53,7 @@ export interface RunDependencies {
   vpn: VpnConnectionRepository;
   box: SecretBox;
   logger: JsonLogger;
+  launcher: PlaybookLauncher;
 }
 
 const KILL_AFTER_STOP_DEFAULT_SECONDS = 30;
@@ -109,8 +110,11 @@ export class ExecutionRun {
   async run(): Promise<void> {
     let workspace: Workspace | undefined;
     try {
+      // What the run needs from the database is read while its workspace is made.
+      const reading = this.read();
+      reading.catch(() => undefined); // awaited below; this only keeps an early throw from leaving it unhandled
       workspace = Workspace.create(path.join(this.deps.config.dataDir, 'workspaces'), this.execution.id);
-      const prepared = await this.prepare(workspace);
+      const prepared = await this.prepare(workspace, await reading);
       this.step('prepared');
       if (this.lost) return;
       if (this.requested) return void (await this.finish(this.requested === 'kill' ? 'KILLED' : 'STOPPED', null));
@@ -185,10 +189,19 @@ export class ExecutionRun {
 
   // ---- preparation (INITIALIZING) ---------------------------------------------------------
 
+  private async read(): Promise<{ job: Job | null; knownLines: string[]; vpnConnections: VpnConnection[] }> {
+    const [job, knownLines, vpnConnections] = await Promise.all([
+      this.deps.jobs.findById(this.execution.jobId),
+      this.deps.knownHosts.lines(this.execution.accountId),
+      this.deps.vpn.all(this.execution.accountId),
+    ]);
+    return { job, knownLines, vpnConnections };
+  }
+
   private async prepare(
     workspace: Workspace,
+    { job, knownLines, vpnConnections }: Awaited<ReturnType<ExecutionRun['read']>>,
   ): Promise<{ args: string[]; repositoryLog: RepositoryLog | null; ttlMinutes: number; isVpnEstablished: boolean }> {
-    const job = await this.deps.jobs.findById(this.execution.jobId);
     if (!job) throw new InitFailure('the job was deleted');
     const jobSecrets: JobSecrets = job.sealedSecrets ? this.deps.box.openJson(job.sealedSecrets) : {};
     const runSecrets: ExecutionSecrets = this.execution.sealedSecrets ? this.deps.box.openJson(this.execution.sealedSecrets) : {};
@@ -216,10 +229,6 @@ export class ExecutionRun {
     for (const [key, label] of keys) if (key) await this.addKey(workspace, key, label);
     this.step('keys');
 
-    const [knownLines, vpnConnections] = await Promise.all([
-      this.deps.knownHosts.lines(this.execution.accountId),
-      this.deps.vpn.all(this.execution.accountId),
-    ]);
     workspace.writeKnownHosts(knownLines);
     workspace.writeAnsibleConfig({ forks: job.definition.forks });
     const env = runEnvironment(workspace, this.agent?.socket);
@@ -240,10 +249,11 @@ export class ExecutionRun {
       const real = fs.existsSync(playbook) ? fs.realpathSync(playbook) : null;
       if (!real || !fs.statSync(real).isFile()) throw new InitFailure(`playbook ${repo.defaultPlaybook} does not exist in ${repo.url}`);
       if (!real.startsWith(fs.realpathSync(target) + path.sep)) throw new InitFailure(`playbook ${repo.defaultPlaybook} points outside the repository`);
+      this.checkYaml(playbook, repo.defaultPlaybook);
     } else {
+      // Checked by the api when the job was stored (job-validation.ts).
       playbook = workspace.write('playbook.yml', Buffer.from(job.definition.playbook ?? '', 'base64').toString('utf8'));
     }
-    this.checkYaml(playbook, job.definition.repository?.defaultPlaybook ?? 'the inline playbook');
 
     const inventory = await this.inventory(job);
     // VPN connections (vpn-gateways.ts): gateways the hosts need are verified now, their keys go
@@ -340,7 +350,7 @@ export class ExecutionRun {
   private async execute(workspace: Workspace, prepared: { args: string[]; ttlMinutes: number }): Promise<{ exitCode: number | null; signal: string | null }> {
     const output = new LineSplitter();
     const events = new LineSplitter();
-    this.process = spawnPlaybook({
+    this.process = this.deps.launcher.spawn({
       args: prepared.args,
       cwd: workspace.dir,
       env: runEnvironment(workspace, this.agent?.socket),

@@ -1,26 +1,45 @@
 """Runs a command and takes its whole process group down if the worker that started it dies
 (ansible-playbook of a run, and the run's ssh-agent).
 
-The worker starts this as the leader of a new process group (session). It forks the command
-(ansible-playbook) into the same group, ignores the interrupt the worker sends to the group to
+The worker starts this as the leader of a new process group (session), either with the command
+as its arguments or, for ansible-playbook, ahead of time with no arguments: it then waits for
+the command as one JSON line on stdin ({"argv", "cwd", "env"}), so Python's start-up is paid
+before the run needs it; EOF first (the worker discarded it, or died) ends it quietly. It forks the
+command into the same group, ignores the interrupt the worker sends to the group to
 stop a run (ansible handles that one), and polls its parent: once the worker is gone (killed -9,
 crashed), it SIGKILLs the group, so no orphaned Ansible keeps changing hosts after the run has
 been declared lost. It exits with the command's exit status.
 """
+import json
 import os
 import signal
 import sys
 
 
+def command():
+    if len(sys.argv) > 1:
+        return sys.argv[1:], None, None
+    line = sys.stdin.buffer.readline()
+    if not line:
+        sys.exit(0)
+    spec = json.loads(line)
+    return spec["argv"], spec["cwd"], spec["env"]
+
+
 def main() -> int:
     worker = os.getppid()
+    argv, cwd, env = command()
     # SIGCHLD is held back so that sigtimedwait() below returns the moment the command ends (a
     # plain sleep between polls would add up to a poll interval to every run).
     signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGCHLD])
     child = os.fork()
     if child == 0:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGCHLD])
-        os.execvp(sys.argv[1], sys.argv[1:])
+        if env is None:
+            os.execvp(argv[0], argv)
+        os.chdir(cwd)
+        os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+        os.execvpe(argv[0], argv, env)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     # The event pipe belongs to the command; holding it open here would delay the worker's EOF.

