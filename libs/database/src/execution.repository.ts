@@ -41,16 +41,17 @@ export class ExecutionRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Queues a new execution: the row, its PENDING record, and a wake-up for workers, atomically. The
-   * row is written with the record's counter already taken, and the stored row is what was written.
+   * Queues a new execution in one statement (atomic on its own, or part of `within`): the row, with
+   * its PENDING record's counter already taken, the record, and a wake-up for workers. The stored
+   * row is what was written.
    */
   async enqueue(execution: Execution, within?: EntityManager): Promise<Execution> {
     const queued: Execution = { ...execution, lastCounter: 1 };
-    return this.inTransaction(within, async (em) => {
-      await em.getRepository(Execution).insert(queued);
-      await this.storeRecords(em, queued, 1, [statusRecord('PENDING')], [CHANNELS.queue, queued.id]);
-      return queued;
+    await this.storeRecords(within ?? this.dataSource.manager, queued, 1, [statusRecord('PENDING')], {
+      newRow: queued,
+      alsoNotify: [CHANNELS.queue, queued.id],
     });
+    return queued;
   }
 
   private inTransaction<T>(within: EntityManager | undefined, work: (em: EntityManager) => Promise<T>): Promise<T> {
@@ -133,7 +134,7 @@ export class ExecutionRepository {
       }
       await repo.update({ id }, set);
       const notify = change.notify ? ([CHANNELS[change.notify], id] as const) : undefined;
-      if (records.length) await this.storeRecords(em, current, current.lastCounter + 1, records, notify);
+      if (records.length) await this.storeRecords(em, current, current.lastCounter + 1, records, { alsoNotify: notify });
       else if (notify) await em.query(`SELECT pg_notify($1, $2)`, notify);
       return { ...current, ...set };
     });
@@ -215,7 +216,7 @@ export class ExecutionRepository {
     execution: Pick<Execution, 'id' | 'jobId' | 'accountId'>,
     first: number,
     records: NewStatusRecord[],
-    alsoNotify?: readonly [string, string],
+    { alsoNotify, newRow }: { alsoNotify?: readonly [string, string]; newRow?: Execution } = {},
   ): Promise<void> {
     const last = first + records.length - 1;
     const batch = records.map((r, i) => ({
@@ -236,10 +237,14 @@ export class ExecutionRepository {
     }));
     // One statement: the records; webhook deliveries for the job's callbacks, by level (DEBUG every
     // record, ERROR failures and the result, RESULT the result only), in the same transaction so none
-    // is ever lost; then the announcement, delivered at commit.
+    // is ever lost; then the announcement, delivered at commit. A new execution's row can come first.
+    const values: unknown[] = [execution.id, JSON.stringify(batch, withoutNul), execution.jobId, execution.accountId, CHANNELS.records, `${execution.id}:${last}`];
+    const param = (value: unknown): string => `$${values.push(value)}`;
+    const queued = newRow ? `queued AS (INSERT INTO executions SELECT * FROM jsonb_populate_record(NULL::executions, ${param(JSON.stringify(this.asRow(newRow)))}::jsonb)),` : '';
+    const notifyToo = alsoNotify ? `, pg_notify(${param(alsoNotify[0])}, ${param(alsoNotify[1])})` : '';
     await runPrepared(
       em,
-      `WITH records AS (
+      `WITH ${queued} records AS (
          INSERT INTO status_records (execution_id, counter, id, job_id, account_id, timestamp, uuid, parent_uuid, event_type,
                                      host, play, task, failed, changed, message, stdout, event_data)
          SELECT $1, r.counter, r.id, $3, $4, r.timestamp, r.uuid, r.parent_uuid, r.event_type,
@@ -257,9 +262,14 @@ export class ExecutionRepository {
              OR (c->>'level' = 'RESULT' AND r.event_type = 'playbook_result')
           ORDER BY r.counter
          RETURNING 1)
-       SELECT pg_notify($5, $6)${alsoNotify ? ', pg_notify($7, $8)' : ''}`,
-      [execution.id, JSON.stringify(batch, withoutNul), execution.jobId, execution.accountId, CHANNELS.records, `${execution.id}:${last}`, ...(alsoNotify ?? [])],
+       SELECT pg_notify($5, $6)${notifyToo}`,
+      values,
     );
+  }
+
+  /** An execution as the row of column names that jsonb_populate_record reads. */
+  private asRow(execution: Execution): Record<string, unknown> {
+    return Object.fromEntries(this.dataSource.getMetadata(Execution).columns.map((c) => [c.databaseName, c.getEntityValue(execution)]));
   }
 
   // ---- the worker's side: claim, lease, reap ------------------------------------------------

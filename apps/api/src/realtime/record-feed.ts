@@ -72,9 +72,10 @@ export class RecordFeed implements OnApplicationBootstrap, OnApplicationShutdown
     }
   }
 
+  /** Runs that ended are left out: a restart's records are announced like any others. */
   private async catchUpAll(): Promise<void> {
     const executions = new Set<string>();
-    for (const subscriber of this.subscribers) for (const id of subscriber.knownExecutions()) executions.add(id);
+    for (const subscriber of this.subscribers) for (const id of subscriber.unfinishedExecutions()) executions.add(id);
     for (const id of executions) await this.announce(id);
   }
 }

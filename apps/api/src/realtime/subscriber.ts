@@ -1,4 +1,5 @@
 import type { Socket } from 'socket.io';
+import { ExecutionStatus, isTerminal } from '@app/domain';
 import type { StatusRecordDocument } from '@app/realtime';
 
 /** What a socket asked for; records of an execution reach it if any subscription covers it. */
@@ -31,6 +32,8 @@ export const MAX_BUFFERED_PACKETS = 1000;
 export class Subscriber {
   readonly subscriptions = new Map<string, Subscription>();
   private readonly sent = new Map<string, number>();
+  /** Executions whose last status sent is terminal: they need no catching up until a restart announces itself. */
+  private readonly finished = new Set<string>();
   private readonly chains = new Map<string, Promise<void>>();
   private waitingForDrain = false;
   private readonly stalled = new Map<string, ExecutionScope>();
@@ -50,10 +53,11 @@ export class Subscriber {
     return false;
   }
 
-  /** Executions this client has been sent records of, or is due to get. */
-  knownExecutions(): string[] {
+  /** Executions this client has been sent records of, or is due to get, that have not ended. */
+  unfinishedExecutions(): string[] {
     const ids = new Set(this.sent.keys());
     for (const s of this.subscriptions.values()) if (s.executionId) ids.add(s.executionId);
+    for (const id of this.finished) ids.delete(id);
     return [...ids];
   }
 
@@ -77,7 +81,13 @@ export class Subscriber {
       const from = this.sent.get(executionId) ?? 0;
       const records = await this.read(executionId, from);
       if (!records.length) return;
-      for (const record of records) this.socket.emit('status', record);
+      for (const record of records) {
+        this.socket.emit('status', record);
+        if (record.event_type === 'execution_status') {
+          if (isTerminal(record.event_data?.status as ExecutionStatus)) this.finished.add(executionId);
+          else this.finished.delete(executionId);
+        }
+      }
       this.sent.set(executionId, records[records.length - 1].counter);
     }
   }
