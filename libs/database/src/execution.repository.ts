@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { ACTIVE_STATUSES, canTransition, conflict, ExecutionStatus } from '@app/domain';
 import { Execution, ExecutionTimer, NewStatusRecord } from './entities';
-import { runPrepared } from './prepared';
+import { entityToRow, rowToEntity, runPrepared } from './prepared';
 
 /** NOTIFY channels: a new queue item, a stop/kill request, records stored (payload: execution id). */
 export const CHANNELS = { queue: 'runner_queue', control: 'runner_control', records: 'runner_records' } as const;
@@ -114,7 +114,8 @@ export class ExecutionRepository {
   ): Promise<Execution | null> {
     return this.inTransaction(within, async (em) => {
       const repo = em.getRepository(Execution);
-      const current = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      const [row] = await runPrepared<Record<string, unknown>>(em, 'SELECT * FROM executions WHERE id = $1 FOR UPDATE', [id]);
+      const current = row ? rowToEntity(em, Execution, row) : null;
       if (!current || (fence !== undefined && current.attempt !== fence)) return null;
       const change = decide(current);
       if (!change) return current;
@@ -240,7 +241,7 @@ export class ExecutionRepository {
     // is ever lost; then the announcement, delivered at commit. A new execution's row can come first.
     const values: unknown[] = [execution.id, JSON.stringify(batch, withoutNul), execution.jobId, execution.accountId, CHANNELS.records, `${execution.id}:${last}`];
     const param = (value: unknown): string => `$${values.push(value)}`;
-    const queued = newRow ? `queued AS (INSERT INTO executions SELECT * FROM jsonb_populate_record(NULL::executions, ${param(JSON.stringify(this.asRow(newRow)))}::jsonb)),` : '';
+    const queued = newRow ? `queued AS (INSERT INTO executions SELECT * FROM jsonb_populate_record(NULL::executions, ${param(JSON.stringify(entityToRow(em, Execution, newRow)))}::jsonb)),` : '';
     const notifyToo = alsoNotify ? `, pg_notify(${param(alsoNotify[0])}, ${param(alsoNotify[1])})` : '';
     await runPrepared(
       em,
@@ -267,10 +268,6 @@ export class ExecutionRepository {
     );
   }
 
-  /** An execution as the row of column names that jsonb_populate_record reads. */
-  private asRow(execution: Execution): Record<string, unknown> {
-    return Object.fromEntries(this.dataSource.getMetadata(Execution).columns.map((c) => [c.databaseName, c.getEntityValue(execution)]));
-  }
 
   // ---- the worker's side: claim, lease, reap ------------------------------------------------
 
@@ -306,34 +303,25 @@ export class ExecutionRepository {
           );
           if (active >= accountLimit) return null;
         }
-        const repo = em.getRepository(Execution);
-        const current = await repo
-          .createQueryBuilder('e')
-          .where(`e.accountId = :account AND e.status = 'PENDING'`, { account: candidate.account_id })
-          .orderBy('e.queuedAt')
-          .addOrderBy('e.id')
-          .limit(1)
-          .setLock('pessimistic_write')
-          .setOnLocked('skip_locked')
-          .getOne();
-        if (!current) return null;
+        // The head of the account's queue, taken in one statement (its record's counter with it).
         const now = Date.now();
-        const set: Partial<Execution> = {
-          status: 'INITIALIZING',
-          attempt: current.attempt + 1,
-          owner,
-          leaseExpiresAt: new Date(now + leaseSeconds * 1000),
-          timers: [...current.timers, { start: now, end: null }],
-          updatedAt: new Date(now),
-          lastCounter: current.lastCounter + 1,
-        };
-        await repo.update({ id: current.id }, set);
+        const [row] = await runPrepared<Record<string, unknown>>(
+          em,
+          `UPDATE executions SET status = 'INITIALIZING', attempt = attempt + 1, owner = $2, lease_expires_at = $3, updated_at = $4,
+                  timers = timers || jsonb_build_array(jsonb_build_object('start', $5::bigint, 'end', NULL)), last_counter = last_counter + 1
+            WHERE id = (SELECT id FROM executions WHERE account_id = $1 AND status = 'PENDING'
+                         ORDER BY queued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+           RETURNING *`,
+          [candidate.account_id, owner, new Date(now + leaseSeconds * 1000), new Date(now), now],
+        );
+        if (!row) return null;
+        const claimed = rowToEntity(em, Execution, row);
         // The attempt history: who claimed which attempt, in the record stream (with the reaper's
         // PENDING/FAILURE records, it shows that no two owners ever held a run at once).
         const claimedRecord = statusRecord('INITIALIZING');
-        claimedRecord.eventData = { status: 'INITIALIZING', attempt: current.attempt + 1, owner };
-        await this.storeRecords(em, current, current.lastCounter + 1, [claimedRecord]);
-        return { ...current, ...set };
+        claimedRecord.eventData = { status: 'INITIALIZING', attempt: claimed.attempt, owner };
+        await this.storeRecords(em, claimed, claimed.lastCounter, [claimedRecord]);
+        return claimed;
       });
       if (claimed) return { claimed, more };
     }

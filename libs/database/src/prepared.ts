@@ -19,7 +19,23 @@ export async function runPrepared<T>(on: DataSource | EntityManager, text: strin
   }
   const runner = on instanceof EntityManager ? on.queryRunner : undefined;
   const client: Pool | PoolClient =
-    runner && !runner.isReleased ? ((await runner.connect()) as PoolClient) : ((on instanceof EntityManager ? on.connection : on).driver as PostgresDriver).master;
+    runner && !runner.isReleased ? ((await runner.connect()) as PoolClient) : (dataSourceOf(on).driver as PostgresDriver).master;
   const result = await client.query({ name, text, values });
   return result.rows as T[];
+}
+
+type EntityClass<T> = new (...args: never[]) => T;
+
+function dataSourceOf(on: DataSource | EntityManager): DataSource {
+  return on instanceof EntityManager ? on.connection : on;
+}
+
+/** A raw row of an entity's table (column names as stored, values as pg parsed them) as the entity. */
+export function rowToEntity<T>(on: DataSource | EntityManager, entity: EntityClass<T>, row: Record<string, unknown>): T {
+  return Object.fromEntries(dataSourceOf(on).getMetadata(entity).columns.map((c) => [c.propertyName, row[c.databaseName]])) as T;
+}
+
+/** An entity as the row of column names that jsonb_populate_record reads. */
+export function entityToRow<T extends object>(on: DataSource | EntityManager, entity: EntityClass<T>, value: T): Record<string, unknown> {
+  return Object.fromEntries(dataSourceOf(on).getMetadata(entity).columns.map((c) => [c.databaseName, c.getEntityValue(value)]));
 }
