@@ -142,9 +142,10 @@ export class ExecutionRepository {
   }
 
   /**
-   * Appends a batch of records (next counters) and transcript lines in one transaction. The
-   * UPDATEs take the row lock, so counters never collide with another writer, and nothing is
-   * written unless `fence` (the attempt) still matches. Returns false when fenced out.
+   * Appends a batch of records (next counters) and transcript lines in one transaction. One UPDATE
+   * takes the row lock (so counters never collide with another writer), checks `fence` (the
+   * attempt) and reserves the batch's line numbers and counters; nothing is written unless the
+   * fence still matches. Returns false when fenced out.
    */
   async appendBatch(
     execution: Pick<Execution, 'id' | 'jobId' | 'accountId'>,
@@ -153,21 +154,23 @@ export class ExecutionRepository {
     lines: string[],
   ): Promise<boolean> {
     return this.dataSource.transaction(async (em) => {
+      const [taken] = await runPrepared<{ output_lines: number; last_counter: number }>(
+        em,
+        `UPDATE executions SET output_lines = output_lines + $3, last_counter = last_counter + $4
+          WHERE id = $1 AND attempt = $2 RETURNING output_lines, last_counter`,
+        [execution.id, fence, lines.length, records.length],
+      );
+      if (!taken) return false;
       if (lines.length) {
-        const updated = await runPrepared<{ output_lines: number }>(
-          em,
-          `UPDATE executions SET output_lines = output_lines + $3 WHERE id = $1 AND attempt = $2 RETURNING output_lines`,
-          [execution.id, fence, lines.length],
-        );
-        if (!updated.length) return false;
         await runPrepared(em, `INSERT INTO execution_output (execution_id, first_line, line_count, text) VALUES ($1, $2, $3, $4)`, [
           execution.id,
-          Number(updated[0].output_lines) - lines.length + 1,
+          taken.output_lines - lines.length + 1,
           lines.length,
           lines.join('\n').replace(/\u0000/g, ''),
         ]);
       }
-      return (await this.insertRecords(em, execution, records, fence)) !== null;
+      if (records.length) await this.storeRecords(em, execution, taken.last_counter - records.length + 1, records);
+      return true;
     });
   }
 
@@ -187,24 +190,6 @@ export class ExecutionRepository {
       });
     }
     return lines;
-  }
-
-  private async insertRecords(
-    em: EntityManager,
-    execution: Pick<Execution, 'id' | 'jobId' | 'accountId'>,
-    records: NewStatusRecord[],
-    fence?: number,
-  ): Promise<number | null> {
-    if (records.length === 0) return 0;
-    const rows = await runPrepared<{ last_counter: number }>(
-      em,
-      `UPDATE executions SET last_counter = last_counter + $2 WHERE id = $1 ${fence === undefined ? '' : 'AND attempt = $3'} RETURNING last_counter`,
-      fence === undefined ? [execution.id, records.length] : [execution.id, records.length, fence],
-    );
-    if (!rows.length) return null;
-    const last = Number(rows[0].last_counter);
-    await this.storeRecords(em, execution, last - records.length + 1, records);
-    return last;
   }
 
   /**

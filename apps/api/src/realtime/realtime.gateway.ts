@@ -60,7 +60,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private connected(socket: Socket): void {
-    const subscriber = new Subscriber(socket, this.feed.read);
+    const subscriber = new Subscriber(socket, this.feed.read, this.feed.readLimit);
     this.feed.subscribers.add(subscriber);
     socket.on('disconnect', () => this.feed.subscribers.delete(subscriber));
     socket.on('subscribe', (request: SubscribeRequest, ack?: Ack) => {

@@ -15,6 +15,7 @@ const SCOPE_CACHE = 5000;
 @Injectable()
 export class RecordFeed implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly subscribers = new Set<Subscriber>();
+  readonly readLimit = READ_BATCH;
   private readonly scopes = new Map<string, ExecutionScope>();
   private listener?: PgListener;
   private sweep?: NodeJS.Timeout;

@@ -11,7 +11,15 @@ describe('Subscriber', () => {
     const stored: StatusRecordDocument[] = [];
     const emitted: number[] = [];
     const socket = { connected: true, emit: (_: string, r: StatusRecordDocument) => emitted.push(r.counter), conn: { writeBuffer: [] } } as unknown as Socket;
-    const subscriber = new Subscriber(socket, async (_id, after) => stored.filter((r) => r.counter > after));
+    const reads: number[] = [];
+    const subscriber = new Subscriber(
+      socket,
+      async (_id, after) => {
+        reads.push(after);
+        return stored.filter((r) => r.counter > after).slice(0, 2);
+      },
+      2,
+    );
     subscriber.subscriptions.set('run', { key: 'run', accountId: 'acc', accountPath: '/acc/', executionId: 'run', since: 0 });
 
     stored.push(record(1, 'PENDING'), record(2, 'RUNNING'), record(3));
@@ -24,5 +32,7 @@ describe('Subscriber', () => {
     await subscriber.catchUp('run', scope);
     expect(subscriber.unfinishedExecutions()).toEqual(['run']);
     expect(emitted).toEqual([1, 2, 3, 4, 5, 6]);
+    // Full reads (2 of 2) are followed by another; a short one ends the catch-up without a read for nothing.
+    expect(reads).toEqual([0, 2, 3, 5, 5]);
   });
 });

@@ -41,6 +41,8 @@ export class Subscriber {
   constructor(
     readonly socket: Socket,
     private readonly read: (executionId: string, afterCounter: number) => Promise<StatusRecordDocument[]>,
+    /** The most records one read returns. */
+    private readonly readLimit: number,
   ) {}
 
   covers(executionId: string, scope: ExecutionScope): boolean {
@@ -89,6 +91,8 @@ export class Subscriber {
         }
       }
       this.sent.set(executionId, records[records.length - 1].counter);
+      // A short read was everything stored so far; whatever is stored next is announced (NOTIFY).
+      if (records.length < this.readLimit) return;
     }
   }
 
