@@ -136,6 +136,12 @@ describe('jobs resource', () => {
     expect(etag).toMatch(/^W\/"/);
     expect(before.body).toMatchObject({ totalSize: 1, results: [{ id: first.id, description: 'first' }] });
     expect((await lister.get(list)).body).toEqual(before.body);
+    // fetch asks for gzip, as browsers, axios and requests do; a client that does not gets the same JSON plain.
+    expect(before.headers.get('content-encoding')).toBe('gzip');
+    const plain = await lister.request('GET', list, undefined, { 'accept-encoding': 'identity' });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(plain.body).toEqual(before.body);
+    expect(plain.headers.get('etag')).toBe(etag);
     // As a browser revalidates (fetch would add Cache-Control: no-cache, which asks for a full answer).
     const revalidate = { 'if-none-match': etag, 'cache-control': 'max-age=0' };
     expect((await lister.request('GET', list, undefined, revalidate)).status).toBe(304);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { Injectable } from '@nestjs/common';
 import { Account, JobRepository } from '@app/database';
 import { rolesAllow } from '@app/domain';
@@ -6,13 +7,17 @@ import { paged } from '../common/paged';
 import type { Principal } from '../common/principal';
 import { shapeJob } from './job.shape';
 
-/** A page of the job list as sent: its JSON bytes and their ETag. */
+/** A page of the job list as sent: its JSON bytes, their ETag, and their gzip once asked for. */
 export interface RenderedPage {
   body: Buffer;
   etag: string;
+  gzip?: Buffer;
 }
 
-/** All pages one api node keeps, and the largest it keeps (larger ones are rendered every time). */
+/**
+ * All pages one api node keeps (not counting their gzip, about a tenth), and the largest it keeps
+ * (larger ones are rendered every time).
+ */
 const KEPT_BYTES = 32 * 1024 * 1024;
 const KEPT_PAGE_BYTES = 2 * 1024 * 1024;
 
@@ -48,6 +53,11 @@ export class JobListPages {
     const rendered = { body, etag: `W/"${createHash('sha1').update(body).digest('base64url')}"` };
     this.keep(key, version, rendered);
     return rendered;
+  }
+
+  /** The page gzipped (what browsers, fetch, axios and requests ask for), made once per page. */
+  gzipped(page: RenderedPage): Buffer {
+    return (page.gzip ??= gzipSync(page.body));
   }
 
   private keep(key: string, version: string, page: RenderedPage): void {

@@ -38,7 +38,8 @@ export class JobsController {
 
   /**
    * Jobs of the account, newest first: `{totalSize, page, size, results}` with results shaped as
-   * GET of one job. Sent with an ETag; a request with a matching If-None-Match is answered 304.
+   * GET of one job. Sent with an ETag (a request with a matching If-None-Match is answered 304),
+   * gzipped when the client accepts it.
    */
   @Requires('read')
   @Get(':alias')
@@ -49,9 +50,12 @@ export class JobsController {
     @Res() response: Response,
   ): Promise<void> {
     const page = await this.pages.render(account, principal, query.page, query.size);
+    const gzip = response.req.acceptsEncodings('gzip', 'identity') === 'gzip';
     response.setHeader('Content-Type', 'application/json; charset=utf-8');
     response.setHeader('ETag', page.etag);
-    response.send(page.body);
+    response.setHeader('Vary', 'Accept-Encoding');
+    if (gzip) response.setHeader('Content-Encoding', 'gzip');
+    response.send(gzip ? this.pages.gzipped(page) : page.body);
   }
 
   @Requires('read')
