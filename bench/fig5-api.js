@@ -2,11 +2,9 @@
 // Figure 5: the API under load from a separate process (autocannon, bench/lib/load-process.js).
 //   - list jobs, a page of 100 (the account holds more than 100 jobs): requests/s and p99;
 //   - start execution: accepted starts (202) per second.
-// The bench's socket.io subscriber is disconnected first: the api re-reads, every 2 s, every
-// execution a connected client has ever been sent (record-feed.ts catchUpAll), so a client that
-// watched the whole bench would load the api in proportion to the bench's history. That cost is
-// measured here (idle CPU with and without it) and reported in the details, not mixed into the
-// load figures.
+// The bench's socket.io subscriber is disconnected first, so that only the load is measured; the
+// api's idle CPU with and without it is reported in the details (a connected client costs a re-read
+// of each of its unfinished runs every 2 s, record-feed.ts catchUpAll; finished runs cost nothing).
 // Run with no worker attached (run.js stops it first): thousands of queued runs would otherwise be
 // executed for the next hour, and Ansible's CPU use would be measured instead of the API's. Every
 // start still does all of its work (validation, row + PENDING record + NOTIFY in one transaction).

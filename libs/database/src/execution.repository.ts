@@ -226,7 +226,9 @@ export class ExecutionRepository {
     // is ever lost; then the announcement, delivered at commit. A new execution's row can come first.
     const values: unknown[] = [execution.id, JSON.stringify(batch, withoutNul), execution.jobId, execution.accountId, CHANNELS.records, `${execution.id}:${last}`];
     const param = (value: unknown): string => `$${values.push(value)}`;
-    const queued = newRow ? `queued AS (INSERT INTO executions SELECT * FROM jsonb_populate_record(NULL::executions, ${param(JSON.stringify(entityToRow(em, Execution, newRow)))}::jsonb)),` : '';
+    const queued = newRow
+      ? `queued AS (INSERT INTO executions SELECT * FROM jsonb_populate_record(NULL::executions, ${param(JSON.stringify(entityToRow(em, Execution, newRow)))}::jsonb)),`
+      : '';
     const notifyToo = alsoNotify ? `, pg_notify(${param(alsoNotify[0])}, ${param(alsoNotify[1])})` : '';
     await runPrepared(
       em,
@@ -252,7 +254,6 @@ export class ExecutionRepository {
       values,
     );
   }
-
 
   // ---- the worker's side: claim, lease, reap ------------------------------------------------
 
