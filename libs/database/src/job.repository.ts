@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
 import { Job } from './entities';
-import { runPrepared } from './prepared';
+import { rowToEntity, runPrepared } from './prepared';
 
 @Injectable()
 export class JobRepository {
@@ -14,12 +14,16 @@ export class JobRepository {
     return this.repo.insert(job);
   }
 
-  findById(id: string): Promise<Job | null> {
-    return this.repo.findOneBy({ id });
+  /** On the launch path (the worker's preparation): a prepared statement. */
+  async findById(id: string): Promise<Job | null> {
+    const [row] = await runPrepared<Record<string, unknown>>(this.dataSource, 'SELECT * FROM jobs WHERE id = $1', [id]);
+    return row ? rowToEntity(this.dataSource, Job, row) : null;
   }
 
-  findInAccount(accountId: string, id: string): Promise<Job | null> {
-    return this.repo.findOneBy({ accountId, id });
+  /** On the launch path (every start request): a prepared statement. */
+  async findInAccount(accountId: string, id: string): Promise<Job | null> {
+    const [row] = await runPrepared<Record<string, unknown>>(this.dataSource, 'SELECT * FROM jobs WHERE id = $1 AND account_id = $2', [id, accountId]);
+    return row ? rowToEntity(this.dataSource, Job, row) : null;
   }
 
   /**
