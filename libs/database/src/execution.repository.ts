@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { ACTIVE_STATUSES, canTransition, conflict, ExecutionStatus } from '@app/domain';
 import { Execution, ExecutionTimer, NewStatusRecord } from './entities';
-import { entityToRow, rowToEntity, runPrepared } from './prepared';
+import { entityToRow, rowToEntity, runPrepared, updateRow } from './prepared';
 
 /** NOTIFY channels: a new queue item, a stop/kill request, records stored (payload: execution id). */
 export const CHANNELS = { queue: 'runner_queue', control: 'runner_control', records: 'runner_records' } as const;
@@ -113,7 +113,6 @@ export class ExecutionRepository {
     within?: EntityManager,
   ): Promise<Execution | null> {
     return this.inTransaction(within, async (em) => {
-      const repo = em.getRepository(Execution);
       const [row] = await runPrepared<Record<string, unknown>>(em, 'SELECT * FROM executions WHERE id = $1 FOR UPDATE', [id]);
       const current = row ? rowToEntity(em, Execution, row) : null;
       if (!current || (fence !== undefined && current.attempt !== fence)) return null;
@@ -133,7 +132,7 @@ export class ExecutionRepository {
           set.timers = closeLastTimer(change.set?.timers ?? current.timers);
         }
       }
-      await repo.update({ id }, set);
+      await updateRow(em, Execution, id, set);
       const notify = change.notify ? ([CHANNELS[change.notify], id] as const) : undefined;
       if (records.length) await this.storeRecords(em, current, current.lastCounter + 1, records, { alsoNotify: notify });
       else if (notify) await em.query(`SELECT pg_notify($1, $2)`, notify);

@@ -39,3 +39,21 @@ export function rowToEntity<T>(on: DataSource | EntityManager, entity: EntityCla
 export function entityToRow<T extends object>(on: DataSource | EntityManager, entity: EntityClass<T>, value: T): Record<string, unknown> {
   return Object.fromEntries(dataSourceOf(on).getMetadata(entity).columns.map((c) => [c.databaseName, c.getEntityValue(value)]));
 }
+
+/**
+ * Sets some properties of one row (by `id`) in one prepared statement: the new values travel as one
+ * JSON row that jsonb_populate_record types by the table's own columns.
+ */
+export async function updateRow<T extends object>(on: DataSource | EntityManager, entity: EntityClass<T>, id: string, set: Partial<T>): Promise<void> {
+  const metadata = dataSourceOf(on).getMetadata(entity);
+  // As TypeORM's update: a property set to undefined is left as it is.
+  const columns = metadata.columns.filter((c) => c.getEntityValue(set) !== undefined);
+  const names = columns.map((c) => `"${c.databaseName}"`).join(', ');
+  const target = columns.length === 1 ? names : `(${names})`;
+  const row = Object.fromEntries(columns.map((c) => [c.databaseName, c.getEntityValue(set)]));
+  await runPrepared(
+    on,
+    `UPDATE "${metadata.tableName}" SET ${target} = (SELECT ${names} FROM jsonb_populate_record(NULL::"${metadata.tableName}", $2::jsonb)) WHERE id = $1`,
+    [id, JSON.stringify(row)],
+  );
+}
