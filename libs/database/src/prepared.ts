@@ -3,7 +3,7 @@ import type { Pool, PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
-const names = new Map<string, string>();
+const statementNames = new Map<string, string>();
 
 /**
  * Runs one of the statements on the launch and event paths as a named prepared statement, so that
@@ -12,10 +12,10 @@ const names = new Map<string, string>();
  * connection. Errors are pg's own (database-errors.ts reads both kinds).
  */
 export async function runPrepared<T>(on: DataSource | EntityManager, text: string, values: unknown[]): Promise<T[]> {
-  let name = names.get(text);
+  let name = statementNames.get(text);
   if (!name) {
     name = `r${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
-    names.set(text, name);
+    statementNames.set(text, name);
   }
   const runner = on instanceof EntityManager ? on.queryRunner : undefined;
   const client: Pool | PoolClient =
