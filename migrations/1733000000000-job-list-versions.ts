@@ -7,9 +7,11 @@ export class JobListVersions1733000000000 implements MigrationInterface {
     // A counter per account that moves on every change to its jobs, so an api node can keep a
     // rendered page of the job list and check with one key lookup that it is still current. A
     // trigger rather than the repository's write paths: no write (a reseal, a manual fix) can miss it.
+    // No foreign key to accounts: deleting an account deletes its jobs, and their trigger would then
+    // write a row for the account being deleted, which the key would refuse (a leftover row is harmless).
     await q.query(`
       CREATE TABLE job_list_versions (
-        account_id uuid PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+        account_id uuid PRIMARY KEY,
         version bigint NOT NULL
       )`);
     await q.query(`

@@ -50,6 +50,21 @@ describe('migrations', () => {
         await migrate(nodes[2]);
         expect(await migrationsCurrent(nodes[0])).toBe(true);
         expect((await tables(client)).length).toBe(22);
+
+        // Every change to an account's jobs moves its job list version, and an account can still be
+        // deleted with its jobs (the trigger writes for the account being deleted).
+        const account = '00000000-0000-4000-8000-000000000001';
+        const job = '00000000-0000-4000-8000-000000000002';
+        const version = async (): Promise<string | undefined> =>
+          (await client.query(`SELECT version FROM job_list_versions WHERE account_id = $1`, [account])).rows[0]?.version;
+        await client.query(`INSERT INTO accounts (id, alias, name, path, location_alias) VALUES ($1, 'MIGR', 'm', '/m/', 'X')`, [account]);
+        await client.query(`INSERT INTO jobs (id, account_id, description, definition, created_at, updated_at) VALUES ($1, $2, '', '{}', now(), now())`, [job, account]);
+        expect(await version()).toBe('1');
+        await client.query(`UPDATE jobs SET description = 'changed' WHERE id = $1`, [job]);
+        expect(await version()).toBe('2');
+        await client.query(`DELETE FROM accounts WHERE id = $1`, [account]);
+        expect((await client.query(`SELECT count(*)::int AS n FROM jobs WHERE id = $1`, [job])).rows[0].n).toBe(0);
+        expect(await version()).toBe('3');
       } finally {
         await client.end();
       }
