@@ -132,6 +132,8 @@ export class ExecutionRepository {
           set.timers = closeLastTimer(change.set?.timers ?? current.timers);
         }
       }
+      // Properties left undefined are left as they are, in the row and in what is returned.
+      for (const key of Object.keys(set) as (keyof Execution)[]) if (set[key] === undefined) delete set[key];
       await updateRow(em, Execution, id, set);
       const notify = change.notify ? ([CHANNELS[change.notify], id] as const) : undefined;
       if (records.length) await this.storeRecords(em, current, current.lastCounter + 1, records, { alsoNotify: notify });

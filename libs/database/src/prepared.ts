@@ -50,10 +50,9 @@ export async function updateRow<T extends object>(on: DataSource | EntityManager
   const columns = metadata.columns.filter((c) => c.getEntityValue(set) !== undefined);
   const names = columns.map((c) => `"${c.databaseName}"`).join(', ');
   const target = columns.length === 1 ? names : `(${names})`;
-  const row = Object.fromEntries(columns.map((c) => [c.databaseName, c.getEntityValue(set)]));
   await runPrepared(
     on,
     `UPDATE "${metadata.tableName}" SET ${target} = (SELECT ${names} FROM jsonb_populate_record(NULL::"${metadata.tableName}", $2::jsonb)) WHERE id = $1`,
-    [id, JSON.stringify(row)],
+    [id, JSON.stringify(entityToRow(on, entity, set as T))],
   );
 }
