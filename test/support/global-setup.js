@@ -41,7 +41,7 @@ module.exports = async function globalSetup() {
     fs.chmodSync(dataDir, 0o755);
     const handle = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'postgres' });
     globalThis.__RUNNER_PG__ = { handle, dataDir };
-    adminUrl = handle.url;
+    adminUrl = handle.adminUrl;
   }
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();

