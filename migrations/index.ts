@@ -6,6 +6,7 @@ import { Schedules1732700000000 } from './1732700000000-schedules';
 import { Runners1732800000000 } from './1732800000000-runners';
 import { VpnConnections1732900000000 } from './1732900000000-vpn-connections';
 import { JobListVersions1733000000000 } from './1733000000000-job-list-versions';
+import { AccountSandboxIds1733100000000 } from './1733100000000-account-sandbox-ids';
 
 /** Every migration, in order. Listed by hand (no globs) so the same list works compiled and under ts-jest. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Runners1732800000000,
   VpnConnections1732900000000,
   JobListVersions1733000000000,
+  AccountSandboxIds1733100000000,
 ];

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages automation-runner needs, when they are missing.
-#   scripts/install-system.sh          what the service needs to run (ansible-core, git, ssh client)
+#   scripts/install-system.sh          what the service needs to run (ansible-core, git, ssh client, bubblewrap for the run sandbox)
 #   scripts/install-system.sh --test   plus what the test suite needs (sshd, iproute2, chromium for the console test)
 set -euo pipefail
 
-packages=(ansible-core git openssh-client ca-certificates)
+packages=(ansible-core git openssh-client ca-certificates bubblewrap util-linux)
 if [[ "${1:-}" == "--test" ]]; then packages+=(openssh-server iproute2 procps sudo passwd chromium); fi
 
 missing=()

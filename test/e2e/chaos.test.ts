@@ -1,44 +1,52 @@
-import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { b64 } from '../support/http';
-import { ROOT, ServiceProcess, tempDir } from '../support/processes';
+import { ROOT, ServiceProcess } from '../support/processes';
 import { Stack, startStack, TERMINAL } from '../support/stack';
 
 const RUNS = 200;
 const LOCAL = { ansible_connection: 'local', ansible_python_interpreter: '/usr/bin/python3' };
-// The workers run test/support/fake-ansible/ansible-playbook (see there why): like this playbook, it
-// appends one line to a file of the run's own when it executes: a run executed twice (two owners, or
-// a blind repeat) would leave two lines. The real ansible-playbook is killed with its worker in faults.test.ts.
-const FAKE_ANSIBLE = path.join(ROOT, 'test', 'support', 'fake-ansible');
+// The workers run test/support/fake-ansible/ansible-playbook (see there why), in the run sandbox
+// like the real one: like this playbook, it tells the test's mark server once when it executes: a
+// run executed twice (two owners, or a blind repeat) would be marked twice. The real
+// ansible-playbook is killed with its worker in faults.test.ts.
+const FAKE_ANSIBLE = path.join(ROOT, 'test', 'support', 'fake-ansible', 'ansible-playbook');
 const PLAYBOOK = b64(`- hosts: all
   gather_facts: false
   tasks:
     - name: mark
-      ansible.builtin.shell: echo ran >> "{{ chaos_dir }}/{{ run }}"
+      ansible.builtin.uri: { url: "{{ chaos_url }}/{{ run }}", method: POST }
 `);
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe(`chaos: ${RUNS} executions over 3 workers killed and restarted at random`, () => {
   let stack: Stack;
-  let marks: string;
+  const marks = new Map<string, number>();
+  const markServer = http.createServer((req, res) => {
+    marks.set(req.url!.slice(1), (marks.get(req.url!.slice(1)) ?? 0) + 1);
+    res.end();
+  });
+  let chaosUrl: string;
   const workers: ServiceProcess[] = [];
 
   beforeAll(async () => {
-    marks = tempDir('runner-chaos-');
-    stack = await startStack({ RUNNER_LEASE_SECONDS: '3', RUNNER_WORKER_SLOTS: '2', PATH: `${FAKE_ANSIBLE}:${process.env.PATH}` });
+    await new Promise<void>((resolve) => markServer.listen(0, '127.0.0.1', resolve));
+    chaosUrl = `http://127.0.0.1:${(markServer.address() as AddressInfo).port}`;
+    stack = await startStack({ RUNNER_LEASE_SECONDS: '3', RUNNER_WORKER_SLOTS: '2', RUNNER_ANSIBLE_PLAYBOOK: FAKE_ANSIBLE });
     workers.push(stack.worker, await stack.addWorker(), await stack.addWorker());
   });
   afterAll(async () => {
     await stack?.stop();
-    fs.rmSync(marks, { recursive: true, force: true });
+    markServer.close();
   });
 
   it('every execution ends, none ever had two owners at once or ran twice, and the counts add up', async () => {
     const job = (await stack.admin.post('/v2/automation/jobs/DEMO', { playbook: PLAYBOOK, hosts: [{ id: 'localhost', hostVars: LOCAL }] })).body;
     const ids: string[] = [];
     for (let run = 0; run < RUNS; run++) {
-      const started = await stack.admin.post(`/v2/automation/jobs/DEMO/${job.id}/start`, { properties: { run, chaos_dir: marks } });
+      const started = await stack.admin.post(`/v2/automation/jobs/DEMO/${job.id}/start`, { properties: { run, chaos_url: chaosUrl } });
       expect(started.status).toBe(202);
       ids.push(started.body.execution_id);
     }
@@ -114,8 +122,7 @@ describe(`chaos: ${RUNS} executions over 3 workers killed and restarted at rando
     // What Ansible really did: each run's task ran at most once, and exactly once for a SUCCESS.
     const runOf = new Map(ids.map((id, run) => [id, run]));
     for (const e of executions) {
-      const file = path.join(marks, String(runOf.get(e.id)));
-      const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').length : 0;
+      const lines = marks.get(String(runOf.get(e.id))) ?? 0;
       expect(lines).toBeLessThanOrEqual(1);
       if (e.status === 'SUCCESS') expect(lines).toBe(1);
     }

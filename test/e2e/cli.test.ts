@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { freePort } from '../support/free-port';
+import { PortGate } from '../support/gate';
 import { ADMIN_PASSWORD, ApiHandle, ROOT, startApi, tempDir } from '../support/processes';
 import { allRecords, processCommandLines, Stack, startStack } from '../support/stack';
 
@@ -259,13 +260,13 @@ describe('the automation-runner CLI against the real stack', () => {
   });
 
   it('follows across an api restart: resubscribes after the last record it printed, none lost or repeated', async () => {
-    const go = path.join(work, 'go');
+    const go = await PortGate.create();
     const jobId = await createJob(
       writeFile(
         'reconnect.yaml',
         playJob([
           '- { name: first, ansible.builtin.debug: { msg: "{{ item }}" }, loop: "{{ range(0, 40) | list }}" }',
-          `- { name: wait for go, ansible.builtin.wait_for: { path: "${go}", timeout: 120 } }`,
+          `- { name: wait for go, ansible.builtin.wait_for: ${go.waitFor} }`,
           '- { name: second, ansible.builtin.debug: { msg: "{{ item }}" }, loop: "{{ range(0, 40) | list }}" }',
         ]),
       ),
@@ -277,8 +278,9 @@ describe('the automation-runner CLI against the real stack', () => {
     await stack.api.stop();
     api = await startApi(stack.db.url, { PORT: port });
     await until(() => subscriptions().length >= 2, 'the follower to subscribe again');
-    fs.writeFileSync(go, '');
+    await go.open();
     const followed = await follower.done;
+    go.close();
     expect(followed.code).toBe(0);
     // Subscribed at the start from 0, then again after the restart from the last record printed.
     const [first, second] = subscriptions();

@@ -4,7 +4,8 @@ import type { Page, WebSocketRoute } from 'playwright-core';
 import { launchBrowser, type Browser } from '../support/browser';
 import { b64 } from '../support/http';
 import { freePort } from '../support/free-port';
-import { ADMIN_PASSWORD, ROOT, tempDir } from '../support/processes';
+import { PortGate } from '../support/gate';
+import { ADMIN_PASSWORD, ROOT } from '../support/processes';
 import { allRecords, createAndStart, Stack, startStack, waitForStatus } from '../support/stack';
 
 /** The web console in a real browser against the real api and worker. */
@@ -22,7 +23,7 @@ describe('web console', () => {
   let stack: Stack;
   let browser: Browser;
   let page: Page;
-  let gates: string;
+  const gates: PortGate[] = [];
   /** Every WebSocket the page opens goes through here, so a test can drop one like a network would. */
   const sockets: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
   const consoleErrors: string[] = [];
@@ -30,7 +31,6 @@ describe('web console', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    gates = tempDir('runner-console-gates-');
     browser = await launchBrowser();
     await browser.context.routeWebSocket(/\/socket\.io\//, (ws) => {
       sockets.push({ page: ws, server: ws.connectToServer() });
@@ -43,7 +43,7 @@ describe('web console', () => {
   afterAll(async () => {
     await browser?.close();
     await stack?.stop();
-    if (gates) fs.rmSync(gates, { recursive: true, force: true });
+    gates.forEach((gate) => gate.close());
   });
 
   const statusBadge = (status: string) => page.locator(`#run-status [data-status="${status}"]`);
@@ -90,7 +90,8 @@ describe('web console', () => {
   });
 
   it('creates a job with an inline playbook, starts it, and fills the grid live until SUCCESS', async () => {
-    const release = path.join(gates, 'release');
+    const release = await PortGate.create();
+    gates.push(release);
     const playbook = [
       '- name: deploy web tier',
       '  hosts: all',
@@ -101,7 +102,7 @@ describe('web console', () => {
       '    - name: render config',
       '      ansible.builtin.command: "true"',
       '    - name: wait for the release',
-      `      ansible.builtin.wait_for: { path: "${release}", timeout: 120 }`,
+      `      ansible.builtin.wait_for: ${release.waitFor}`,
       '    - name: restart service',
       '      ansible.builtin.debug: { msg: restarted }',
       "      when: inventory_hostname != 'db-1'",
@@ -131,7 +132,7 @@ describe('web console', () => {
     await grid.locator('tbody tr').nth(2).waitFor();
     await page.waitForFunction(gridCounts, { ok: 3, changed: 3, running: 3 }, { timeout: 60_000 });
     expect(await statusBadge('RUNNING').count()).toBe(1);
-    fs.writeFileSync(release, 'go');
+    await release.open();
 
     await statusBadge('SUCCESS').waitFor({ timeout: 90_000 });
     expect(await grid.locator('thead th').allInnerTexts()).toEqual(['Host', '1 check release notes', '2 render config', '3 wait for the release', '4 restart service', '5 smoke test', 'Recap']);
@@ -195,7 +196,8 @@ describe('web console', () => {
   });
 
   it('resumes after a dropped connection with afterCounter: every record once, the grid complete', async () => {
-    const gate = path.join(gates, 'resume');
+    const gate = await PortGate.create();
+    gates.push(gate);
     const job = (
       await stack.admin.post('/v2/automation/jobs/DEMO', {
         description: 'Warm application caches',
@@ -205,7 +207,7 @@ describe('web console', () => {
             '  gather_facts: false',
             '  tasks:',
             '    - { name: before, ansible.builtin.debug: { msg: "{{ item }}" }, loop: "{{ range(0, 40) | list }}" }',
-            `    - { name: gate, ansible.builtin.wait_for: { path: "${gate}", timeout: 120 } }`,
+            `    - { name: gate, ansible.builtin.wait_for: ${gate.waitFor} }`,
             '    - { name: after, ansible.builtin.debug: { msg: "{{ item }}" }, loop: "{{ range(0, 40) | list }}" }',
             '',
           ].join('\n'),
@@ -226,7 +228,7 @@ describe('web console', () => {
     const live = sockets[sockets.length - 1];
     await live.server.close();
     await live.page.close({ code: 4000, reason: 'dropped by the test' });
-    fs.writeFileSync(gate, 'go');
+    await gate.open();
 
     await statusBadge('SUCCESS').waitFor({ timeout: 90_000 });
     expect(sockets.length).toBeGreaterThan(connectionsBefore + 1);

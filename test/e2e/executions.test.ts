@@ -1,3 +1,5 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ApiClient, b64 } from '../support/http';
 import { allRecords, createAndStart, processCommandLines, Stack, startStack, waitForStatus } from '../support/stack';
 
@@ -85,20 +87,25 @@ describe('executions on a real worker with real ansible-playbook', () => {
   });
 
   it('fails on one of two hosts, names it, and a restart runs only that host to SUCCESS', async () => {
-    const marker = `/tmp/runner-marker-${Date.now()}`;
+    // The marker is a URL the test turns on (a run's sandbox shares the network, not the host's files).
+    let markerSet = false;
+    const markerServer = http.createServer((_, res) => res.writeHead(markerSet ? 200 : 404).end());
+    await new Promise<void>((resolve) => markerServer.listen(0, '127.0.0.1', resolve));
+    const marker = `http://127.0.0.1:${(markerServer.address() as AddressInfo).port}/marker`;
     const playbook = b64(
       [
         '- hosts: all',
         '  gather_facts: false',
         '  tasks:',
         '    - name: check marker',
-        '      ansible.builtin.stat:',
-        '        path: "{{ marker }}"',
+        '      ansible.builtin.uri:',
+        '        url: "{{ marker }}"',
+        '        status_code: [200, 404]',
         '      register: m',
         '    - name: need the marker on web-2',
         '      ansible.builtin.fail:',
         '        msg: marker missing',
-        '      when: inventory_hostname == "web-2" and not m.stat.exists',
+        '      when: inventory_hostname == "web-2" and m.status != 200',
         '',
       ].join('\n'),
     );
@@ -122,7 +129,7 @@ describe('executions on a real worker with real ansible-playbook', () => {
     await waitForStatus(client, other.path);
     expect((await client.post(`${other.path}/restart`)).status).toBe(409);
 
-    require('node:fs').writeFileSync(marker, 'x');
+    markerSet = true;
     try {
       const restarted = await client.post(`${path}/restart`);
       expect(restarted.status).toBe(202);
@@ -135,7 +142,7 @@ describe('executions on a real worker with real ansible-playbook', () => {
       const hostsAfterRestart = new Set(all.slice(firstRunCount).filter((r) => r.host).map((r) => r.host));
       expect([...hostsAfterRestart]).toEqual(['web-2']);
     } finally {
-      require('node:fs').rmSync(marker, { force: true });
+      markerServer.close();
     }
   });
 

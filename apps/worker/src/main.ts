@@ -8,7 +8,7 @@ import { WorkerModule } from './worker.module';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = new JsonLogger('worker', config.logLevel);
-  const ansible = await ansiblePlaybookVersion();
+  const ansible = await ansiblePlaybookVersion(config.ansiblePlaybook);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), { logger });
   app.enableShutdownHooks();
   await app.init();

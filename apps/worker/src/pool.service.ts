@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { CONFIG, JsonLogger, RUNNER_VERSION, RunnerConfig } from '@app/config';
 import {
+  AccountRepository,
   CHANNELS,
   ExecutionRepository,
   isDatabaseUnavailable,
@@ -15,7 +17,7 @@ import {
   ServerRepository,
   VpnConnectionRepository,
 } from '@app/database';
-import { ansiblePlaybookVersion, PlaybookLauncher } from '@app/ansible';
+import { ansiblePlaybookVersion, PlaybookLauncher, Sandbox } from '@app/ansible';
 import { ExecutionStatus } from '@app/domain';
 import { SecretBox } from '@app/keys';
 import { ExecutionRun, RunDependencies } from './run/execution-run';
@@ -44,6 +46,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
   private draining = false;
   private readonly claimFailures: FailureLog;
   private readonly launcher = new PlaybookLauncher();
+  private readonly sandbox: Sandbox;
 
   constructor(
     @Inject(CONFIG) private readonly config: RunnerConfig,
@@ -60,18 +63,21 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly operations: OperationRunner,
     private readonly scheduler: Scheduler,
     private readonly runners: RunnerRepository,
+    private readonly accounts: AccountRepository,
   ) {
+    this.sandbox = new Sandbox(config.sandbox);
     this.claimFailures = new FailureLog(logger, 'claiming failed; will retry', 'claiming works again');
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.startSandbox();
     await this.runners.register({
       id: this.workerId,
       host: os.hostname(),
       pid: process.pid,
       slots: this.config.workerSlots,
       version: RUNNER_VERSION,
-      ansible: await ansiblePlaybookVersion(),
+      ansible: await ansiblePlaybookVersion(this.config.ansiblePlaybook),
     });
     this.listener = new PgListener(
       this.config.databaseUrl!,
@@ -121,9 +127,32 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
+  /** Refuses to start a worker that cannot confine its runs, unless told to run them unconfined. */
+  private async startSandbox(): Promise<void> {
+    if (!this.sandbox.enabled) {
+      this.logger.write('warn', 'RUNNER_SANDBOX=off: playbooks run unconfined, as this worker\'s own user; only for a trusted single-team install');
+      return;
+    }
+    try {
+      this.sandbox.start();
+      await this.sandbox.probe(this.launcher, path.join(this.config.dataDir, 'workspaces'));
+    } catch (error) {
+      throw new Error(
+        `the run sandbox cannot be set up: ${lastLine((error as Error).message)}. It needs bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) ` +
+          'and, in a container, the rights README "Run sandbox" lists. For a trusted single-team install only, RUNNER_SANDBOX=off runs playbooks unconfined.',
+      );
+    }
+    if (!this.sandbox.perAccountUid) {
+      this.logger.write('warn', 'the worker is not root: runs are sandboxed but keep the worker\'s uid, and limits are per process (rlimits)');
+    }
+    this.logger.write('info', 'run sandbox ready', { limits: this.sandbox.limitBackend, perAccountUid: this.sandbox.perAccountUid });
+  }
+
   private dependencies(): RunDependencies {
     return {
       config: this.config,
+      accounts: this.accounts,
+      sandbox: this.sandbox,
       logger: this.logger,
       executions: this.executions,
       jobs: this.jobs,
@@ -231,4 +260,9 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     const deadline = Date.now() + ms;
     while (this.runs.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The line of a message that says what went wrong (a Python traceback says it last). */
+function lastLine(text: string): string {
+  return text.trim().split('\n').pop()!.trim();
 }

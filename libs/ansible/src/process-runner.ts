@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { execa } from 'execa';
 import { PLUGIN_DIR } from './plugin-dir';
+import type { GuardedCommand } from './sandbox';
 
 const RUN_GUARD = path.join(PLUGIN_DIR, 'run_guard.py');
 // Isolated, no site packages: the guard needs only the standard library, and starts ~3 ms faster.
@@ -12,13 +13,13 @@ const GUARD_FLAGS = ['-I', '-S'];
  * stdin, never argv.
  */
 
-export async function ansiblePlaybookVersion(): Promise<string> {
+export async function ansiblePlaybookVersion(command: string): Promise<string> {
   try {
-    const { stdout } = await execa('ansible-playbook', ['--version'], { timeout: 30_000 });
+    const { stdout } = await execa(command, ['--version'], { timeout: 30_000 });
     return stdout.split('\n')[0] ?? 'unknown';
   } catch {
     throw new Error(
-      'ansible-playbook was not found on PATH. Install it (Debian/Ubuntu: apt-get install ansible-core) and start again.',
+      `${command} was not found (RUNNER_ANSIBLE_PLAYBOOK). Install it (Debian/Ubuntu: apt-get install ansible-core) and start again.`,
     );
   }
 }
@@ -56,11 +57,12 @@ export interface Daemon {
 }
 
 /**
- * A long-lived helper (ssh-agent -D) in its own process group, under the run guard so it dies with
- * the worker; stop() kills the group.
+ * A long-lived helper (the run's ssh-agent -D) in its own process group, under the run guard so it
+ * dies with the worker (and, sandboxed, in the run's sandbox); stop() kills the group.
  */
-export function startDaemon(file: string, args: string[], env: NodeJS.ProcessEnv): Daemon {
-  const child = execa('/usr/bin/python3', [...GUARD_FLAGS, RUN_GUARD, file, ...args], { env, extendEnv: false, detached: true, stdio: 'ignore', reject: false });
+export function startDaemon(command: GuardedCommand, cwd: string, env: NodeJS.ProcessEnv): Daemon {
+  const child = startGuard('ignore');
+  child.stdin!.end(guardCommand(command, cwd, env));
   const pid = child.pid!;
   return {
     pid,
@@ -99,21 +101,22 @@ export class PlaybookLauncher {
     if (!this.spare || this.spare.exitCode !== null) this.spare = startGuard();
   }
 
-  spawn(options: { args: string[]; cwd: string; env: NodeJS.ProcessEnv; onOutput: (chunk: Buffer) => void; onEvents: (chunk: Buffer) => void }): PlaybookProcess {
+  /** `command` is ansible-playbook's argv, wrapped in the run's sandbox when there is one. */
+  spawn(options: { command: GuardedCommand; cwd: string; env: NodeJS.ProcessEnv; onOutput: (chunk: Buffer) => void; onEvents: (chunk: Buffer) => void }): PlaybookProcess {
     this.warm();
     const child = this.spare!;
     this.spare = undefined;
-    child.stdin!.end(JSON.stringify({ argv: ['ansible-playbook', ...options.args], cwd: options.cwd, env: options.env }) + '\n');
+    child.stdin!.end(guardCommand(options.command, options.cwd, options.env));
     setImmediate(() => this.warm());
     const pid = child.pid!;
     child.stdout!.on('data', options.onOutput);
     child.stderr!.on('data', options.onOutput);
-    child.stdio[3].on('data', options.onEvents);
+    child.stdio[3]!.on('data', options.onEvents);
     const exited = child.then((result) => ({
       exitCode: result.exitCode ?? null,
       signal: result.signal ?? null,
     }));
-    const streams = [child.stdout!, child.stderr!, child.stdio[3]];
+    const streams = [child.stdout!, child.stderr!, child.stdio[3]!];
     return {
       pid,
       signal: (signal) => killGroup(pid, signal),
@@ -131,13 +134,19 @@ export class PlaybookLauncher {
 
 type Subprocess = ReturnType<typeof startGuard>;
 
-function startGuard() {
+/** The run guard's command line on stdin (run_guard.py). */
+function guardCommand(command: GuardedCommand, cwd: string, env: NodeJS.ProcessEnv): string {
+  return JSON.stringify({ argv: command.argv, cwd, env, ...(command.sandbox ? { sandbox: command.sandbox } : {}) }) + '\n';
+}
+
+/** A run guard waiting for its command on stdin; 'pipe' gives it stdout, stderr and the event pipe (fd 3). */
+function startGuard(output: 'pipe' | 'ignore' = 'pipe') {
   const child = execa('/usr/bin/python3', [...GUARD_FLAGS, RUN_GUARD], {
     cwd: '/',
     env: {},
     extendEnv: false,
     detached: true,
-    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    stdio: output === 'pipe' ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'ignore', 'ignore', 'ignore'],
     reject: false,
     buffer: false,
     all: false,

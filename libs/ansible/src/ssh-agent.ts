@@ -1,12 +1,14 @@
 import * as net from 'node:net';
 import { Daemon, runCommand, startDaemon } from './process-runner';
-import type { Workspace } from './workspace';
+import type { RunSandbox } from './sandbox';
+import { runEnvironment, Workspace } from './workspace';
 
 export class UnusableKeyError extends Error {}
 
 /**
  * A per-run ssh-agent on a socket inside the workspace. Keys go in through ssh-add's stdin, so
- * they are never in a file or on a command line.
+ * they are never in a file or on a command line. In the run's sandbox, as the run's uid: ssh-agent
+ * serves only its own uid (and root, so the worker can add keys and fetch over SSH).
  */
 export class SshAgent {
   private constructor(
@@ -14,10 +16,10 @@ export class SshAgent {
     private readonly daemon: Daemon,
   ) {}
 
-  static async start(workspace: Workspace): Promise<SshAgent> {
+  static async start(workspace: Workspace, sandbox?: RunSandbox): Promise<SshAgent> {
     const socket = workspace.path('agent.sock');
-    const env = { PATH: process.env.PATH, HOME: workspace.path('home') };
-    const daemon = startDaemon('ssh-agent', ['-D', '-a', socket], env);
+    const argv = ['ssh-agent', '-D', '-a', socket];
+    const daemon = startDaemon(sandbox ? sandbox.wrap(argv) : { argv }, workspace.dir, runEnvironment(workspace));
     // Up once its socket accepts a connection (a connect is far cheaper than running ssh-add -l).
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {

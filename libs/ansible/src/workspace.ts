@@ -9,9 +9,13 @@ export interface InventoryHost {
   hostVars?: Record<string, unknown>;
 }
 
-/** A private folder per run (0700); everything the run needs is written into it, removed after. */
+/**
+ * A private folder per run (0700); everything the run needs is written into it, removed after.
+ * In a sandbox with a uid of its own, the run's uid owns it and what the worker writes into it.
+ */
 export class Workspace {
   readonly dir: string;
+  private owner?: number;
 
   private constructor(dir: string) {
     this.dir = dir;
@@ -26,6 +30,26 @@ export class Workspace {
     return new Workspace(dir);
   }
 
+  /** Gives the folder to the run's uid (and gid): what is there now, and every file written later. */
+  ownBy(uid: number): void {
+    this.owner = uid;
+    for (const entry of [this.dir, this.path('tmp'), this.path('home')]) fs.chownSync(entry, uid, uid);
+  }
+
+  /**
+   * Gives a tree written by the worker (a git checkout) to the run's uid. lchown and no descent
+   * into links: a repository's symlink must never make the worker chown a file outside it.
+   */
+  adopt(relative: string): void {
+    if (this.owner === undefined) return;
+    const walk = (entry: string): void => {
+      const stat = fs.lstatSync(entry);
+      fs.lchownSync(entry, this.owner!, this.owner!);
+      if (stat.isDirectory()) for (const name of fs.readdirSync(entry)) walk(path.join(entry, name));
+    };
+    walk(this.path(relative));
+  }
+
   path(...parts: string[]): string {
     return path.join(this.dir, ...parts);
   }
@@ -33,6 +57,7 @@ export class Workspace {
   write(name: string, content: string, mode = 0o600): string {
     const file = this.path(name);
     fs.writeFileSync(file, content, { mode });
+    if (this.owner !== undefined) fs.chownSync(file, this.owner, this.owner);
     return file;
   }
 
@@ -56,9 +81,26 @@ export class Workspace {
     return this.write('known_hosts', lines.length ? lines.join('\n') + '\n' : '');
   }
 
+  /**
+   * The known hosts as the run left them. The run's uid owns the workspace, so this reads with the
+   * care due to a file a tenant may have replaced: no symlink followed (the worker is root and
+   * would read, say, the encryption key into the account's known hosts), nothing but a regular
+   * file (a FIFO would block), at most 1 MiB.
+   */
   readKnownHosts(): string[] {
-    const file = this.path('known_hosts');
-    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#')) : [];
+    let fd: number;
+    try {
+      fd = fs.openSync(this.path('known_hosts'), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    } catch {
+      return [];
+    }
+    try {
+      const stat = fs.fstatSync(fd);
+      if (!stat.isFile() || stat.size > 1024 * 1024) return [];
+      return fs.readFileSync(fd, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+    } finally {
+      fs.closeSync(fd);
+    }
   }
 
   /**

@@ -46,6 +46,17 @@ export interface RunnerConfig {
   drainSeconds: number;
   /** Let callback URLs reach loopback, private and link-local addresses (off: SSRF guard). */
   webhookAllowPrivate: boolean;
+  /** The ansible-playbook a worker runs: a command on PATH or an absolute path. */
+  ansiblePlaybook: string;
+  /** How runs are confined (README "Run sandbox"); `enabled: false` only for a trusted single-team install. */
+  sandbox: {
+    enabled: boolean;
+    /** A root worker runs an account's runs as uid (and gid) uidBase + the account's sandbox id. */
+    uidBase: number;
+    memoryMb: number;
+    pids: number;
+    cpus: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -120,6 +131,15 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
     pollIntervalMs: integer(env, 'RUNNER_POLL_INTERVAL_MS', 2000, 50, 600000),
     drainSeconds: integer(env, 'RUNNER_DRAIN_SECONDS', 60, 0, 86400),
     webhookAllowPrivate: text(env, 'RUNNER_WEBHOOK_ALLOW_PRIVATE', 'false', /^(true|false)$/, 'must be true or false') === 'true',
+    ansiblePlaybook: text(env, 'RUNNER_ANSIBLE_PLAYBOOK', 'ansible-playbook', /^[\w./+-]+$/, 'must be a command name or an absolute path'),
+    sandbox: {
+      enabled: text(env, 'RUNNER_SANDBOX', 'on', /^(on|off)$/, 'must be on or off') === 'on',
+      uidBase: integer(env, 'RUNNER_SANDBOX_UID_BASE', 2_000_000_000, 1000, 4_000_000_000),
+      // Defaults no normal playbook meets: half the machine's memory, 4096 processes, every CPU.
+      memoryMb: integer(env, 'RUNNER_SANDBOX_MEMORY_MB', Math.max(256, Math.floor(os.totalmem() / 2 / 1024 / 1024)), 64, 16 * 1024 * 1024),
+      pids: integer(env, 'RUNNER_SANDBOX_PIDS', 4096, 16, 4_194_304),
+      cpus: integer(env, 'RUNNER_SANDBOX_CPUS', os.availableParallelism(), 1, 4096),
+    },
   };
 }
 

@@ -17,6 +17,12 @@ export class AccountRepository {
     return this.repo.findOneBy({ id });
   }
 
+  /** The account's sandbox id (the run sandbox's uid is derived from it). */
+  async sandboxId(id: string): Promise<number | null> {
+    const account = await this.repo.findOne({ where: { id }, select: { sandboxId: true } });
+    return account?.sandboxId ?? null;
+  }
+
   async count(): Promise<number> {
     return this.repo.count();
   }

@@ -12,6 +12,8 @@ import {
   PlaybookLauncher,
   PlaybookProcess,
   runEnvironment,
+  RunSandbox,
+  Sandbox,
   SshAgent,
   summarizeStats,
   UnusableKeyError,
@@ -19,6 +21,7 @@ import {
 } from '@app/ansible';
 import { JsonLogger, RunnerConfig } from '@app/config';
 import {
+  AccountRepository,
   Execution,
   ExecutionChange,
   ExecutionRepository,
@@ -45,6 +48,7 @@ class InitFailure extends Error {}
 
 export interface RunDependencies {
   config: RunnerConfig;
+  accounts: AccountRepository;
   executions: ExecutionRepository;
   jobs: JobRepository;
   knownHosts: KnownHostRepository;
@@ -54,9 +58,12 @@ export interface RunDependencies {
   box: SecretBox;
   logger: JsonLogger;
   launcher: PlaybookLauncher;
+  sandbox: Sandbox;
 }
 
 const KILL_AFTER_STOP_DEFAULT_SECONDS = 30;
+/** How often a running sandbox's limit counters are read (two small files). */
+const LIMIT_CHECK_MS = 1000;
 
 /**
  * One claimed execution from workspace to final status: prepare (INITIALIZING), run
@@ -76,6 +83,10 @@ export class ExecutionRun {
   private fatalError?: string;
   /** The run's ssh-agent, started only when the run has a key to serve. */
   private agent?: SshAgent;
+  /** Where the run's processes are confined (unset with RUNNER_SANDBOX=off). */
+  private sandbox?: RunSandbox;
+  /** Set once the run reached a limit of its sandbox: the reason it ended. */
+  private limitReason?: string;
   /** Milliseconds since the claim at each launch step, logged when ansible-playbook starts. */
   private readonly launchSteps: Record<string, number> = {};
   private readonly claimedAt = performance.now();
@@ -114,7 +125,9 @@ export class ExecutionRun {
       const reading = this.read();
       reading.catch(() => undefined); // awaited below; this only keeps an early throw from leaving it unhandled
       workspace = Workspace.create(path.join(this.deps.config.dataDir, 'workspaces'), this.execution.id);
-      const prepared = await this.prepare(workspace, await reading);
+      const data = await reading;
+      this.confine(workspace, data.sandboxId);
+      const prepared = await this.prepare(workspace, data);
       this.step('prepared');
       if (this.lost) return;
       if (this.requested) return void (await this.finish(this.requested === 'kill' ? 'KILLED' : 'STOPPED', null));
@@ -127,7 +140,7 @@ export class ExecutionRun {
       this.step('running');
       const exit = await this.execute(workspace, prepared);
       await this.writer.flush();
-      await this.finish(exit.exitCode === 0 ? 'SUCCESS' : 'FAILURE', exit.exitCode, exit.signal);
+      await this.finish(exit.exitCode === 0 && !this.limitReason ? 'SUCCESS' : 'FAILURE', exit.exitCode, exit.signal);
     } catch (error) {
       if (this.lost) return;
       const reason = error instanceof InitFailure || error instanceof UnusableKeyError || error instanceof CheckoutError
@@ -146,6 +159,7 @@ export class ExecutionRun {
       for (const timer of this.timers) clearTimeout(timer);
       if (this.process) this.process.signal('SIGKILL');
       await this.agent?.stop().catch(() => undefined);
+      await this.sandbox?.release().catch(() => undefined);
       if (workspace) {
         if (!this.lost) await this.rememberHostKeys(workspace);
         workspace.remove();
@@ -189,13 +203,22 @@ export class ExecutionRun {
 
   // ---- preparation (INITIALIZING) ---------------------------------------------------------
 
-  private async read(): Promise<{ job: Job | null; knownLines: string[]; vpnConnections: VpnConnection[] }> {
-    const [job, knownLines, vpnConnections] = await Promise.all([
+  private async read(): Promise<{ job: Job | null; knownLines: string[]; vpnConnections: VpnConnection[]; sandboxId: number | null }> {
+    const [job, knownLines, vpnConnections, sandboxId] = await Promise.all([
       this.deps.jobs.findById(this.execution.jobId),
       this.deps.knownHosts.lines(this.execution.accountId),
       this.deps.vpn.all(this.execution.accountId),
+      this.deps.sandbox.enabled ? this.deps.accounts.sandboxId(this.execution.accountId) : null,
     ]);
-    return { job, knownLines, vpnConnections };
+    return { job, knownLines, vpnConnections, sandboxId };
+  }
+
+  /** The run's sandbox (README "Run sandbox"): its uid owns the workspace from here on. */
+  private confine(workspace: Workspace, sandboxId: number | null): void {
+    if (!this.deps.sandbox.enabled) return;
+    if (sandboxId === null) throw new InitFailure('the account was deleted');
+    this.sandbox = this.deps.sandbox.forRun(workspace.dir, sandboxId);
+    if (this.sandbox.uid !== null) workspace.ownBy(this.sandbox.uid);
   }
 
   private async prepare(
@@ -245,6 +268,7 @@ export class ExecutionRun {
         sshCommand: `ssh ${workspace.sshOptions()}`,
       });
       repositoryLog = { recent_commit: [checkout.commit], tags: checkout.tags };
+      workspace.adopt('repo');
       playbook = path.resolve(target, repo.defaultPlaybook);
       const real = fs.existsSync(playbook) ? fs.realpathSync(playbook) : null;
       if (!real || !fs.statSync(real).isFile()) throw new InitFailure(`playbook ${repo.defaultPlaybook} does not exist in ${repo.url}`);
@@ -275,7 +299,7 @@ export class ExecutionRun {
 
   /** Serves a key (base64 of its text) through the run's ssh-agent, started with the first key. */
   private async addKey(workspace: Workspace, base64Key: string, label: string): Promise<void> {
-    this.agent ??= await SshAgent.start(workspace);
+    this.agent ??= await SshAgent.start(workspace, this.sandbox);
     await this.agent.add(base64Key, label);
   }
 
@@ -350,8 +374,9 @@ export class ExecutionRun {
   private async execute(workspace: Workspace, prepared: { args: string[]; ttlMinutes: number }): Promise<{ exitCode: number | null; signal: string | null }> {
     const output = new LineSplitter();
     const events = new LineSplitter();
+    const argv = [this.deps.config.ansiblePlaybook, ...prepared.args];
     this.process = this.deps.launcher.spawn({
-      args: prepared.args,
+      command: this.sandbox ? this.sandbox.wrap(argv) : { argv },
       cwd: workspace.dir,
       env: runEnvironment(workspace, this.agent?.socket),
       onOutput: (chunk) => output.push(chunk).forEach((line) => this.output(line)),
@@ -364,11 +389,22 @@ export class ExecutionRun {
     else if (this.requested === 'stop') this.process.signal('SIGINT');
     const ttlMinutes = prepared.ttlMinutes;
     this.timers.push(setTimeout(() => void this.ttlExpired(ttlMinutes), ttlMinutes * 60_000));
+    if (this.sandbox) this.timers.push(setInterval(() => this.checkLimits(), LIMIT_CHECK_MS));
     const exit = await this.process.exited;
+    this.checkLimits();
     this.deps.logger.write('debug', 'ansible-playbook ended', { executionId: this.execution.id, ...exit });
     output.flush().forEach((line) => this.output(line));
     events.flush().forEach((line) => this.onEvent(line));
     return exit;
+  }
+
+  /** A run that reached a limit of its sandbox (a fork bomb, a memory hog) is ended, with that reason. */
+  private checkLimits(): void {
+    if (this.limitReason) return;
+    const reason = this.sandbox?.limitReached();
+    if (!reason) return;
+    this.limitReason = reason;
+    this.process?.signal('SIGKILL');
   }
 
   private step(name: string): void {
@@ -436,7 +472,8 @@ export class ExecutionRun {
     const failedHosts = this.stats?.failedHosts ?? [];
     const reason =
       natural === 'FAILURE'
-        ? [...this.failures.values()].join('; ') ||
+        ? this.limitReason ||
+          [...this.failures.values()].join('; ') ||
           this.fatalError ||
           (signal ? `ansible-playbook ended by ${signal}` : `ansible-playbook exited with code ${exitCode}`)
         : null;

@@ -9,5 +9,7 @@ export class Account {
   /** Aliases from the root down to this account, e.g. `/DEMO/SUB/`; prefix match = "at or below". */
   @Column('text') path: string;
   @Column('text', { name: 'location_alias' }) locationAlias: string;
+  /** Set by the database (identity): runs of this account get uid RUNNER_SANDBOX_UID_BASE + this. */
+  @Column({ type: 'integer', name: 'sandbox_id', insert: false, update: false }) sandboxId?: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }
