@@ -17,7 +17,8 @@ async function waitSpawned(system, executionId, timeoutMs = 30_000) {
   return system.spawned.get(executionId);
 }
 
-async function run(ctx) {
+/** `unsandboxed`: on a worker with RUNNER_SANDBOX=off, for the sandbox's cost (see fig1). */
+async function run(ctx, { unsandboxed = false } = {}) {
   const samplesWanted = ctx.scale.launchSamples;
   const jobId = await ctx.client.createJob(TRIVIAL, { description: 'fig2 launch' });
   await ctx.subscriber.subscribeJob(jobId);
@@ -36,10 +37,16 @@ async function run(ctx) {
   }
   const sent = summary(fromSent);
   const accepted = summary(fromAccepted);
+  if (unsandboxed) {
+    return {
+      rows: [{ figure: '2. launch latency with RUNNER_SANDBOX=off (compare with the row above)', value: `p50 ${round(sent.p50, 1)} ms, p99 ${round(sent.p99, 1)} ms`, target: '—', met: null }],
+      detail: { fromSentMs: sent, samplesFromSent: fromSent },
+    };
+  }
   return {
     rows: [
       {
-        figure: `2. launch latency, idle worker: start sent → ansible-playbook spawned (n=${sent.n})`,
+        figure: `2. launch latency, idle worker, sandbox on: start sent → bubblewrap spawned for ansible-playbook (n=${sent.n})`,
         value: `p50 ${round(sent.p50, 1)} ms, p99 ${round(sent.p99, 1)} ms`,
         target: 'p50 ≤ 20 ms, p99 ≤ 100 ms',
         met: sent.p50 <= 20 && sent.p99 <= 100,

@@ -79,13 +79,17 @@ function printTable(rows) {
   process.stdout.write(`\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}\n${cells.map(line).join('\n')}\n`);
 }
 
-/** The stand-in ansible-playbook of figure 4's synthetic worker, as a wrapper on a PATH of its own. */
-function fakeAnsibleDir(root) {
+/**
+ * The stand-in ansible-playbook of figure 4's synthetic worker (RUNNER_ANSIBLE_PLAYBOOK): a wrapper
+ * and the script in one folder, which the run sandbox shows read-only (it shows nothing else of ours).
+ */
+function fakeAnsible(root) {
   const dir = path.join(root, 'fakebin');
   fs.mkdirSync(dir, { recursive: true });
-  const script = path.join(__dirname, 'fake-ansible', 'fake-playbook.js');
+  const script = path.join(dir, 'fake-playbook.js');
+  fs.copyFileSync(path.join(__dirname, 'fake-ansible', 'fake-playbook.js'), script);
   fs.writeFileSync(path.join(dir, 'ansible-playbook'), `#!/bin/sh\nexec '${process.execPath}' '${script}' "$@"\n`, { mode: 0o755 });
-  return dir;
+  return path.join(dir, 'ansible-playbook');
 }
 
 let system;
@@ -152,6 +156,13 @@ async function main() {
   };
   await figure('fig1-overhead', () => fig1.run(ctx));
   await figure('fig2-launch-latency', () => fig2.run(ctx));
+  // The sandbox's cost: figures 1 and 2 again, in this same run, on a worker with RUNNER_SANDBOX=off.
+  await system.stopWorker();
+  await system.startWorker({ name: 'worker-unsandboxed', extraEnv: { RUNNER_SANDBOX: 'off' } });
+  await figure('fig1-overhead-unsandboxed', () => fig1.run(ctx, { unsandboxed: true }));
+  await figure('fig2-launch-latency-unsandboxed', () => fig2.run(ctx, { unsandboxed: true }));
+  await system.stopWorker();
+  await system.startWorker();
   await figure('fig6-memory-idle', () => fig6.run(ctx, bootIdle));
   await figure('fig3-throughput', () => fig3.run(ctx));
   await figure('fig7-scale', () => fig7.run(ctx));
@@ -162,7 +173,7 @@ async function main() {
   await system.stopWorker();
   await figure('fig6-memory-per-run', () => fig6.runPerRun(ctx));
   log('starting the synthetic-emitter worker …');
-  await system.startWorker({ name: 'worker-synthetic', pathPrefix: fakeAnsibleDir(system.root) });
+  await system.startWorker({ name: 'worker-synthetic', extraEnv: { RUNNER_ANSIBLE_PLAYBOOK: fakeAnsible(system.root) } });
   await figure('fig4-event-path-synthetic', () => fig4.runSynthetic(ctx));
   // Figure 5 runs with no worker at all (see fig5-api.js).
   await system.stopWorker();

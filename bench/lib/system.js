@@ -151,13 +151,9 @@ class System {
     });
   }
 
-  /**
-   * A worker node. `pathPrefix` puts a folder before PATH: the synthetic worker of figure 4 finds
-   * bench/fake-ansible/ansible-playbook there instead of the real one.
-   */
-  async startWorker({ name = 'worker', slots = this.slots, pathPrefix, extraEnv = {}, nodeArgs = [] } = {}) {
+  /** A worker node (`extraEnv`: RUNNER_SANDBOX=off, RUNNER_ANSIBLE_PLAYBOOK for the synthetic emitter). */
+  async startWorker({ name = 'worker', slots = this.slots, extraEnv = {}, nodeArgs = [] } = {}) {
     const env = { LOG_LEVEL: 'debug', RUNNER_WORKER_SLOTS: String(slots), ...extraEnv };
-    if (pathPrefix) env.PATH = `${pathPrefix}:${process.env.PATH}`;
     const worker = await this.node(name, 'apps/worker/src/main.js', {
       env,
       nodeArgs,
