@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiClient, b64 } from '../support/http';
-import { ROOT, TEST_ENCRYPTION_KEY } from '../support/processes';
+import { ROOT, startProcess, tempDir, TEST_ENCRYPTION_KEY } from '../support/processes';
 import { allRecords, createAndStart, processCommandLines, Stack, startStack, waitForStatus } from '../support/stack';
 
 /**
@@ -268,5 +268,26 @@ describe('run sandbox: a tenant playbook cannot reach the service, other tenants
       hosts: [{ id: 'localhost', hostVars: LOCAL }],
     });
     expect((await waitForStatus(admin, after.path)).status).toBe('SUCCESS');
+  });
+
+  it('a worker that cannot build a sandbox refuses to start and says why; RUNNER_SANDBOX=off starts with a warning', async () => {
+    // A bubblewrap that fails as it does where user namespaces or mounts are refused.
+    const bin = tempDir('runner-nobwrap-');
+    const dataDir = tempDir('runner-nobwrap-data-');
+    fs.writeFileSync(path.join(bin, 'bwrap'), '#!/bin/sh\necho "bwrap: Creating new namespace failed: Operation not permitted" >&2\nexit 1\n', { mode: 0o755 });
+    const env = { DATABASE_URL: stack.db.url, RUNNER_DATA_DIR: dataDir, RUNNER_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, PATH: `${bin}:${process.env.PATH}` };
+    try {
+      const refused = startProcess('worker', env);
+      expect(await refused.exited).toBe(1);
+      expect(refused.output()).toContain('worker: cannot start: the run sandbox cannot be set up: bwrap: Creating new namespace failed: Operation not permitted');
+      expect(refused.output()).toContain('RUNNER_SANDBOX=off');
+      const unconfined = startProcess('worker', { ...env, RUNNER_SANDBOX: 'off' });
+      await unconfined.waitFor(/"msg":"worker pool ready"/);
+      expect(unconfined.output()).toMatch(/"level":"warn".*RUNNER_SANDBOX=off: playbooks run unconfined/);
+      await unconfined.stop();
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
