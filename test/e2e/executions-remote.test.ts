@@ -13,6 +13,7 @@ describe('executions over SSH and from git repositories', () => {
   let sshd: TestSshd;
   let repo: TestRepo;
   let http: TestGitHttpServer;
+  let open: TestGitHttpServer;
 
   beforeAll(async () => {
     stack = await startStack();
@@ -26,9 +27,11 @@ describe('executions over SSH and from git repositories', () => {
       },
     );
     http = await startGitHttpServer([repo], { username: 'deploy', password: 'git-http-secret' });
+    open = await startGitHttpServer([repo]);
   });
   afterAll(async () => {
     await http?.stop();
+    await open?.stop();
     await sshd?.stop();
     await stack?.stop();
   });
@@ -86,10 +89,10 @@ describe('executions over SSH and from git repositories', () => {
     expect(done.reason).toMatch(/SSH host key of moving differs/);
   });
 
-  it('runs from a bare repository over file:// on the default branch, a branch and a tag', async () => {
+  it('runs from a repository over HTTP on the default branch, a branch and a tag', async () => {
     for (const [branch, task, ref] of [[undefined, 'from main', 'main'], ['feature', 'from feature', 'feature'], ['v1.0.0', 'from tag', 'v1.0.0']] as const) {
       const { job, execution, path } = await createAndStart(client, 'DEMO', {
-        repository: { url: repo.fileUrl, ...(branch ? { branch } : {}), defaultPlaybook: 'site.yml' },
+        repository: { url: open.url(repo), ...(branch ? { branch } : {}), defaultPlaybook: 'site.yml' },
         hosts: [{ id: 'localhost', hostVars: LOCAL }],
       });
       const done = await waitForStatus(client, path);
@@ -116,10 +119,10 @@ describe('executions over SSH and from git repositories', () => {
 
   it('gives INIT_FAILURE with a reason for each preparation cause', async () => {
     const cases: [object, object, RegExp][] = [
-      [{ repository: { url: 'file:///nonexistent/repo.git', defaultPlaybook: 'site.yml' } }, {}, /cannot fetch file:\/\/\/nonexistent\/repo.git/],
-      [{ repository: { url: repo.fileUrl, defaultPlaybook: 'missing.yml' } }, {}, /playbook missing.yml does not exist/],
-      [{ repository: { url: repo.fileUrl, defaultPlaybook: 'broken.yml' } }, {}, /broken.yml is not valid YAML/],
-      [{ repository: { url: repo.fileUrl, branch: 'no-such-branch', defaultPlaybook: 'site.yml' } }, {}, /cannot check out branch or tag no-such-branch/],
+      [{ repository: { url: `${open.url(repo)}-missing`, defaultPlaybook: 'site.yml' } }, {}, /cannot fetch http:\/\/127\.0\.0\.1:\d+\/\S+-missing/],
+      [{ repository: { url: open.url(repo), defaultPlaybook: 'missing.yml' } }, {}, /playbook missing.yml does not exist/],
+      [{ repository: { url: open.url(repo), defaultPlaybook: 'broken.yml' } }, {}, /broken.yml is not valid YAML/],
+      [{ repository: { url: open.url(repo), branch: 'no-such-branch', defaultPlaybook: 'site.yml' } }, {}, /cannot check out branch or tag no-such-branch/],
       [
         { playbook: b64(PING) },
         { sshPrivateKey: b64('-----BEGIN OPENSSH PRIVATE KEY-----\nbm90IGEga2V5\n-----END OPENSSH PRIVATE KEY-----\n') },
@@ -131,6 +134,67 @@ describe('executions over SSH and from git repositories', () => {
       const done = await waitForStatus(client, path);
       expect({ status: done.status, reason: done.reason }).toEqual({ status: 'INIT_FAILURE', reason: expect.stringMatching(reason) });
     }
+  });
+});
+
+describe('repository URLs: what git on the worker may be pointed at', () => {
+  let stack: Stack;
+  let repo: TestRepo;
+  let http: TestGitHttpServer;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    repo = createBareRepo({ 'site.yml': PING });
+    http = await startGitHttpServer([repo], { username: 'deploy', password: 'git-http-secret' });
+  });
+  afterAll(async () => {
+    await http?.stop();
+    await stack?.stop();
+  });
+
+  it('refuses local, file://, ext:: and option-shaped URLs and URLs with credentials, naming the field and storing nothing', async () => {
+    const mirrors = `${stack.workerDataDir}/git-mirrors`;
+    for (const url of [
+      repo.fileUrl,
+      repo.dir,
+      `file://${mirrors}`,
+      'ext::sh -c touch% /tmp/pwned',
+      'ssh://-oProxyCommand=touch%20/tmp/pwned/repo',
+      '-oProxyCommand=x@host:repo',
+      `http://deploy:git-http-secret@127.0.0.1:1/repo.git`,
+    ]) {
+      const reply = await stack.admin.post('/v2/automation/jobs/DEMO', { repository: { url, defaultPlaybook: 'site.yml' }, hosts: [{ id: 'localhost', hostVars: LOCAL }] });
+      expect({ url, status: reply.status, field: reply.body.errors?.[0]?.field }).toEqual({ url, status: 400, field: 'repository.url' });
+    }
+    expect((await stack.admin.get('/v2/automation/jobs/DEMO')).body.totalSize).toBe(0);
+  });
+
+  it('refuses a file:// URL a job row holds from before the rule, in the worker', async () => {
+    const { job } = await createAndStart(stack.admin, 'DEMO', { repository: { url: http.url(repo), defaultPlaybook: 'site.yml' }, hosts: [{ id: 'localhost', hostVars: LOCAL }] });
+    await stack.db.query(`UPDATE jobs SET definition = jsonb_set(definition, '{repository,url}', to_jsonb($1::text)) WHERE id = $2`, [repo.fileUrl, job.id]);
+    const started = await stack.admin.post(`/v2/automation/jobs/DEMO/${job.id}/start`);
+    const done = await waitForStatus(stack.admin, `/v2/automation/jobs/DEMO/${job.id}/executions/${started.body.execution_id}`);
+    expect(done).toMatchObject({ status: 'INIT_FAILURE' });
+    expect(done.reason).toMatch(/^the repository URL must be an https:\/\/, http:\/\/ or ssh:\/\/ URL/);
+  });
+
+  it('keeps git mirrors per account: another tenant without credentials gets nothing the first one fetched', async () => {
+    const withCredentials = await createAndStart(stack.admin, 'DEMO', {
+      repository: { url: http.url(repo), defaultPlaybook: 'site.yml', credentials: { username: 'deploy', password: 'git-http-secret' } },
+      hosts: [{ id: 'localhost', hostVars: LOCAL }],
+    });
+    expect((await waitForStatus(stack.admin, withCredentials.path)).status).toBe('SUCCESS');
+    expect((await stack.admin.post('/v2/accounts/DEMO', { alias: 'OTHER', name: 'Another tenant' })).status).toBe(201);
+    const without = await createAndStart(stack.admin, 'OTHER', { repository: { url: http.url(repo), defaultPlaybook: 'site.yml' }, hosts: [{ id: 'localhost', hostVars: LOCAL }] });
+    const done = await waitForStatus(stack.admin, without.path);
+    expect(done.status).toBe('INIT_FAILURE');
+    expect(done.reason).toMatch(/cannot fetch/);
+    // From outside: one folder of mirrors per account, and OTHER's holds no copy of the repository.
+    const ids = Object.fromEntries((await stack.db.query<{ id: string; alias: string }>('SELECT id, alias FROM accounts')).map((a) => [a.alias, a.id]));
+    const mirrors = `${stack.workerDataDir}/git-mirrors`;
+    expect(fs.readdirSync(mirrors).sort()).toEqual([ids.DEMO, ids.OTHER].sort());
+    expect(fs.readdirSync(`${mirrors}/${ids.DEMO}`).filter((m) => fs.existsSync(`${mirrors}/${ids.DEMO}/${m}/HEAD`))).toHaveLength(1);
+    expect(fs.readdirSync(`${mirrors}/${ids.OTHER}`).filter((m) => fs.existsSync(`${mirrors}/${ids.OTHER}/${m}/HEAD`))).toHaveLength(0);
   });
 });
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { repositoryUrlProblem } from '@app/domain';
 import { runCommand } from './process-runner';
 
 export interface RepositorySource {
@@ -34,8 +35,11 @@ async function withMirrorLock<T>(key: string, work: () => Promise<T>): Promise<T
 }
 
 /**
- * Checks a repository out into `target`: a local mirror per URL (so a repeated run fetches only
- * what changed), then a shallow clone of the branch or tag from it. Credentials travel in git's
+ * Checks a repository out into `target`: a local mirror per URL in `mirrorsDir` (the account's own
+ * folder, so one tenant never gets what another's credentials fetched; a repeated run fetches only
+ * what changed), then a shallow clone of the branch or tag from it. Only http(s) and ssh reach the
+ * network (GIT_ALLOW_PROTOCOL), and the URL is checked again here (repository-url.ts): a row stored
+ * before that rule must not make the worker, which runs git outside the sandbox, read local files. Credentials travel in git's
  * environment (an HTTP Authorization header), never in argv or a URL; an SSH key is served by the
  * run's ssh-agent through `sshCommand`.
  */
@@ -47,14 +51,22 @@ export async function checkoutRepository(options: {
   sshCommand: string;
 }): Promise<{ commit: CommitInfo; tags: string[] }> {
   const { source } = options;
+  const problem = repositoryUrlProblem(source.url);
+  if (problem) throw new CheckoutError(`the repository URL ${problem}`);
   const mirror = path.join(options.mirrorsDir, createHash('sha256').update(source.url).digest('hex').slice(0, 32));
-  const env: NodeJS.ProcessEnv = { ...options.env, GIT_TERMINAL_PROMPT: '0', GIT_SSH_COMMAND: options.sshCommand, GIT_ASKPASS: 'true' };
+  const env: NodeJS.ProcessEnv = {
+    ...options.env,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_SSH_COMMAND: options.sshCommand,
+    GIT_ASKPASS: 'true',
+    GIT_ALLOW_PROTOCOL: 'http:https:ssh',
+  };
   if (source.credentials?.username || source.credentials?.password) {
     const basic = Buffer.from(`${source.credentials.username ?? ''}:${source.credentials.password ?? ''}`).toString('base64');
     Object.assign(env, { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: `Authorization: Basic ${basic}` });
   }
-  const git = async (args: string[], cwd?: string): Promise<string> => {
-    const result = await runCommand('git', args, { cwd, env, timeoutMs: 600_000 });
+  const git = async (args: string[], cwd?: string, protocols?: string): Promise<string> => {
+    const result = await runCommand('git', args, { cwd, env: protocols ? { ...env, GIT_ALLOW_PROTOCOL: protocols } : env, timeoutMs: 600_000 });
     if (result.exitCode !== 0) {
       throw new CheckoutError(lastMeaningfulLine(result.stderr) || `git ${args[0]} failed with exit code ${result.exitCode}`);
     }
@@ -81,7 +93,8 @@ export async function checkoutRepository(options: {
   const clone = ['clone', '--quiet', '--depth', '1', '--no-tags'];
   if (source.branch) clone.push('--branch', source.branch);
   try {
-    await git([...clone, `file://${mirror}`, options.target]);
+    // From our own mirror: the one clone that may use file://.
+    await git([...clone, `file://${mirror}`, options.target], undefined, 'file');
   } catch (error) {
     const what = source.branch ? `branch or tag ${source.branch}` : 'the default branch';
     throw new CheckoutError(`cannot check out ${what} of ${source.url}: ${(error as Error).message}`);

@@ -5,3 +5,4 @@ export * from './secret-masker';
 export * from './cron';
 export * from './clock';
 export * from './vpn-routing';
+export * from './repository-url';

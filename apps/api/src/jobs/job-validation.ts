@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { invalid } from '@app/domain';
+import { invalid, repositoryUrlProblem } from '@app/domain';
 import type { JobRequest } from './job.dto';
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -56,6 +56,8 @@ export function checkJobRequest(job: JobRequest): void {
   }
   if (job.playbook !== undefined) checkPlaybook('playbook', job.playbook);
   if (job.repository) {
+    const problem = repositoryUrlProblem(job.repository.url);
+    if (problem) throw invalid('repository.url', problem);
     checkRepositoryPath('repository.defaultPlaybook', job.repository.defaultPlaybook);
     const key = job.repository.credentials?.sshPrivateKey;
     if (key) checkPrivateKey('repository.credentials.sshPrivateKey', key);

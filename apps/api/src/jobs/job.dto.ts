@@ -34,12 +34,9 @@ export class RepositoryCredentials {
 }
 
 export class JobRepository {
-  /** https://, http://, ssh://, git@host:path or file:// URL of a git repository. */
+  /** https://, http://, ssh:// or user@host:path URL of a git repository (repository-url.ts says what else is refused). */
   @IsString()
   @MaxLength(2048)
-  @Matches(/^(https?:\/\/|ssh:\/\/|file:\/\/|[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:)\S+$/, {
-    message: 'must be an http(s)://, ssh://, file:// or user@host:path git URL',
-  })
   url: string;
 
   /** A branch or tag; the repository's default branch when absent. */

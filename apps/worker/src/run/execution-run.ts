@@ -262,7 +262,7 @@ export class ExecutionRun {
       const target = workspace.path('repo');
       const checkout = await checkoutRepository({
         source: { url: repo.url, branch: repo.branch, credentials: jobSecrets.repositoryCredentials },
-        mirrorsDir: path.join(this.deps.config.dataDir, 'git-mirrors'),
+        mirrorsDir: path.join(this.deps.config.dataDir, 'git-mirrors', this.execution.accountId),
         target,
         env,
         sshCommand: `ssh ${workspace.sshOptions()}`,
