@@ -9,6 +9,7 @@ import { AccountsService } from './accounts/accounts.service';
 import { ApiModule } from './api.module';
 import { DrainState } from './common/drain-state';
 import { consoleStatic } from './console/console-static';
+import { refuseHostileInput } from './common/hostile-input.middleware';
 import { HttpMetrics } from './common/http-metrics';
 import { requestContext, requireJsonBody } from './common/request-context.middleware';
 import { strictValidationPipe } from './common/validation';
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   if (webConsole) app.use(webConsole);
   app.use(requireJsonBody);
   app.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
+  app.use(refuseHostileInput);
   app.useGlobalPipes(strictValidationPipe());
 
   const document = SwaggerModule.createDocument(
