@@ -105,4 +105,17 @@ describe('hostile input on every operation of the OpenAPI document', () => {
     const path = await client.get('/v2/automation/jobs/DEMO/a%00b');
     expect(path).toMatchObject({ status: 400, body: { errors: [{ field: 'path' }] } });
   });
+
+  it('keeps answers out of caches: no-store and nosniff, a generated private key included; the job list revalidates by ETag', async () => {
+    const key = await client.post('/v2/automation/keypairs/DEMO/cache-check', {});
+    expect(key.status).toBe(201);
+    expect(key.body.privateKey).toContain('PRIVATE KEY');
+    expect(key.headers.get('cache-control')).toBe('no-store');
+    expect(key.headers.get('x-content-type-options')).toBe('nosniff');
+    expect((await client.get('/v2/automation/webhooks/DEMO/secret')).headers.get('cache-control')).toBe('no-store');
+    const list = await client.get('/v2/automation/jobs/DEMO');
+    expect(list.headers.get('cache-control')).toBe('private, no-cache');
+    expect(list.headers.get('etag')).toBeTruthy();
+    expect((await client.delete('/v2/automation/keypairs/DEMO/cache-check')).status).toBe(204);
+  });
 });

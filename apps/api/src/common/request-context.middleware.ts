@@ -18,6 +18,10 @@ export function requestContext(logger: JsonLogger, metrics: HttpMetrics, drain: 
     const incoming = request.header('x-request-id');
     request.requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     response.setHeader('X-Request-Id', request.requestId);
+    // API answers carry private keys, webhook secrets and tenants' data: no cache keeps them, and no
+    // browser guesses their type. (The job list overrides the first: it revalidates by ETag.)
+    response.setHeader('Cache-Control', 'no-store');
+    response.setHeader('X-Content-Type-Options', 'nosniff');
     const started = process.hrtime.bigint();
     response.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;

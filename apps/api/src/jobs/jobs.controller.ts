@@ -53,6 +53,7 @@ export class JobsController {
     const gzip = response.req.acceptsEncodings('gzip', 'identity') === 'gzip';
     response.setHeader('Content-Type', 'application/json; charset=utf-8');
     response.setHeader('ETag', page.etag);
+    response.setHeader('Cache-Control', 'private, no-cache');
     response.setHeader('Vary', 'Accept-Encoding');
     if (gzip) response.setHeader('Content-Encoding', 'gzip');
     response.send(gzip ? this.pages.gzipped(page) : page.body);
