@@ -4,11 +4,11 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Mat
 import { EXECUTION_STATUSES, type ExecutionStatus } from '@app/domain';
 import type { Link } from '../common/links';
 import { PageQuery } from '../common/paging';
-import { HOST_ID } from '../jobs/job.dto';
+import { HOST_ID, HOST_ID_RULE } from '../jobs/host-id';
 
 export class StartHost {
   @IsString()
-  @Matches(HOST_ID, { message: 'must be a valid inventory host name (letters, digits, _ . : - [ ])' })
+  @Matches(HOST_ID, { message: HOST_ID_RULE })
   id: string;
 
   /** Secret: base64 PEM private key for this host, for this run only; never returned. */

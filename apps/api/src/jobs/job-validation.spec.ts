@@ -1,4 +1,5 @@
-import { checkPlaybook, checkPrivateKey, checkRepositoryPath } from './job-validation';
+import { checkJobRequest, checkPlaybook, checkPrivateKey, checkRepositoryPath } from './job-validation';
+import type { JobRequest } from './job.dto';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
@@ -25,6 +26,14 @@ describe('job validation', () => {
 
   it.each(['/etc/passwd', '../x.yml', 'a/../../x.yml', '..', '.', 'a\\b.yml', 'a\0b'])('refuses the repository path %j', (p) => {
     expect(() => checkRepositoryPath('f', p)).toThrow(/^f: /);
+  });
+
+  it.each(['fd00::1', '2001:db8::8:800:200c:417a', '::ffff:10.0.0.1'])('accepts the IPv6 address %s as a host id', (id) => {
+    expect(() => checkJobRequest({ playbook: b64('- hosts: all\n'), hosts: [{ id }] } as JobRequest)).not.toThrow();
+  });
+
+  it.each(['x:all', 'a:b:c', ':::::::::::'])('refuses %s, a host id with colons that is no IPv6 address', (id) => {
+    expect(() => checkJobRequest({ playbook: b64('- hosts: all\n'), hosts: [{ id }] } as JobRequest)).toThrow(/^hosts\.0\.id: /);
   });
 
   it('recognises PEM and OpenSSH private keys only', () => {

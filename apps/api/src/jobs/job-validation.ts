@@ -1,6 +1,8 @@
+import { isIPv6 } from 'node:net';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { invalid, repositoryUrlProblem } from '@app/domain';
+import { HOST_ID_RULE } from './host-id';
 import type { JobRequest } from './job.dto';
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -65,6 +67,7 @@ export function checkJobRequest(job: JobRequest): void {
   if (job.sshPrivateKey) checkPrivateKey('sshPrivateKey', job.sshPrivateKey);
   const seen = new Set<string>();
   (job.hosts ?? []).forEach((host, index) => {
+    if (host.id.includes(':') && !isIPv6(host.id)) throw invalid(`hosts.${index}.id`, HOST_ID_RULE);
     if (seen.has(host.id)) throw invalid(`hosts.${index}.id`, `duplicates host ${host.id}`);
     seen.add(host.id);
     if (host.sshPrivateKey) checkPrivateKey(`hosts.${index}.sshPrivateKey`, host.sshPrivateKey);

@@ -18,9 +18,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { Link } from '../common/links';
+import { HOST_ID, HOST_ID_RULE } from './host-id';
 
-/** Ansible inventory names: no spaces, `#`, `=` or commas; IPv6 addresses are fine. */
-export const HOST_ID = /^[A-Za-z0-9_][A-Za-z0-9_.:\-[\]]{0,252}$/;
 /** Tags become one comma-separated `--tags` value, so a tag may not contain a comma or space. */
 const TAG = /^[^,\s]{1,100}$/;
 const KEYPAIR_ALIAS = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -63,7 +62,7 @@ export class JobRepository {
 export class JobHost {
   /** The inventory name. */
   @IsString()
-  @Matches(HOST_ID, { message: 'must be a valid inventory host name (letters, digits, _ . : - [ ])' })
+  @Matches(HOST_ID, { message: HOST_ID_RULE })
   id: string;
 
   @IsOptional() @IsObject() @ApiPropertyOptional({ type: 'object', additionalProperties: true }) hostVars?: Record<string, unknown>;
