@@ -146,6 +146,18 @@ describe('executions on a real worker with real ansible-playbook', () => {
     }
   });
 
+  it('narrows, never widens: start-time hosts within the job\'s own limit', async () => {
+    const { job, execution, path } = await createAndStart(
+      client,
+      'DEMO',
+      { playbook: b64('- hosts: all\n  gather_facts: false\n  tasks:\n    - ansible.builtin.ping:\n'), hosts: ['web-1', 'web-2', 'web-3'].map((id) => ({ id, hostVars: LOCAL })), limit: '!web-1' },
+      { hosts: [{ id: 'web-1' }, { id: 'web-2' }] },
+    );
+    expect((await waitForStatus(client, path)).status).toBe('SUCCESS');
+    const hosts = new Set((await allRecords(client, 'DEMO', job.id, execution.execution_id)).filter((r) => r.event_type === 'runner_on_ok').map((r) => r.host));
+    expect([...hosts]).toEqual(['web-2']);
+  });
+
   it('stops a long task gracefully and kills another, leaving no process behind', async () => {
     const longJob = (seconds: string) => ({
       playbook: b64(`- hosts: all\n  gather_facts: false\n  tasks:\n    - name: long\n      ansible.builtin.command: sleep ${seconds}\n    - name: never\n      ansible.builtin.debug: msg=never\n`),

@@ -6,3 +6,4 @@ export * from './cron';
 export * from './clock';
 export * from './vpn-routing';
 export * from './repository-url';
+export * from './host-pattern';

@@ -37,7 +37,7 @@ import {
   VpnConnection,
   VpnConnectionRepository,
 } from '@app/database';
-import { ExecutionStatus, SecretMasker } from '@app/domain';
+import { ExecutionStatus, runLimit, SecretMasker } from '@app/domain';
 import { SecretBox } from '@app/keys';
 import { RecordWriter } from './record-writer';
 import { rideOutOutage } from './ride-out';
@@ -62,6 +62,8 @@ export interface RunDependencies {
 }
 
 const KILL_AFTER_STOP_DEFAULT_SECONDS = 30;
+/** The inventory group of the hosts a start request or restart selected (see selection()). */
+const SELECTED_GROUP = '__runner_selected_hosts';
 /** How often a running sandbox's limit counters are read (two small files). */
 const LIMIT_CHECK_MS = 1000;
 
@@ -285,12 +287,13 @@ export class ExecutionRun {
     const vpn = await this.vpn(workspace, vpnConnections, inventory.hosts);
     if (vpn.keys.length) this.masker = new SecretMasker([...secrets, ...vpn.keys.map((k) => k.privateKey)]);
     for (const key of vpn.keys) await this.addKey(workspace, Buffer.from(key.privateKey).toString('base64'), key.label);
-    workspace.writeInventory(vpn.hosts, inventory.groups);
+    const selection = this.selection();
+    workspace.writeInventory(vpn.hosts, selection ? { ...inventory.groups, [SELECTED_GROUP]: selection } : inventory.groups);
     workspace.writeExtraVars({ ...(job.definition.properties ?? {}), ...(this.execution.request.properties ?? {}) });
     const args = playbookArguments(workspace, {
       playbook,
       tags: job.definition.repository?.playbookTags ?? job.definition.playbookTags,
-      limit: this.limit(job),
+      limit: runLimit(job.definition.limit, selection ? SELECTED_GROUP : undefined),
       verbosity: job.definition.verbosity,
       checkMode: job.definition.checkMode,
     });
@@ -309,8 +312,8 @@ export class ExecutionRun {
     connections: VpnConnection[],
     hosts: { id: string; hostVars?: Record<string, unknown> }[],
   ): ReturnType<typeof prepareVpn> {
-    const subsets = [this.execution.request.hosts, this.execution.onlyHosts].filter((s): s is string[] => !!s?.length);
-    const selected = (id: string): boolean => subsets.every((subset) => subset.includes(id));
+    const selection = this.selection();
+    const selected = (id: string): boolean => !selection || selection.includes(id);
     return prepareVpn(this.deps, connections, hosts, selected, workspace).catch((error) => {
       throw error instanceof VpnUnavailable ? new InitFailure(error.message) : error;
     });
@@ -358,15 +361,15 @@ export class ExecutionRun {
     }
   }
 
-  /** The job's limit, narrowed to the start request's hosts and, on a restart, the failed hosts. */
-  private limit(job: Job): string | undefined {
-    const parts: string[] = [];
-    if (job.definition.limit) parts.push(job.definition.limit);
-    for (const subset of [this.execution.request.hosts, this.execution.onlyHosts]) {
-      if (subset?.length) parts.push(subset.join(':'));
-    }
-    // Ansible intersects patterns joined with ":&".
-    return parts.length ? parts.map((p, i) => (i === 0 ? p : `&${p}`)).join(':') : undefined;
+  /**
+   * The hosts a start request and, on a restart, the failed hosts select (both: the hosts in each),
+   * or null when the run is not narrowed. They become a group of the inventory that the --limit
+   * intersects with, so a selection only ever narrows the job's own limit.
+   */
+  private selection(): string[] | null {
+    const subsets = [this.execution.request.hosts, this.execution.onlyHosts].filter((s): s is string[] => !!s?.length);
+    if (!subsets.length) return null;
+    return subsets[0].filter((id) => subsets.every((subset) => subset.includes(id)));
   }
 
   // ---- running (RUNNING) ------------------------------------------------------------------
