@@ -125,4 +125,20 @@ describe('tenant isolation and roles', () => {
     expect(dupAccount.status).toBe(409);
     expect((await root.post('/v2/accounts/DEMO', { alias: 'lower', name: 'x' })).body.errors[0].field).toBe('alias');
   });
+
+  it('finds a service account\'s user in the account and its sub-accounts only, with one answer for elsewhere and nowhere', async () => {
+    const create = (username: string) =>
+      clients.alphaAdmin.post('/v2/automation/serviceAccounts/ALPHA', { alias: `sa-${username}`.slice(0, 30), username, password: 'any-password-1' });
+    expect((await create('alpha-viewer')).status).toBe(201);
+    expect((await create('alpha1-admin')).status).toBe(201);
+    const above = await create('admin');
+    const beside = await root.post('/v2/users/BETA', { username: 'beta-user', password: 'beta-password-1', roles: ['ServerOperator'] });
+    expect(beside.status).toBe(201);
+    const sibling = await create('beta-user');
+    const nobody = await create('no-such-user');
+    for (const [reply, username] of [[above, 'admin'], [sibling, 'beta-user'], [nobody, 'no-such-user']] as const) {
+      expect(reply.status).toBe(400);
+      expect(reply.body.errors).toEqual([{ field: 'username', message: `no user ${username} in ALPHA or its sub-accounts` }]);
+    }
+  });
 });

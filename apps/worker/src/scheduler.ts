@@ -77,7 +77,11 @@ export class Scheduler {
     if (!sa) return `service account ${schedule.serviceAccountAlias} no longer exists`;
     const user = await this.users.findByUsername(sa.username);
     const job = await this.jobs.findById(schedule.jobId);
-    if (!user || !user.account || !(await verifyPassword(this.box.open(sa.sealedPassword), user.passwordHash))) {
+    // Only a user of the service account's own account or below, with the same answer as a wrong
+    // password for one elsewhere (a row from before the api checked this included).
+    const ownPath = (await this.users.accountPathOf(schedule.accountId)) ?? '';
+    const inReach = !!user?.account && accountPathCovers(ownPath, user.account.path);
+    if (!user?.account || !inReach || !(await verifyPassword(this.box.open(sa.sealedPassword), user.passwordHash))) {
       return `service account ${sa.alias} cannot log in as ${sa.username}: the username or password is not valid`;
     }
     if (!job || !rolesAllow(user.roles, 'operate')) return `service account ${sa.alias} (${sa.username}) may not start executions`;

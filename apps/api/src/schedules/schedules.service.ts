@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Account, Job, Schedule, ScheduleRepository, ServiceAccount, UserRepository } from '@app/database';
-import { conflict, invalid, nextFireTime, notFound, parseCron } from '@app/domain';
+import { accountPathCovers, conflict, invalid, nextFireTime, notFound, parseCron } from '@app/domain';
 import { SecretBox } from '@app/keys';
 import { isUuid } from '../common/ids';
 import { ScheduleRequest, ServiceAccountRequest, ServiceAccountUpdate } from './schedule.dto';
@@ -42,9 +42,16 @@ export class SchedulesService {
     if (!(await this.schedules.deleteServiceAccount(account.id, alias))) throw notFound(`Service account ${alias}`);
   }
 
-  /** The user must exist; whether the password works is checked at every fire time. */
+  /**
+   * The user must be one of this account or its sub-accounts (the same answer for a user elsewhere
+   * and for none, so usernames of other tenants cannot be probed); whether the password works is
+   * checked at every fire time.
+   */
   private async serviceAccountOf(account: Account, alias: string, username: string, password: string): Promise<ServiceAccount> {
-    if (!(await this.users.findByUsername(username))) throw invalid('username', `no user ${username}`);
+    const user = await this.users.findByUsername(username);
+    if (!user?.account || !accountPathCovers(account.path, user.account.path)) {
+      throw invalid('username', `no user ${username} in ${account.alias} or its sub-accounts`);
+    }
     return { accountId: account.id, alias, username, sealedPassword: this.box.seal(password), createdAt: new Date() };
   }
 
