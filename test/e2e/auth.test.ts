@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, scryptSync } from 'node:crypto';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { ApiClient } from '../support/http';
 import { ADMIN_PASSWORD, ApiHandle, startApi } from '../support/processes';
@@ -83,6 +83,39 @@ describe('authentication', () => {
     expect(blocked.headers.get('retry-after')).toMatch(/^\d+$/);
     // Another user is not affected by this user's failures.
     expect((await client.as().post('/v2/authentication/login', { username: 'admin', password: ADMIN_PASSWORD })).status).toBe(200);
+  });
+
+  it('counts attempts before checking them: concurrent wrong passwords get no more tries than the limit', async () => {
+    const admin = new ApiClient(api.url);
+    await admin.login('admin', ADMIN_PASSWORD);
+    await admin.post('/v2/users/DEMO', { username: 'raced', password: 'raced-pass-1', roles: ['AccountViewer'] });
+    const from = { 'x-forwarded-for': '203.0.113.10' };
+    const replies = await Promise.all(
+      Array.from({ length: 12 }, () => client.as().request('POST', '/v2/authentication/login', { username: 'raced', password: 'wrong-pass' }, from)),
+    );
+    const statuses = replies.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 400)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(9);
+  });
+
+  it('does not lock the owner out of an address that has not failed, and upgrades an old hash at login', async () => {
+    const admin = new ApiClient(api.url);
+    await admin.login('admin', ADMIN_PASSWORD);
+    await admin.post('/v2/users/DEMO', { username: 'owner', password: 'owner-pass-1', roles: ['AccountViewer'] });
+    const attacker = { 'x-forwarded-for': '203.0.113.66' };
+    for (let i = 0; i < 3; i++) {
+      expect((await client.as().request('POST', '/v2/authentication/login', { username: 'owner', password: 'guess' }, attacker)).status).toBe(400);
+    }
+    expect((await client.as().request('POST', '/v2/authentication/login', { username: 'owner', password: 'owner-pass-1' }, attacker)).status).toBe(429);
+    // A hash of the parameters before N=2^17, as older installs stored it.
+    const salt = Buffer.alloc(16, 1);
+    const old = ['scrypt', 16384, 8, 1, salt.toString('base64'), scryptSync('owner-pass-1', salt, 32, { N: 16384, r: 8, p: 1 }).toString('base64')].join('$');
+    await db.query(`UPDATE users SET password_hash = $1 WHERE username = 'owner'`, [old]);
+    const owner = await client.as().request('POST', '/v2/authentication/login', { username: 'owner', password: 'owner-pass-1' }, { 'x-forwarded-for': '198.51.100.7' });
+    expect(owner.status).toBe(200);
+    const [row] = await db.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE username = 'owner'`);
+    expect(row.password_hash).toMatch(/^scrypt\$131072\$8\$1\$/);
+    expect((await client.as().request('POST', '/v2/authentication/login', { username: 'owner', password: 'owner-pass-1' }, { 'x-forwarded-for': '198.51.100.7' })).status).toBe(200);
   });
 
   it('rejects malformed login bodies with 4xx', async () => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { JsonLogger } from '@app/config';
-import { ExecutionRepository, JobRepository, newExecution, Schedule, ScheduleRepository, UserRepository } from '@app/database';
+import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
+import { ExecutionRepository, JobRepository, LoginFailureRepository, newExecution, Schedule, ScheduleRepository, UserRepository } from '@app/database';
 import { accountPathCovers, Clock, nextFireTime, rolesAllow } from '@app/domain';
 import { SecretBox, verifyPassword } from '@app/keys';
 import { Periodic } from './periodic';
@@ -21,6 +21,8 @@ export class Scheduler {
 
   constructor(
     @Inject(JsonLogger) private readonly logger: JsonLogger,
+    @Inject(CONFIG) private readonly config: RunnerConfig,
+    private readonly failures: LoginFailureRepository,
     private readonly schedules: ScheduleRepository,
     private readonly executions: ExecutionRepository,
     private readonly jobs: JobRepository,
@@ -81,9 +83,17 @@ export class Scheduler {
     // password for one elsewhere (a row from before the api checked this included).
     const ownPath = (await this.users.accountPathOf(schedule.accountId)) ?? '';
     const inReach = !!user?.account && accountPathCovers(ownPath, user.account.path);
-    if (!user?.account || !inReach || !(await verifyPassword(this.box.open(sa.sealedPassword), user.passwordHash))) {
-      return `service account ${sa.alias} cannot log in as ${sa.username}: the username or password is not valid`;
-    }
+    // A fire is a login: counted by the same rate limit (from the address "service account"), so a
+    // service account cannot be used to guess a password at one try per fire time.
+    const cannotLogIn = `service account ${sa.alias} cannot log in as ${sa.username}: the username or password is not valid`;
+    const windowStart = new Date(this.now().getTime() - this.config.loginWindowSeconds * 1000);
+    const attempt = await this.failures.reserve(sa.username, 'service account', windowStart, {
+      perUserAddress: this.config.loginMaxFailures,
+      perAddress: Number.MAX_SAFE_INTEGER,
+    });
+    if (!attempt.allowed) return `${cannotLogIn} (too many failed attempts; try again later)`;
+    if (!user?.account || !inReach || !(await verifyPassword(this.box.open(sa.sealedPassword), user.passwordHash))) return cannotLogIn;
+    await this.failures.forget(attempt.id);
     if (!job || !rolesAllow(user.roles, 'operate')) return `service account ${sa.alias} (${sa.username}) may not start executions`;
     const accountPath = (await this.users.accountPathOf(job.accountId)) ?? '';
     if (!accountPathCovers(user.account.path, accountPath)) return `service account ${sa.alias} (${sa.username}) may not act on this job's account`;

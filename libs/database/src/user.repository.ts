@@ -35,6 +35,10 @@ export class UserRepository {
     return row?.path ?? null;
   }
 
+  async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+    await this.repo.update({ id }, { passwordHash });
+  }
+
   insert(user: User): Promise<unknown> {
     return this.repo.insert(user);
   }

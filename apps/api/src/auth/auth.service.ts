@@ -3,7 +3,7 @@ import { CONFIG, RunnerConfig } from '@app/config';
 import { LoginFailureRepository, UserRepository } from '@app/database';
 import { BAD_CREDENTIALS, DomainError } from '@app/domain';
 import { LoginResponse } from './login.dto';
-import { DUMMY_HASH, verifyPassword } from '@app/keys';
+import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '@app/keys';
 import { TokenService } from './token.service';
 
 @Injectable()
@@ -16,22 +16,24 @@ export class AuthService {
   ) {}
 
   /**
-   * Rate limit first (per username and per address, failures in a sliding window, shared by all api
-   * nodes through Postgres), then one answer for unknown user and wrong password alike.
+   * Rate limit first (see LoginFailureRepository.reserve: counted before the password is checked,
+   * shared by all api nodes), then one answer for unknown user and wrong password alike. A hash of
+   * older parameters is replaced once the password proved good.
    */
   async login(username: string, password: string, address: string): Promise<LoginResponse> {
-    const now = Date.now();
-    const windowStart = new Date(now - this.config.loginWindowSeconds * 1000);
-    const recent = await this.failures.countSince(username, address, windowStart);
-    if (recent.byUser >= this.config.loginMaxFailures || recent.byAddress >= this.config.loginMaxFailures * 5) {
+    const windowStart = new Date(Date.now() - this.config.loginWindowSeconds * 1000);
+    const attempt = await this.failures.reserve(username, address, windowStart, {
+      perUserAddress: this.config.loginMaxFailures,
+      perAddress: this.config.loginMaxFailures * 5,
+    });
+    if (!attempt.allowed) {
       throw new DomainError('too_many', 'Too many failed login attempts; try again later', undefined, this.config.loginWindowSeconds);
     }
     const user = await this.users.findByUsername(username);
     const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !valid || !user.account) {
-      await this.failures.record(username, address, windowStart);
-      throw new DomainError('validation', BAD_CREDENTIALS);
-    }
+    if (!user || !valid || !user.account) throw new DomainError('validation', BAD_CREDENTIALS);
+    await this.failures.forget(attempt.id);
+    if (needsRehash(user.passwordHash)) await this.users.setPasswordHash(user.id, await hashPassword(password));
     return {
       userName: user.username,
       accountAlias: user.account.alias,
