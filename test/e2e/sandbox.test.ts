@@ -24,12 +24,16 @@ async function until(check: () => boolean, timeoutMs = 30_000, what = 'condition
   }
 }
 
-/** Processes on the host whose command line contains `marker`: pid and real uid. */
-function processesWith(marker: string): { pid: number; uid: number }[] {
+/**
+ * Processes on the host whose command line contains `marker` (or, `exact`, is it): pid and real uid.
+ * The uid checks use exact command lines, so no other process that merely mentions one counts.
+ */
+function processesWith(marker: string, exact = false): { pid: number; uid: number }[] {
   const found: { pid: number; uid: number }[] = [];
   for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
-      if (!fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').includes(marker)) continue;
+      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      if (exact ? cmdline !== marker : !cmdline.includes(marker)) continue;
       const uid = Number(/^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
       found.push({ pid: Number(pid), uid });
     } catch {
@@ -83,13 +87,13 @@ describe('run sandbox: a tenant playbook cannot reach the service, other tenants
       keyPairAlias: 'other-key',
       properties: { other_token: otherToken },
     });
-    await until(() => processesWith('sleep 1001.5').length > 0, 60_000, 'the victim run to start');
+    await until(() => processesWith('sleep 1001.5', true).length > 0, 60_000, 'the victim run to start');
     const victimWorkspace = fs
       .readdirSync(path.join(stack.workerDataDir, 'workspaces'))
       .map((name) => path.join(stack.workerDataDir, 'workspaces', name))
       .find((dir) => path.basename(dir).startsWith(victim.execution.execution_id.slice(0, 8)))!;
     expect(fs.existsSync(path.join(victimWorkspace, 'agent.sock'))).toBe(true);
-    const [victimSleep] = processesWith('sleep 1001.5');
+    const [victimSleep] = processesWith('sleep 1001.5', true);
     const workerPid = stack.worker.child.pid!;
 
     const pgUrl = new URL(process.env.RUNNER_TEST_ADMIN_URL!);
@@ -116,8 +120,8 @@ describe('run sandbox: a tenant playbook cannot reach the service, other tenants
     });
     // Checked from outside while the attacker runs: neither run is root or the worker's user, and
     // the two accounts' runs have different uids.
-    await until(() => processesWith('sleep 2.75').length > 0, 60_000, 'the attacker to reach its last task');
-    const attackerUid = processesWith('sleep 2.75')[0].uid;
+    await until(() => processesWith('sleep 2.75', true).length > 0, 60_000, 'the attacker to reach its last task');
+    const attackerUid = processesWith('sleep 2.75', true)[0].uid;
     const workerUid = process.getuid!();
     expect(attackerUid).not.toBe(0);
     expect(attackerUid).not.toBe(workerUid);
@@ -147,9 +151,47 @@ describe('run sandbox: a tenant playbook cannot reach the service, other tenants
     for (const target of targets) expect(fs.existsSync(target)).toBe(false);
     expect(() => process.kill(workerPid, 0)).not.toThrow();
     expect((await other.get(victim.path)).body.status).toBe('RUNNING');
-    expect(processesWith('sleep 1001.5')).toHaveLength(1);
+    expect(processesWith('sleep 1001.5', true)).toHaveLength(1);
     expect((await other.post(`${victim.path}/kill`)).status).toBe(202);
     expect((await waitForStatus(other, victim.path)).status).toBe('KILLED');
+  });
+
+  it("keeps runs of different accounts from each other's abstract Unix sockets and from listening on TCP ports", async () => {
+    // The sandbox shares the host's network namespace; Landlock gives each run a domain of its own.
+    const name = `sandbox-${randomBytes(4).toString('hex')}`;
+    const token = `from-demo-${randomBytes(6).toString('hex')}`;
+    const listener = `import socket; s = socket.socket(socket.AF_UNIX); s.bind(b'\\0${name}'); s.listen(1); s.settimeout(60); c, _ = s.accept(); print('got', c.recv(100))`;
+    const victim = await createAndStart(other, 'OTHER', {
+      playbook: b64(`- hosts: all\n  gather_facts: false\n  tasks:\n    - ansible.builtin.command: python3 -c ${JSON.stringify(listener)} listener-1009.5\n`),
+      hosts: [{ id: 'localhost', hostVars: LOCAL }],
+    });
+    await until(() => processesWith('listener-1009.5').length > 0, 60_000, 'the listener');
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const attacker = await createAndStart(admin, 'DEMO', {
+      playbook: attacks({
+        'connect to the other run\'s abstract socket': `python3 -c "import socket; s = socket.socket(socket.AF_UNIX); s.connect(b'\\0${name}'); s.send(b'${token}')"`,
+        'listen on a TCP port': `python3 -c "import socket, time; s = socket.socket(); s.bind(('127.0.0.1', ${port})); s.listen(); time.sleep(5)"`,
+      }),
+      hosts: [{ id: 'localhost', hostVars: LOCAL }],
+    });
+    expect((await waitForStatus(admin, attacker.path)).status).toBe('SUCCESS');
+    const failed = (await allRecords(admin, 'DEMO', attacker.job.id, attacker.execution.execution_id)).filter((r) => r.event_type === 'runner_on_failed').map((r) => r.task);
+    expect(failed).toEqual(["connect to the other run's abstract socket", 'listen on a TCP port']);
+    await other.post(`${victim.path}/kill`);
+    await waitForStatus(other, victim.path);
+    const victimSaw = (await other.get(`${victim.path}/stdout`)).body + JSON.stringify(await allRecords(other, 'OTHER', victim.job.id, victim.execution.execution_id));
+    expect(victimSaw).not.toContain(token);
+  });
+
+  it("remembers only host keys ssh wrote for the run's own hosts, never trust a run planted for later runs", async () => {
+    const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
+    const plant = [`* ${key}`, `@cert-authority * ${key}`, `db.internal ${key}`, `localhost,db.internal ${key}`].map((line) => `echo '${line}' >> $HOME/../known_hosts`).join('; ');
+    const run = await createAndStart(admin, 'DEMO', {
+      playbook: b64(`- hosts: all\n  gather_facts: false\n  tasks:\n    - ansible.builtin.shell: ${JSON.stringify(plant)}\n`),
+      hosts: [{ id: 'localhost', hostVars: LOCAL }],
+    });
+    expect((await waitForStatus(admin, run.path)).status).toBe('SUCCESS');
+    expect(await stack.db.query('SELECT line FROM known_hosts')).toEqual([]);
   });
 
   it('makes the same attempts fail when a ServerOperator makes them through start-time properties', async () => {

@@ -17,7 +17,7 @@ import {
   ServerRepository,
   VpnConnectionRepository,
 } from '@app/database';
-import { ansiblePlaybookVersion, PlaybookLauncher, Sandbox } from '@app/ansible';
+import { ansiblePlaybookVersion, landlockAbi, PlaybookLauncher, Sandbox } from '@app/ansible';
 import { ExecutionStatus } from '@app/domain';
 import { SecretBox } from '@app/keys';
 import { ExecutionRun, RunDependencies } from './run/execution-run';
@@ -145,7 +145,11 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     if (!this.sandbox.perAccountUid) {
       this.logger.write('warn', 'the worker is not root: runs are sandboxed but keep the worker\'s uid, and limits are per process (rlimits)');
     }
-    this.logger.write('info', 'run sandbox ready', { limits: this.sandbox.limitBackend, perAccountUid: this.sandbox.perAccountUid });
+    const landlock = await landlockAbi();
+    this.logger.write('info', 'run sandbox ready', { limits: this.sandbox.limitBackend, perAccountUid: this.sandbox.perAccountUid, landlockAbi: landlock });
+    if (landlock < 6) {
+      this.logger.write('warn', `this kernel's Landlock ABI is ${landlock}: runs can reach abstract Unix sockets of the host and of other runs${landlock < 4 ? ' and listen on TCP ports' : ''} (Linux 6.12 confines both)`);
+    }
   }
 
   private dependencies(): RunDependencies {

@@ -24,6 +24,16 @@ export async function ansiblePlaybookVersion(command: string): Promise<string> {
   }
 }
 
+/**
+ * The Landlock ABI this kernel offers (0: none), which decides how much of a run's socket use its
+ * sandbox confines (run_guard.py, confine_sockets): said in the worker's start-up log.
+ */
+export async function landlockAbi(): Promise<number> {
+  const probe = 'import ctypes; print(max(0, ctypes.CDLL(None).syscall(444, None, 0, 1)))';
+  const result = await runCommand('/usr/bin/python3', ['-I', '-S', '-c', probe], { env: {}, timeoutMs: 30_000 });
+  return result.exitCode === 0 ? Number(result.stdout) || 0 : 0;
+}
+
 export interface CommandResult {
   exitCode: number;
   stdout: string;

@@ -10,7 +10,10 @@ export interface SandboxSettings extends LimitSettings {
   uidBase: number;
 }
 
-/** What the run guard does in its child before it execs the command (run_guard.py). */
+/**
+ * What the run guard does in its child before it execs the command (run_guard.py), besides giving
+ * it a Landlock domain of the run's own (no abstract sockets or signals outside it, no TCP listening).
+ */
 export interface GuardSandbox {
   cgroups: string[];
   rlimits: Record<string, number>;

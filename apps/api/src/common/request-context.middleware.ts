@@ -19,8 +19,9 @@ export function requestContext(logger: JsonLogger, metrics: HttpMetrics, drain: 
     request.requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     response.setHeader('X-Request-Id', request.requestId);
     // API answers carry private keys, webhook secrets and tenants' data: no cache keeps them, and no
-    // browser guesses their type. (The job list overrides the first: it revalidates by ETag.)
-    response.setHeader('Cache-Control', 'no-store');
+    // browser guesses their type. (The job list overrides the first: it revalidates by ETag; the
+    // console's files set their own.)
+    if (request.path.startsWith('/v2/')) response.setHeader('Cache-Control', 'no-store');
     response.setHeader('X-Content-Type-Options', 'nosniff');
     const started = process.hrtime.bigint();
     response.on('finish', () => {

@@ -38,7 +38,7 @@ import {
   VpnConnectionRepository,
 } from '@app/database';
 import { ExecutionStatus, runLimit, SecretMasker } from '@app/domain';
-import { SecretBox } from '@app/keys';
+import { linesToRemember, SecretBox } from '@app/keys';
 import { RecordWriter } from './record-writer';
 import { rideOutOutage } from './ride-out';
 import { prepareVpn, VpnUnavailable } from './vpn-gateways';
@@ -85,6 +85,8 @@ export class ExecutionRun {
   private fatalError?: string;
   /** The run's ssh-agent, started only when the run has a key to serve. */
   private agent?: SshAgent;
+  /** The account's known hosts when the run began, and the hosts it was sent to (rememberHostKeys). */
+  private hostKeys: { known: string[]; targets: Set<string> } = { known: [], targets: new Set() };
   /** Where the run's processes are confined (unset with RUNNER_SANDBOX=off). */
   private sandbox?: RunSandbox;
   /** Set once the run reached a limit of its sandbox: the reason it ended. */
@@ -169,10 +171,15 @@ export class ExecutionRun {
     }
   }
 
-  /** Host keys first seen by this run become the account's known hosts. */
+  /**
+   * Host keys first seen by this run become the account's known hosts: only lines as ssh writes them
+   * on first contact with a host the run was sent to (linesToRemember), since the run's own code
+   * could write that file too (a `@cert-authority *` line would vouch for every host of later runs).
+   */
   private async rememberHostKeys(workspace: Workspace): Promise<void> {
     try {
-      await this.deps.knownHosts.remember(this.execution.accountId, workspace.readKnownHosts());
+      const lines = linesToRemember(workspace.readKnownHosts(), this.hostKeys.known, this.hostKeys.targets);
+      await this.deps.knownHosts.remember(this.execution.accountId, lines);
     } catch {
       // The database is unreachable, or the workspace was swept already (the run had ended): the
       // keys are learnt again on the next run.
@@ -255,6 +262,8 @@ export class ExecutionRun {
     this.step('keys');
 
     workspace.writeKnownHosts(knownLines);
+    this.hostKeys.known = knownLines;
+    for (const connection of vpnConnections) this.hostKeys.targets.add(connection.gatewayHost);
     workspace.writeAnsibleConfig({ forks: job.definition.forks });
     const env = runEnvironment(workspace, this.agent?.socket);
     let playbook: string;
@@ -270,6 +279,8 @@ export class ExecutionRun {
         sshCommand: `ssh ${workspace.sshOptions()}`,
       });
       repositoryLog = { recent_commit: [checkout.commit], tags: checkout.tags };
+      const repoHost = /^[^@/:]+@([^/:]+):/.exec(repo.url)?.[1] ?? new URL(repo.url).hostname;
+      this.hostKeys.targets.add(repoHost.replace(/^\[|\]$/g, ''));
       workspace.adopt('repo');
       playbook = path.resolve(target, repo.defaultPlaybook);
       const real = fs.existsSync(playbook) ? fs.realpathSync(playbook) : null;
@@ -287,9 +298,14 @@ export class ExecutionRun {
     const vpn = await this.vpn(workspace, vpnConnections, inventory.hosts);
     if (vpn.keys.length) this.masker = new SecretMasker([...secrets, ...vpn.keys.map((k) => k.privateKey)]);
     for (const key of vpn.keys) await this.addKey(workspace, Buffer.from(key.privateKey).toString('base64'), key.label);
+    const extraVars = { ...(job.definition.properties ?? {}), ...(this.execution.request.properties ?? {}) };
+    for (const host of vpn.hosts) {
+      const address = extraVars.ansible_host ?? host.hostVars?.ansible_host ?? host.id;
+      if (typeof address === 'string') this.hostKeys.targets.add(address);
+    }
     const selection = this.selection();
     workspace.writeInventory(vpn.hosts, selection ? { ...inventory.groups, [SELECTED_GROUP]: selection } : inventory.groups);
-    workspace.writeExtraVars({ ...(job.definition.properties ?? {}), ...(this.execution.request.properties ?? {}) });
+    workspace.writeExtraVars(extraVars);
     const args = playbookArguments(workspace, {
       playbook,
       tags: job.definition.repository?.playbookTags ?? job.definition.playbookTags,
