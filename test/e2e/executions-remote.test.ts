@@ -40,7 +40,7 @@ describe('executions over SSH and from git repositories', () => {
     const key = generateKeyPair();
     sshd.authorizeKey(key.publicKey);
     const keyBody = key.privateKey.split('\n')[1];
-    const playbook = b64('- hosts: all\n  gather_facts: false\n  tasks:\n    - name: wait a little\n      ansible.builtin.command: sleep 2.75\n    - name: ping\n      ansible.builtin.ping:\n');
+    const playbook = b64('- hosts: all\n  gather_facts: false\n  tasks:\n    - name: wait a little\n      ansible.builtin.command: sleep 2.71\n    - name: ping\n      ansible.builtin.ping:\n');
     const { job, execution, path } = await createAndStart(
       client,
       'DEMO',
@@ -54,7 +54,7 @@ describe('executions over SSH and from git repositories', () => {
     while (Date.now() < deadline) {
       const lines = processCommandLines();
       expect(lines.join('\n')).not.toContain(keyBody);
-      if (lines.some((l) => l.includes('sleep 2.75'))) {
+      if (lines.some((l) => l.includes('sleep 2.71'))) {
         sawRun = true;
         expect(filesContaining(stack.workerDataDir, keyBody)).toEqual([]);
       }
@@ -63,7 +63,7 @@ describe('executions over SSH and from git repositories', () => {
     }
     expect(sawRun).toBe(true);
     const done = await waitForStatus(client, path);
-    expect(done.status).toBe('SUCCESS');
+    expect({ status: done.status, reason: done.reason }).toEqual({ status: 'SUCCESS', reason: null });
     const records = await allRecords(client, 'DEMO', job.id, execution.execution_id);
     const stdout = (await client.get(`${path}/stdout`)).body;
     const everything = JSON.stringify(records) + stdout + JSON.stringify(done) + stack.worker.output() + stack.api.process.output();
