@@ -1,4 +1,4 @@
-import { repositoryUrlProblem } from './repository-url';
+import { repositoryHost, repositoryUrlProblem } from './repository-url';
 
 describe('repositoryUrlProblem', () => {
   it.each([
@@ -25,4 +25,10 @@ describe('repositoryUrlProblem', () => {
     ['ssh://git:secret@host/repo', /repository\.credentials/],
     ['https://host/repo\u0000', /control characters/],
   ])('refuses %s', (url, problem) => expect(repositoryUrlProblem(url)).toMatch(problem));
+
+  it('names the host of an allowed URL as ssh records it', () => {
+    expect(repositoryHost('https://git.example.com/team/playbooks.git')).toBe('git.example.com');
+    expect(repositoryHost('ssh://git@[fd00::7]:2222/repo.git')).toBe('fd00::7');
+    expect(repositoryHost('git@github.com:team/playbooks.git')).toBe('github.com');
+  });
 });

@@ -8,9 +8,11 @@
  *
  * Returns what is wrong with `url`, or null when it is allowed.
  */
+const SCP = /^([^@/:]+)@([^/:]+):(.+)$/;
+
 export function repositoryUrlProblem(url: string): string | null {
   if (/[\s\u0000-\u001f\u007f]/.test(url)) return 'must not contain spaces or control characters';
-  const scp = /^([^@/:]+)@([^/:]+):(.+)$/.exec(url);
+  const scp = SCP.exec(url);
   if (scp && !url.includes('://')) {
     const [, user, host, repoPath] = scp;
     if ([user, host, repoPath].some((part) => part.startsWith('-'))) return 'must not have a user, host or path that begins with "-"';
@@ -33,4 +35,10 @@ export function repositoryUrlProblem(url: string): string | null {
     return 'must not carry credentials: put them in repository.credentials, where they are kept sealed and never shown';
   }
   return null;
+}
+
+/** The host an allowed repository URL names (ssh's host-key name for it, brackets of IPv6 removed). */
+export function repositoryHost(url: string): string {
+  const host = url.includes('://') ? new URL(url).hostname : (SCP.exec(url)?.[2] ?? '');
+  return host.replace(/^\[|\]$/g, '');
 }

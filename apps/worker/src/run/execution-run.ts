@@ -37,7 +37,7 @@ import {
   VpnConnection,
   VpnConnectionRepository,
 } from '@app/database';
-import { ExecutionStatus, runLimit, SecretMasker } from '@app/domain';
+import { ExecutionStatus, repositoryHost, runLimit, SecretMasker } from '@app/domain';
 import { linesToRemember, SecretBox } from '@app/keys';
 import { RecordWriter } from './record-writer';
 import { rideOutOutage } from './ride-out';
@@ -279,8 +279,7 @@ export class ExecutionRun {
         sshCommand: `ssh ${workspace.sshOptions()}`,
       });
       repositoryLog = { recent_commit: [checkout.commit], tags: checkout.tags };
-      const repoHost = /^[^@/:]+@([^/:]+):/.exec(repo.url)?.[1] ?? new URL(repo.url).hostname;
-      this.hostKeys.targets.add(repoHost.replace(/^\[|\]$/g, ''));
+      this.hostKeys.targets.add(repositoryHost(repo.url));
       workspace.adopt('repo');
       playbook = path.resolve(target, repo.defaultPlaybook);
       const real = fs.existsSync(playbook) ? fs.realpathSync(playbook) : null;
