@@ -2,6 +2,7 @@ export * from './roles';
 export * from './errors';
 export * from './execution-status';
 export * from './secret-masker';
+export * from './secret-variables';
 export * from './cron';
 export * from './clock';
 export * from './vpn-routing';

@@ -22,3 +22,73 @@ describe('SecretMasker', () => {
     expect(new SecretMasker([]).deep({ a: 'x' })).toEqual({ a: 'x' });
   });
 });
+
+describe('SecretMasker encodings', () => {
+  const secret = 'S3cr3t/pa ss"wörd+';
+  const masker = new SecretMasker([secret]);
+  const leaks = (text: string): boolean => masker.text(text).includes('********') === false;
+
+  it('masks the value URL-encoded (either case, + or %20 for a space), JSON-escaped both ways, and in hex', () => {
+    const forms = [
+      encodeURIComponent(secret),
+      encodeURIComponent(secret).toLowerCase().replace(/s3cr3t/, 'S3cr3t'),
+      encodeURIComponent(secret).replace(/%20/g, '+'),
+      JSON.stringify(secret),
+      JSON.stringify(secret).replace(/ö/, '\\u00f6'),
+      Buffer.from(secret).toString('hex'),
+      Buffer.from(secret).toString('hex').toUpperCase(),
+    ];
+    for (const form of forms) expect({ form, leaked: leaks(`x=${form};`) }).toEqual({ form, leaked: false });
+  });
+
+  it('masks base64 of the value in every alignment, both alphabets, wrapped or not', () => {
+    for (const before of ['', 'a', 'ab', 'abc', 'prefix: ']) {
+      const encoded = Buffer.from(before + secret + ' and after').toString('base64');
+      for (const form of [encoded, encoded.replace(/\+/g, '-').replace(/\//g, '_'), encoded.replace(/(.{10})/g, '$1\n')]) {
+        const out = masker.text(form);
+        expect(out).toContain('********');
+        // What is left cannot decode back to the secret.
+        expect(Buffer.from(out.replace(/\n/g, ''), 'base64').toString()).not.toContain('pa ss');
+      }
+    }
+  });
+
+  it('masks base64 wrapped across transcript lines, line by line', () => {
+    for (const width of [8, 10, 16, 76]) {
+      const encoded = Buffer.from('header: ' + secret).toString('base64');
+      const lines = encoded.match(new RegExp(`.{1,${width}}`, 'g'))!;
+      const transcript = masker.lines();
+      const out = lines.map((line) => transcript.line(line));
+      // No 6 characters of the secret's base64 (in the alignment it has here) are left on any line.
+      const run = Buffer.from('header: ' + secret).toString('base64').slice(11, -2);
+      const leaked = out.filter((line) => [...Array(run.length - 5).keys()].some((i) => line.includes(run.slice(i, i + 6))));
+      expect({ width, leaked }).toEqual({ width, leaked: [] });
+    }
+  });
+
+  it('leaves ordinary text alone', () => {
+    const text = 'TASK [debug] ok: [web1] => {"msg": "hello world", "changed": false} 0123456789abcdef';
+    expect(masker.text(text)).toBe(text);
+    expect(masker.lines().line(text)).toBe(text);
+  });
+});
+
+describe('LineMasker', () => {
+  it('masks wrapped base64 shown one quoted piece a line (stdout_lines)', () => {
+    const secret = 'Sup3r-s3cret-db-password!';
+    const transcript = new SecretMasker([secret]).lines();
+    const pieces = Buffer.from(`token=${secret}\n`).toString('base64').match(/.{1,12}/g)!;
+    const out = ['    "stdout_lines": [', ...pieces.map((p) => `        "${p}",`), '    ]'].map((l) => transcript.line(l)).join('\n');
+    const run = Buffer.from(`token=${secret}`).toString('base64').slice(8, -4);
+    for (let i = 0; i + 6 <= run.length; i++) expect(out).not.toContain(run.slice(i, i + 6));
+    expect(out).toContain('"stdout_lines"');
+  });
+});
+
+describe('SecretMasker JSON inside JSON', () => {
+  it('masks a value escaped twice (a to_json result shown in Ansible\'s own JSON)', () => {
+    const secret = 'Sup3r/s3cret db"pw+\\x';
+    const twice = JSON.stringify(JSON.stringify(secret));
+    expect(new SecretMasker([secret]).text(`msg: ${twice}`)).not.toMatch(/s3cret/);
+  });
+});

@@ -1,35 +1,64 @@
 const MASK = '********';
 /** Shorter fragments would mask ordinary words; a key's lines are 64–70 characters. */
 const MIN_FRAGMENT = 12;
+/**
+ * The shortest secret the API accepts (secret-variables.ts): below it a secret's encodings are
+ * short enough to turn up in ordinary output, so it could not be masked reliably.
+ */
+export const MIN_SECRET_LENGTH = 8;
+/** Beyond this a secret is a key, not a password: its encodings are matched whole and by line. */
+const SHORT_SECRET = 256;
+/**
+ * The shortest piece of a wrapped base64 run masked at a line's start or end: 6 characters match
+ * ordinary text by chance about once in 10^11 lines, and leave at most 3 bytes of a secret unmasked.
+ */
+const MIN_WRAPPED = 6;
+/** Where a wrapped encoding may be broken: a real line break, or one escaped as in JSON. */
+const BREAK = String.raw`(?:\r?\n|\\r?\\n)?`;
 
 /**
- * Replaces known secret values (and every long line of a multi-line secret such as a PEM key,
- * and its base64 form) in output before it is stored.
+ * Replaces known secret values in output before it is stored, in the forms a playbook is likely to
+ * print them: as they are, JSON-escaped (either way Python or JavaScript escape), URL-encoded,
+ * hex, and base64 (either alphabet) in any of its three alignments, wrapped or not. Multi-line
+ * secrets such as PEM keys are also matched line by line, so a key printed in part is masked.
  */
 export class SecretMasker {
-  private readonly needles: string[];
+  private readonly pattern: RegExp | null;
+  /** The base64 runs of short secrets, for wrapped base64 that crosses transcript lines (LineMasker). */
+  readonly base64Runs: string[];
 
   constructor(secrets: (string | undefined | null)[]) {
     const needles = new Set<string>();
-    for (const secret of secrets) {
-      if (!secret) continue;
-      for (const form of [secret, Buffer.from(secret, 'utf8').toString('base64')]) {
-        if (form.length >= 4) needles.add(form);
-        for (const line of form.split('\n')) if (line.trim().length >= MIN_FRAGMENT) needles.add(line.trim());
+    const runs = new Set<string>();
+    for (const secret of new Set(secrets)) {
+      if (!secret || secret.length < 4) continue;
+      const short = secret.length <= SHORT_SECRET;
+      needles.add(short ? anyEscaping(secret) : literal(secret));
+      for (const form of [jsonEscaped(secret, false), jsonEscaped(secret, true)]) needles.add(literal(form));
+      const bytes = Buffer.from(secret, 'utf8');
+      needles.add(literal(bytes.toString('hex')));
+      needles.add(literal(bytes.toString('hex').toUpperCase()));
+      for (const run of base64Alignments(bytes, short ? [0, 1, 2] : [0])) {
+        if (run.length < MIN_SECRET_LENGTH) continue;
+        needles.add(short ? [...run].map(literal).join(BREAK) : literal(run));
+        if (short) runs.add(run);
+      }
+      for (const form of [secret, bytes.toString('base64')]) {
+        for (const line of form.split('\n')) if (line.trim().length >= MIN_FRAGMENT) needles.add(literal(line.trim()));
       }
     }
     // Longest first, so a whole secret is masked before its fragments.
-    this.needles = [...needles].sort((a, b) => b.length - a.length);
+    const sorted = [...needles].sort((a, b) => b.length - a.length);
+    this.pattern = sorted.length ? new RegExp(sorted.join('|'), 'g') : null;
+    this.base64Runs = [...runs];
   }
 
   get empty(): boolean {
-    return this.needles.length === 0;
+    return this.pattern === null;
   }
 
   text(value: string): string {
-    let out = value;
-    for (const needle of this.needles) if (out.includes(needle)) out = out.split(needle).join(MASK);
-    return out;
+    return this.pattern ? value.replace(this.pattern, MASK) : value;
   }
 
   /** Masks every string inside a JSON-like value. */
@@ -43,4 +72,122 @@ export class SecretMasker {
     }
     return value;
   }
+
+  /** A masker for a transcript read line by line (see LineMasker). */
+  lines(): LineMasker {
+    return new LineMasker(this);
+  }
+}
+
+/**
+ * Masks a transcript line by line, including base64 of a secret wrapped across lines (`base64`
+ * wraps at 76 columns; Ansible shows `stdout_lines` one quoted piece a line). Each run of base64
+ * characters on a line is a piece: a piece inside a secret's run, or starting with its end, or
+ * ending with its start, is masked; the first piece of the next line continuing the run is too.
+ */
+export class LineMasker {
+  /** Where the previous line's last piece left off inside a secret's run. */
+  private open: { run: string; at: number }[] = [];
+
+  constructor(private readonly masker: SecretMasker) {}
+
+  line(value: string): string {
+    let continued = this.open;
+    this.open = [];
+    return this.masker.text(value).replace(/[A-Za-z0-9+/_=-]+/g, (token) => {
+      const { masked, open } = this.piece(token, continued);
+      continued = [];
+      this.open = open; // the last piece's wins
+      return masked;
+    });
+  }
+
+  private piece(token: string, continued: { run: string; at: number }[]): { masked: string; open: { run: string; at: number }[] } {
+    let text = token;
+    const open: { run: string; at: number }[] = [];
+    for (const { run, at } of continued) {
+      const taken = commonPrefix(text, run.slice(at));
+      if (taken === 0) continue;
+      if (taken === text.length && at + taken < run.length) open.push({ run, at: at + taken });
+      text = MASK + text.slice(taken);
+    }
+    for (const run of this.masker.base64Runs) {
+      const inside = text.length >= MIN_WRAPPED ? run.indexOf(text) : -1;
+      if (inside >= 0) {
+        if (inside + text.length < run.length) open.push({ run, at: inside + text.length });
+        return { masked: MASK, open };
+      }
+      for (let length = Math.min(run.length - 1, text.length); length >= MIN_WRAPPED; length--) {
+        if (text.startsWith(run.slice(run.length - length))) {
+          text = MASK + text.slice(length);
+          break;
+        }
+      }
+      for (let length = Math.min(run.length - 1, text.length); length >= MIN_WRAPPED; length--) {
+        if (text.endsWith(run.slice(0, length))) {
+          text = text.slice(0, text.length - length) + MASK;
+          open.push({ run, at: length });
+          break;
+        }
+      }
+    }
+    return { masked: text, open };
+  }
+}
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+function literal(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+/** A hex digit in either case: percent and \u escapes may use either. */
+function hexDigits(hex: string): string {
+  return [...hex].map((d) => (/[a-f]/i.test(d) ? `[${d.toLowerCase()}${d.toUpperCase()}]` : d)).join('');
+}
+
+/**
+ * A pattern for the secret with each character as itself or escaped as URL-encoding (`%2F`, `+`
+ * for a space) or JSON (`\"`, `\u00e9`) would write it, so mixed escaping is matched too.
+ */
+function anyEscaping(secret: string): string {
+  return [...secret]
+    .map((char) => {
+      const forms = new Set([literal(char)]);
+      const utf8 = Buffer.from(char, 'utf8').toString('hex');
+      forms.add(utf8.replace(/../g, (byte) => `%${hexDigits(byte)}`));
+      if (char === ' ') forms.add('\\+');
+      // JSON escapes, however often applied (Ansible shows a to_json result inside its own JSON).
+      const escaped = jsonEscaped(char, false);
+      if (escaped !== char) forms.add(`\\\\+${literal(escaped.slice(1))}`);
+      for (const unit of char.split('')) forms.add(`\\\\u${hexDigits(unit.charCodeAt(0).toString(16).padStart(4, '0'))}`);
+      return forms.size === 1 ? [...forms][0] : `(?:${[...forms].join('|')})`;
+    })
+    .join('');
+}
+
+/** The value as it appears inside a JSON string; `ascii` as Python writes it (non-ASCII as \uXXXX). */
+function jsonEscaped(secret: string, ascii: boolean): string {
+  const json = JSON.stringify(secret).slice(1, -1);
+  return ascii ? json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
+}
+
+/**
+ * The base64 characters that depend on the secret alone, for each alignment it may have inside a
+ * longer encoded text (0, 1 or 2 bytes before it), in the standard and the URL-safe alphabet.
+ */
+function base64Alignments(bytes: Buffer, alignments: number[]): string[] {
+  const runs: string[] = [];
+  for (const before of alignments) {
+    const encoded = Buffer.concat([Buffer.alloc(before), bytes]).toString('base64');
+    const first = Math.ceil((before * 8) / 6);
+    const last = Math.floor(((before + bytes.length) * 8) / 6);
+    const run = encoded.slice(first, last);
+    runs.push(run, run.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return [...new Set(runs)];
 }

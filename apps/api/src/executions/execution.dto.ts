@@ -22,8 +22,14 @@ export class StartRequest {
   /** Secret: base64 PEM default private key for this run; never returned. */
   @IsOptional() @IsString() @MaxLength(65536) sshPrivateKey?: string;
 
-  /** Extra vars for this run, over the job's `properties`. */
+  /** Extra vars for this run, over the job's `properties`; Ansible's password variables among them are secrets. */
   @IsOptional() @IsObject() @ApiPropertyOptional({ type: 'object', additionalProperties: true }) properties?: Record<string, unknown>;
+
+  /** Secret extra vars for this run (strings of 8 or more characters): sealed, masked in output. */
+  @IsOptional()
+  @IsObject()
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', minLength: 8 } })
+  secretProperties?: Record<string, unknown>;
 }
 
 export class StopRequest {

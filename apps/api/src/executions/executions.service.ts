@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Execution, ExecutionRepository, ExecutionSecrets, Job, newExecution, User } from '@app/database';
-import { conflict, ExecutionStatus, invalid, notFound } from '@app/domain';
+import { checkSecretPropertyNames, conflict, ExecutionStatus, invalid, notFound, splitSecrets } from '@app/domain';
 import { SecretBox } from '@app/keys';
 import { checkPrivateKey } from '../jobs/job-validation';
 import { isUuid } from '../common/ids';
@@ -26,11 +26,17 @@ export class ExecutionsService {
       if (host.sshPrivateKey) checkPrivateKey(`hosts.${i}.sshPrivateKey`, host.sshPrivateKey);
     });
     if (request.sshPrivateKey) checkPrivateKey('sshPrivateKey', request.sshPrivateKey);
+    checkSecretPropertyNames(request.properties, request.secretProperties);
+    // Nothing is stored for a run to keep: a STORED_SECRET sent here is refused.
+    const plain = splitSecrets('properties', request.properties, { canKeep: false });
+    const marked = splitSecrets('secretProperties', request.secretProperties, { allSecret: true, canKeep: false });
+    const properties = plain.shown || marked.shown ? { ...plain.shown, ...marked.shown } : undefined;
     const secrets: ExecutionSecrets = {
       sshPrivateKey: request.sshPrivateKey,
       hostKeys: Object.fromEntries((request.hosts ?? []).filter((h) => h.sshPrivateKey).map((h) => [h.id, h.sshPrivateKey!])),
+      properties: { ...plain.secrets, ...marked.secrets },
     };
-    const hasSecrets = secrets.sshPrivateKey || Object.keys(secrets.hostKeys!).length;
+    const hasSecrets = secrets.sshPrivateKey || Object.keys(secrets.hostKeys!).length || Object.keys(secrets.properties!).length;
     return this.executions.enqueue(
       newExecution({
         jobId: job.id,
@@ -38,7 +44,7 @@ export class ExecutionsService {
         createdBy: user.id,
         request: {
           ...(request.hosts?.length ? { hosts: request.hosts.map((h) => h.id) } : {}),
-          ...(request.properties ? { properties: request.properties } : {}),
+          ...(properties ? { properties } : {}),
         },
         sealedSecrets: hasSecrets ? this.box.sealJson(secrets) : null,
       }),

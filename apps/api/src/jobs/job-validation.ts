@@ -1,7 +1,7 @@
 import { isIPv6 } from 'node:net';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { invalid, limitProblem, repositoryUrlProblem } from '@app/domain';
+import { checkSecretPropertyNames, invalid, limitProblem, repositoryUrlProblem } from '@app/domain';
 import { HOST_ID_RULE } from './host-id';
 import type { JobRequest } from './job.dto';
 
@@ -65,6 +65,7 @@ export function checkJobRequest(job: JobRequest): void {
     if (key) checkPrivateKey('repository.credentials.sshPrivateKey', key);
   }
   if (job.sshPrivateKey) checkPrivateKey('sshPrivateKey', job.sshPrivateKey);
+  checkSecretPropertyNames(job.properties, job.secretProperties);
   const limit = job.limit !== undefined ? limitProblem(job.limit) : null;
   if (limit) throw invalid('limit', limit);
   const seen = new Set<string>();

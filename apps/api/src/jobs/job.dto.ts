@@ -65,6 +65,7 @@ export class JobHost {
   @Matches(HOST_ID, { message: HOST_ID_RULE })
   id: string;
 
+  /** Host variables; Ansible's password variables (ansible_password, …) among them are secrets (README "Secret variables"). */
   @IsOptional() @IsObject() @ApiPropertyOptional({ type: 'object', additionalProperties: true }) hostVars?: Record<string, unknown>;
 
   /** Secret: base64 PEM private key for this host; never returned. */
@@ -98,7 +99,17 @@ export class JobRequest {
 
   @IsOptional() @IsArray() @ArrayMaxSize(10000) @ValidateNested({ each: true }) @Type(() => JobHost) hosts?: JobHost[];
 
+  /** Extra vars; Ansible's password variables (ansible_become_password, …) among them are secrets. */
   @IsOptional() @IsObject() @ApiPropertyOptional({ type: 'object', additionalProperties: true }) properties?: Record<string, unknown>;
+
+  /**
+   * Extra vars whose values are secrets: strings of 8 or more characters, sealed at rest, shown as
+   * "$encrypted$" (send that back to keep a value), masked in output.
+   */
+  @IsOptional()
+  @IsObject()
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', minLength: 8 }, description: 'secret extra vars; shown as "$encrypted$"' })
+  secretProperties?: Record<string, unknown>;
 
   /** Secret: base64 PEM default private key for hosts; never returned. */
   @IsOptional() @IsString() @MaxLength(65536) sshPrivateKey?: string;
@@ -136,8 +147,9 @@ export class JobResponse {
   @ApiPropertyOptional() playbook?: string;
   @ApiPropertyOptional({ description: 'credentials are never returned' }) repository?: object;
   playbookTags?: string[];
-  @ApiProperty({ description: 'hosts as {id, hostVars}; keys are never returned' }) hosts: object[];
+  @ApiProperty({ description: 'hosts as {id, hostVars}; keys are never returned, secret host vars are shown as "$encrypted$"' }) hosts: object[];
   properties?: object;
+  @ApiPropertyOptional({ description: 'names of secret extra vars, each shown as "$encrypted$"' }) secretProperties?: object;
   keyPairAlias?: string;
   useDynamicInventory?: boolean;
   callbacks: object[];

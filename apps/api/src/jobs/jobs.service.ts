@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, RunnerConfig } from '@app/config';
 import { callbackUrlProblem } from '@app/realtime';
 import { Account, Job, JobDefinition, JobRepository, JobSecrets } from '@app/database';
-import { conflict, invalid, notFound } from '@app/domain';
+import { conflict, invalid, notFound, splitSecrets } from '@app/domain';
 import { ExecutionsService } from '../executions/executions.service';
 import { SecretBox } from '@app/keys';
 import { JobRequest } from './job.dto';
@@ -84,19 +84,49 @@ export class JobsService {
 
   /** The showable definition and the sealed secrets of a request. */
   private compose(request: JobRequest, previous: JobSecrets): Pick<Job, 'definition' | 'sealedSecrets'> {
-    const definition = definitionOf(request);
-    const secrets = secretsOf(request, previous);
+    const variables = secretVariablesOf(request, previous);
+    const definition = definitionOf(request, variables.shown);
+    const secrets = { ...secretsOf(request, previous), ...variables.secrets };
     if (definition.repository) definition.repository.hasCredentials = secrets.repositoryCredentials !== undefined;
-    const present = secrets.sshPrivateKey || secrets.repositoryCredentials || Object.keys(secrets.hostKeys ?? {}).length;
+    const present =
+      secrets.sshPrivateKey ||
+      secrets.repositoryCredentials ||
+      Object.keys(secrets.hostKeys ?? {}).length ||
+      Object.keys(secrets.properties).length ||
+      Object.keys(secrets.hostVars).length;
     return { definition, sealedSecrets: present ? this.box.sealJson(secrets) : null };
   }
 }
 
+/**
+ * The request's variables with each secret one replaced by STORED_SECRET (secret-variables.ts),
+ * and the secret values, kept from `previous` where the request sent STORED_SECRET back.
+ */
+function secretVariablesOf(
+  request: JobRequest,
+  previous: JobSecrets,
+): {
+  shown: Pick<JobDefinition, 'properties' | 'secretProperties'> & { hostVars: (JobDefinition['hosts'][number]['hostVars'] | undefined)[] };
+  secrets: Required<Pick<JobSecrets, 'properties' | 'hostVars'>>;
+} {
+  const properties = splitSecrets('properties', request.properties, { previous: previous.properties });
+  const marked = splitSecrets('secretProperties', request.secretProperties, { allSecret: true, previous: previous.properties });
+  const hostVars: Record<string, Record<string, string>> = {};
+  const hosts = (request.hosts ?? []).map((host, i) => {
+    const split = splitSecrets(`hosts.${i}.hostVars`, host.hostVars, { previous: previous.hostVars?.[host.id] });
+    if (Object.keys(split.secrets).length) hostVars[host.id] = split.secrets;
+    return split.shown;
+  });
+  return {
+    shown: { properties: properties.shown, secretProperties: marked.shown, hostVars: hosts },
+    secrets: { properties: { ...properties.secrets, ...marked.secrets }, hostVars },
+  };
+}
 
-/** The storable, showable part of a request: every secret stripped. */
-function definitionOf(request: JobRequest): JobDefinition {
+/** The storable, showable part of a request: every secret stripped (secret variables as STORED_SECRET). */
+function definitionOf(request: JobRequest, shown: ReturnType<typeof secretVariablesOf>['shown']): JobDefinition {
   const definition: JobDefinition = {
-    hosts: (request.hosts ?? []).map((h) => (h.hostVars ? { id: h.id, hostVars: h.hostVars } : { id: h.id })),
+    hosts: (request.hosts ?? []).map((h, i) => (shown.hostVars[i] ? { id: h.id, hostVars: shown.hostVars[i] } : { id: h.id })),
     callbacks: (request.callbacks ?? []).map((c) => ({ url: c.url, level: c.level ?? 'DEBUG' })),
     executionTtl: request.executionTtl ?? DEFAULT_TTL_MINUTES,
   };
@@ -107,9 +137,11 @@ function definitionOf(request: JobRequest): JobDefinition {
     if (branch !== undefined) definition.repository.branch = branch;
     if (playbookTags !== undefined) definition.repository.playbookTags = playbookTags;
   }
-  for (const key of ['playbookTags', 'properties', 'keyPairAlias', 'useDynamicInventory', 'limit', 'verbosity', 'checkMode', 'forks'] as const) {
+  for (const key of ['playbookTags', 'keyPairAlias', 'useDynamicInventory', 'limit', 'verbosity', 'checkMode', 'forks'] as const) {
     if (request[key] !== undefined && request[key] !== null) (definition as unknown as Record<string, unknown>)[key] = request[key];
   }
+  if (shown.properties) definition.properties = shown.properties;
+  if (shown.secretProperties && Object.keys(shown.secretProperties).length) definition.secretProperties = shown.secretProperties;
   return definition;
 }
 

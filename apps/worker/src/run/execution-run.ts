@@ -37,7 +37,7 @@ import {
   VpnConnection,
   VpnConnectionRepository,
 } from '@app/database';
-import { ExecutionStatus, repositoryHost, runLimit, SecretMasker } from '@app/domain';
+import { ExecutionStatus, repositoryHost, runLimit, SecretMasker, withSecrets } from '@app/domain';
 import { linesToRemember, SecretBox } from '@app/keys';
 import { RecordWriter } from './record-writer';
 import { rideOutOutage } from './ride-out';
@@ -79,6 +79,8 @@ export class ExecutionRun {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly writer: RecordWriter;
   private masker = new SecretMasker([]);
+  /** The transcript's masker: base64 wrapped across lines is masked too (LineMasker). */
+  private transcript = this.masker.lines();
   private stats?: { hostSummaries: Record<string, HostSummary>; failedHosts: string[] };
   private readonly failures = new Map<string, string>();
   /** Ansible's own fatal error (a playbook it refused), kept from the transcript for the reason. */
@@ -147,11 +149,14 @@ export class ExecutionRun {
       await this.finish(exit.exitCode === 0 && !this.limitReason ? 'SUCCESS' : 'FAILURE', exit.exitCode, exit.signal);
     } catch (error) {
       if (this.lost) return;
-      const reason = error instanceof InitFailure || error instanceof UnusableKeyError || error instanceof CheckoutError
-        ? this.masker.text(error.message)
-        : `internal error while preparing the run: ${(error as Error).message}`;
+      // Masked like output: an error's message may quote what it failed on (a variable, a URL).
+      const reason = this.masker.text(
+        error instanceof InitFailure || error instanceof UnusableKeyError || error instanceof CheckoutError
+          ? error.message
+          : `internal error while preparing the run: ${(error as Error).message}`,
+      );
       if (!(error instanceof InitFailure || error instanceof UnusableKeyError || error instanceof CheckoutError)) {
-        this.deps.logger.write('error', 'run failed', { executionId: this.execution.id, error: (error as Error).stack });
+        this.deps.logger.write('error', 'run failed', { executionId: this.execution.id, error: this.masker.text(String((error as Error).stack)) });
       }
       await this.writer.flush();
       await this.change((current) =>
@@ -247,8 +252,11 @@ export class ExecutionRun {
       ...Object.values(runSecrets.hostKeys ?? {}).map(decode),
       jobSecrets.repositoryCredentials?.password,
       decode(jobSecrets.repositoryCredentials?.sshPrivateKey),
+      ...Object.values(jobSecrets.properties ?? {}),
+      ...Object.values(jobSecrets.hostVars ?? {}).flatMap((vars) => Object.values(vars)),
+      ...Object.values(runSecrets.properties ?? {}),
     ];
-    this.masker = new SecretMasker(secrets);
+    this.setMasker(secrets);
 
     const keys: [string | undefined, string][] = [
       [runSecrets.sshPrivateKey, 'given at start'],
@@ -291,13 +299,16 @@ export class ExecutionRun {
       playbook = workspace.write('playbook.yml', Buffer.from(job.definition.playbook ?? '', 'base64').toString('utf8'));
     }
 
-    const inventory = await this.inventory(job);
+    const inventory = await this.inventory(job, jobSecrets);
     // VPN connections (vpn-gateways.ts): gateways the hosts need are verified now, their keys go
     // into this run's ssh-agent (so a run that needs a gateway needs the agent too).
     const vpn = await this.vpn(workspace, vpnConnections, inventory.hosts);
-    if (vpn.keys.length) this.masker = new SecretMasker([...secrets, ...vpn.keys.map((k) => k.privateKey)]);
+    if (vpn.keys.length) this.setMasker([...secrets, ...vpn.keys.map((k) => k.privateKey)]);
     for (const key of vpn.keys) await this.addKey(workspace, Buffer.from(key.privateKey).toString('base64'), key.label);
-    const extraVars = { ...(job.definition.properties ?? {}), ...(this.execution.request.properties ?? {}) };
+    const extraVars = {
+      ...withSecrets({ ...job.definition.properties, ...job.definition.secretProperties }, jobSecrets.properties),
+      ...withSecrets(this.execution.request.properties, runSecrets.properties),
+    };
     for (const host of vpn.hosts) {
       const address = extraVars.ansible_host ?? host.hostVars?.ansible_host ?? host.id;
       if (typeof address === 'string') this.hostKeys.targets.add(address);
@@ -313,6 +324,11 @@ export class ExecutionRun {
       checkMode: job.definition.checkMode,
     });
     return { args, repositoryLog, ttlMinutes: job.definition.executionTtl ?? 180, isVpnEstablished: vpn.keys.length > 0 };
+  }
+
+  private setMasker(secrets: (string | undefined)[]): void {
+    this.masker = new SecretMasker(secrets);
+    this.transcript = this.masker.lines();
   }
 
   /** Serves a key (base64 of its text) through the run's ssh-agent, started with the first key. */
@@ -349,8 +365,11 @@ export class ExecutionRun {
    * group named after its group and one after its locationId (non-word characters become "_").
    * A job host with the same name as a server wins.
    */
-  private async inventory(job: Job): Promise<{ hosts: { id: string; hostVars?: Record<string, unknown> }[]; groups: Record<string, string[]> }> {
-    const hosts = [...job.definition.hosts];
+  private async inventory(
+    job: Job,
+    secrets: JobSecrets,
+  ): Promise<{ hosts: { id: string; hostVars?: Record<string, unknown> }[]; groups: Record<string, string[]> }> {
+    const hosts = job.definition.hosts.map((host) => (host.hostVars ? { ...host, hostVars: withSecrets(host.hostVars, secrets.hostVars?.[host.id]) } : host));
     const groups: Record<string, string[]> = {};
     if (!job.definition.useDynamicInventory) return { hosts, groups };
     const named = new Set(hosts.map((h) => h.id));
@@ -430,17 +449,19 @@ export class ExecutionRun {
   }
 
   private output(line: string): void {
-    const masked = this.masker.text(line);
+    const masked = this.transcript.line(line);
     if (!this.fatalError && /^\s*(\[ERROR\]:|ERROR!)/.test(masked)) this.fatalError = masked.trim();
     this.writer.output(masked);
   }
 
   private onEvent(line: string): void {
-    const event = parseEventLine(line);
-    if (!event) return;
+    const parsed = parseEventLine(line);
+    if (!parsed) return;
+    // Masked before anything reads it: failure reasons are built from these messages.
+    const event = this.masker.deep(parsed);
     if (event.event === 'playbook_on_stats') this.stats = summarizeStats(event);
     if ((event.failed && !event.event_data?.ignore_errors) || event.event === 'runner_on_unreachable') this.noteFailure(event);
-    this.writer.record(this.masker.deep(this.toRecord(event)));
+    this.writer.record(this.toRecord(event));
   }
 
   private noteFailure(event: AnsibleEvent): void {

@@ -95,4 +95,6 @@ export function newExecution(fields: {
 export interface ExecutionSecrets {
   sshPrivateKey?: string;
   hostKeys?: Record<string, string>;
+  /** Secret extra vars of the start request, by name. */
+  properties?: Record<string, string>;
 }

@@ -2,7 +2,8 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * A stored job. `definition` holds everything that may be shown back (no secret in it);
- * `sealedSecrets` holds the private keys and repository credentials, encrypted by the SecretBox.
+ * `sealedSecrets` holds the private keys, repository credentials and secret variables, encrypted by
+ * the SecretBox (a secret variable stays in `definition` as STORED_SECRET).
  */
 @Entity('jobs')
 export class Job {
@@ -36,6 +37,8 @@ export interface JobDefinition {
   playbookTags?: string[];
   hosts: { id: string; hostVars?: JsonObject }[];
   properties?: JsonObject;
+  /** Extra vars the job marked secret, each shown as STORED_SECRET; their values are sealed. */
+  secretProperties?: JsonObject;
   keyPairAlias?: string;
   useDynamicInventory?: boolean;
   callbacks: JobCallback[];
@@ -51,6 +54,10 @@ export interface JobSecrets {
   sshPrivateKey?: string;
   hostKeys?: Record<string, string>;
   repositoryCredentials?: { username?: string; password?: string; sshPrivateKey?: string };
+  /** Secret extra vars (of `properties` and `secretProperties`), by name. */
+  properties?: Record<string, string>;
+  /** Secret host vars, by host id and name. */
+  hostVars?: Record<string, Record<string, string>>;
 }
 
 /** A JSON object as stored in jsonb (any values: TypeORM's partial-entity typing rejects `unknown`). */

@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import { b64 } from '../support/http';
+import { allRecords, Stack, startStack, waitForStatus } from '../support/stack';
+
+// Secret variables (README "Secret variables"): Ansible's password variables and a job's
+// `secretProperties` are sealed at rest, shown as "$encrypted$", and masked in everything a run
+// leaves behind, however a playbook prints them.
+const LOCAL = { ansible_connection: 'local', ansible_python_interpreter: '/usr/bin/python3' };
+const DB_PASSWORD = 'Sup3r/s3cret db"pw+';
+const BECOME_PASSWORD = 'become-Pa55word-xyz';
+const HOST_PASSWORD = 'host-Pa55word-for-web';
+const RUN_SECRET = 'run-only-t0ken-9f8e7d';
+const SECRETS = [DB_PASSWORD, BECOME_PASSWORD, HOST_PASSWORD, RUN_SECRET];
+const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
+
+/** Every form of every secret a careless playbook might print: none may survive anywhere. */
+function leakedForms(text: string): string[] {
+  const forms: string[] = [];
+  for (const secret of SECRETS) {
+    const bytes = Buffer.from(secret);
+    // Its first 8 characters catch it escaped any number of times (JSON inside JSON).
+    forms.push(secret.slice(0, 8), encodeURIComponent(secret), bytes.toString('hex'), bytes.toString('hex').toUpperCase());
+    // The base64 characters that depend on the secret alone, at each alignment.
+    for (const before of [0, 1, 2]) {
+      const encoded = Buffer.concat([Buffer.alloc(before), bytes]).toString('base64');
+      forms.push(encoded.slice(Math.ceil((before * 8) / 6), Math.floor(((before + bytes.length) * 8) / 6)));
+    }
+  }
+  return forms.filter((form) => text.includes(form));
+}
+
+const PLAYBOOK = b64(
+  [
+    '- hosts: all',
+    '  gather_facts: false',
+    '  tasks:',
+    '    - name: the real values reached Ansible',
+    '      ansible.builtin.assert:',
+    '        that:',
+    `          - db_password | hash('sha256') == '${sha256(DB_PASSWORD)}'`,
+    `          - ansible_become_password | hash('sha256') == '${sha256(BECOME_PASSWORD)}'`,
+    `          - ansible_password | hash('sha256') == '${sha256(HOST_PASSWORD)}'`,
+    `          - run_secret | hash('sha256') == '${sha256(RUN_SECRET)}'`,
+    '    - ansible.builtin.debug:',
+    '        msg: "plain {{ db_password }} {{ ansible_become_password }} {{ ansible_password }} {{ run_secret }}"',
+    '    - ansible.builtin.debug:',
+    '        msg: "b64 {{ db_password | b64encode }} {{ (\'x\' ~ db_password) | b64encode }} {{ (\'xy\' ~ run_secret) | b64encode }}"',
+    '    - ansible.builtin.debug:',
+    '        msg: "url {{ db_password | urlencode }} json {{ db_password | to_json }} {{ {\'p\': ansible_password} | to_json }}"',
+    '    - name: wrapped base64 and hex from a shell',
+    '      ansible.builtin.shell: |',
+    '        printf "%s" "header: $S" | base64 -w 12',
+    '        printf "%s" "$S" | od -An -tx1 | tr -d " \\n"',
+    '        echo',
+    '      environment:',
+    '        S: "{{ db_password }}"',
+    '      register: shell',
+    '    - ansible.builtin.debug:',
+    '        var: shell.stdout_lines',
+    '    - name: a failure that quotes a secret',
+    '      ansible.builtin.fail:',
+    '        msg: "could not log in with {{ ansible_become_password }}"',
+    '      ignore_errors: true',
+    '',
+  ].join('\n'),
+);
+
+describe('secret variables', () => {
+  let stack: Stack;
+  const base = '/v2/automation/jobs/DEMO';
+
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const job = () => ({
+    description: 'secrets',
+    playbook: PLAYBOOK,
+    hosts: [{ id: 'localhost', hostVars: { ...LOCAL, ansible_password: HOST_PASSWORD } }],
+    properties: { greeting: 'hello', ansible_become_password: BECOME_PASSWORD },
+    secretProperties: { db_password: DB_PASSWORD },
+  });
+
+  it('are sealed, shown as "$encrypted$", kept by a PUT that sends that back, and reach the run masked in every form', async () => {
+    const admin = stack.admin;
+    const created = await admin.post(base, job());
+    expect(created.status).toBe(201);
+    const shown = {
+      hosts: [{ id: 'localhost', hostVars: { ...LOCAL, ansible_password: '$encrypted$' } }],
+      properties: { greeting: 'hello', ansible_become_password: '$encrypted$' },
+      secretProperties: { db_password: '$encrypted$' },
+    };
+    expect(created.body).toMatchObject(shown);
+
+    // GET → change → PUT with "$encrypted$" keeps every stored value.
+    const got = (await admin.get(`${base}/${created.body.id}`)).body;
+    expect(got).toMatchObject(shown);
+    const { hosts, properties, secretProperties, playbook } = got;
+    const updated = await admin.put(`${base}/${got.id}`, { description: 'changed', hosts, properties, secretProperties, playbook });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ ...shown, description: 'changed' });
+
+    const [row] = await stack.db.query<{ definition: object; sealed_secrets: string }>('SELECT definition, sealed_secrets FROM jobs WHERE id = $1', [got.id]);
+    expect(leakedForms(JSON.stringify(row))).toEqual([]);
+
+    const started = await admin.post(`${base}/${got.id}/start`, { secretProperties: { run_secret: RUN_SECRET } });
+    expect(started.status).toBe(202);
+    const path = `${base}/${got.id}/executions/${started.body.execution_id}`;
+    const done = await waitForStatus(admin, path);
+    const records = await allRecords(admin, 'DEMO', got.id, started.body.execution_id);
+    expect({ status: done.status, reason: done.reason }).toEqual({ status: 'SUCCESS', reason: null });
+    expect(records.some((r) => r.event_type === 'runner_on_ok' && r.task === 'the real values reached Ansible')).toBe(true);
+
+    // Everything a user or a program can read back, and what the service stored and logged.
+    const stdout = (await admin.get(`${path}/stdout`)).body;
+    expect(stdout).toContain('********');
+    const answers = await Promise.all(
+      [`${base}/${got.id}`, base, `${base}/${got.id}/executions`, `${base}/executions`, path, `${path}/stdout`, `/v2/automation/status/DEMO/job/${got.id}`].map((p) =>
+        admin.get(p).then((r) => JSON.stringify(r.body)),
+      ),
+    );
+    const [execution] = await stack.db.query('SELECT request, sealed_secrets, reason FROM executions WHERE id = $1', [started.body.execution_id]);
+    const stored = await stack.db.query('SELECT message, stdout, event_data FROM status_records WHERE execution_id = $1', [started.body.execution_id]);
+    const transcript = await stack.db.query('SELECT text FROM execution_output WHERE execution_id = $1', [started.body.execution_id]);
+    const everything = [...answers, ...[records, execution, stored, transcript].map((x) => JSON.stringify(x)), stack.api.process.output(), stack.worker.output()].join('\n');
+    expect(leakedForms(everything)).toEqual([]);
+  });
+
+  it('refuses short secrets, "$encrypted$" with nothing stored, and a name both plain and secret, changing nothing', async () => {
+    const admin = stack.admin;
+    const before = (await admin.get(base)).body.totalSize;
+    const cases: [object, RegExp][] = [
+      [{ ...job(), secretProperties: { db_password: 'short' } }, /secretProperties\.db_password.*at least 8/],
+      [{ ...job(), properties: { ansible_become_password: 1234567890 } }, /properties\.ansible_become_password.*string/],
+      [{ ...job(), hosts: [{ id: 'localhost', hostVars: { ansible_password: '$encrypted$' } }] }, /hosts\.0\.hostVars\.ansible_password.*no value is stored/],
+      [{ ...job(), properties: { db_password: 'x' } }, /secretProperties\.db_password.*either plain or secret/],
+    ];
+    for (const [body, message] of cases) {
+      const reply = await admin.post(base, body);
+      expect({ status: reply.status, message: reply.body.message }).toEqual({ status: 400, message: expect.stringMatching(message) });
+    }
+    expect((await admin.get(base)).body.totalSize).toBe(before);
+
+    const created = (await admin.post(base, job())).body;
+    const start = await admin.post(`${base}/${created.id}/start`, { properties: { ansible_password: '$encrypted$' } });
+    expect({ status: start.status, message: start.body.message }).toEqual({ status: 400, message: expect.stringMatching(/properties\.ansible_password.*no value is stored/) });
+    expect((await admin.get(`${base}/${created.id}/executions`)).body.totalSize).toBe(0);
+  });
+
+  it('a PUT that leaves a secret out removes it', async () => {
+    const admin = stack.admin;
+    const created = (await admin.post(base, job())).body;
+    const updated = await admin.put(`${base}/${created.id}`, { ...job(), secretProperties: undefined, properties: { greeting: 'hi' } });
+    expect(updated.status).toBe(200);
+    expect(updated.body.secretProperties).toBeUndefined();
+    expect(updated.body.properties).toEqual({ greeting: 'hi' });
+    const again = await admin.put(`${base}/${created.id}`, { ...job(), secretProperties: { db_password: '$encrypted$' } });
+    expect({ status: again.status, message: again.body.message }).toEqual({ status: 400, message: expect.stringMatching(/no value is stored/) });
+  });
+});
