@@ -160,4 +160,15 @@ describe('secret variables', () => {
     const again = await admin.put(`${base}/${created.id}`, { ...job(), secretProperties: { db_password: '$encrypted$' } });
     expect({ status: again.status, message: again.body.message }).toEqual({ status: 400, message: expect.stringMatching(/no value is stored/) });
   });
+
+  it('a sealed value copied into another account\'s row does not open there', async () => {
+    const admin = stack.admin;
+    expect((await admin.post('/v2/accounts/DEMO', { alias: 'SVB', name: 'other tenant' })).status).toBe(201);
+    const source = (await admin.post(base, job())).body;
+    const target = (await admin.post('/v2/automation/jobs/SVB', { ...job(), secretProperties: { db_password: 'their-own-password' } })).body;
+    await stack.db.query('UPDATE jobs SET sealed_secrets = (SELECT sealed_secrets FROM jobs WHERE id = $1) WHERE id = $2', [source.id, target.id]);
+    const started = await admin.post(`/v2/automation/jobs/SVB/${target.id}/start`, {});
+    const done = await waitForStatus(admin, `/v2/automation/jobs/SVB/${target.id}/executions/${started.body.execution_id}`);
+    expect({ status: done.status, reason: done.reason }).toEqual({ status: 'INIT_FAILURE', reason: expect.stringMatching(/jobs\.sealed_secrets does not open here/) });
+  });
 });

@@ -5,6 +5,18 @@ import { createTestDatabase } from '../support/database';
 import { ApiClient, b64, TRIVIAL_PLAYBOOK } from '../support/http';
 import { startProcess, tempDir, TEST_ENCRYPTION_KEY } from '../support/processes';
 import { createAndStart, processCommandLines, waitForStatus } from '../support/stack';
+// The two Nest-free modules only (the package's index loads execa, which Jest cannot require).
+import { SEALED_COLUMNS } from '../../libs/keys/src/sealed-columns';
+import { SecretBox, sealedIn } from '../../libs/keys/src/secret-box';
+import { createCipheriv, randomBytes } from 'node:crypto';
+
+/** A value as sealed before values were bound to their rows (format v1: no associated data). */
+function sealUnbound(key: Buffer, text: string): string {
+  const nonce = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  const body = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
+  return ['v1', nonce, cipher.getAuthTag(), body].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+}
 
 /** What `npm start` does on a fresh machine: embedded PostgreSQL, api, worker, a printed admin login. */
 describe('npm start (launcher)', () => {
@@ -118,12 +130,33 @@ describe('start-up checks', () => {
       await client.login('admin', 'admin-password-1');
       const secret = (await client.get('/v2/automation/webhooks/DEMO/secret')).body.secret;
       expect((await client.post('/v2/servers/DEMO', { name: 's1', ipAddress: '127.0.0.1', password: 'server-password' })).status).toBe(201);
+      expect((await client.post('/v2/servers/DEMO', { name: 's2', ipAddress: '127.0.0.1' })).status).toBe(201);
+      const job = await client.post('/v2/automation/jobs/DEMO', { playbook: TRIVIAL_PLAYBOOK, hosts: [{ id: 'h', hostVars: { ansible_password: 'host-password' } }] });
+      expect(job.status).toBe(201);
+      const schedule = await client.post('/v2/automation/serviceAccounts/DEMO', { alias: 'nightly', username: 'admin', password: 'admin-password-1' });
+      expect(schedule.status).toBe(201);
       await before.stop();
+      // A secret stored before values were bound to their rows: the re-key binds it.
+      const oldKey = Buffer.from(TEST_ENCRYPTION_KEY, 'base64');
+      await db.query(`UPDATE servers SET sealed_password = $1 WHERE name = 's2'`, [sealUnbound(oldKey, 'legacy-password')]);
 
       const rekey = startProcess('rekey', { ...env, RUNNER_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, RUNNER_NEW_ENCRYPTION_KEY: newKey });
       expect(await rekey.exited).toBe(0);
       expect(rekey.output()).toMatch(/Re-encrypted [3-9]\d* secrets/);
       expect(rekey.output()).not.toContain(newKey);
+      // Every sealed value of every sealed column is now bound to its row, under the new key.
+      const box = new SecretBox(Buffer.from(newKey, 'base64'));
+      const opened: Record<string, string[]> = {};
+      for (const entry of SEALED_COLUMNS) {
+        const rows = await db.query<Record<string, string>>(`SELECT ${entry.boundTo.join(', ')}, ${entry.column} AS sealed FROM ${entry.table} WHERE ${entry.column} IS NOT NULL`);
+        opened[entry.table] = rows.map((row) => {
+          expect(row.sealed.startsWith('v2.')).toBe(true);
+          return box.open(row.sealed, sealedIn(entry.table, entry.column, ...entry.boundTo.map((c) => String(row[c]))));
+        });
+      }
+      expect(opened.servers.sort()).toEqual(['legacy-password', 'server-password']);
+      expect(opened.service_accounts).toEqual(['admin-password-1']);
+      expect(opened.jobs).toHaveLength(1);
 
       const old = startProcess('api', { ...env, RUNNER_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY });
       expect(await old.exited).toBe(1);

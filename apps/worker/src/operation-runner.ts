@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
 import { KeypairRepository, Operation, OperationRepository, ServerRepository } from '@app/database';
-import { deployPublicKey, DeploymentError, parsePublicKey, SecretBox } from '@app/keys';
+import { DeploymentError, deployPublicKey, parsePublicKey, sealed, SecretBox } from '@app/keys';
 import { Periodic } from './periodic';
 
 /**
@@ -56,8 +56,8 @@ export class OperationRunner {
           host: server.ipAddress,
           port: server.port,
           username: server.username,
-          password: server.sealedPassword ? this.box.open(server.sealedPassword) : undefined,
-          privateKeys: installed.map((k) => this.box.open(k.sealedPrivateKey!)),
+          password: server.sealedPassword ? this.box.open(server.sealedPassword, sealed.serverPassword(server.accountId, server.name)) : undefined,
+          privateKeys: installed.map((k) => this.box.open(k.sealedPrivateKey!, sealed.keypair(k.accountId, k.alias))),
           knownHostKey: server.hostKey,
         },
         parsePublicKey(keypair.publicKey)!,

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
 import { ExecutionRepository, JobRepository, LoginFailureRepository, newExecution, Schedule, ScheduleRepository, UserRepository } from '@app/database';
 import { accountPathCovers, Clock, nextFireTime, rolesAllow } from '@app/domain';
-import { SecretBox, verifyPassword } from '@app/keys';
+import { sealed, SecretBox, verifyPassword } from '@app/keys';
 import { Periodic } from './periodic';
 
 /** A fire time later than this is "missed" (no worker ran then): the catch-up policy decides. */
@@ -92,7 +92,7 @@ export class Scheduler {
       perAddress: Number.MAX_SAFE_INTEGER,
     });
     if (!attempt.allowed) return `${cannotLogIn} (too many failed attempts; try again later)`;
-    if (!user?.account || !inReach || !(await verifyPassword(this.box.open(sa.sealedPassword), user.passwordHash))) return cannotLogIn;
+    if (!user?.account || !inReach || !(await verifyPassword(this.box.open(sa.sealedPassword, sealed.serviceAccount(sa.accountId, sa.alias)), user.passwordHash))) return cannotLogIn;
     await this.failures.forget(attempt.id);
     if (!job || !rolesAllow(user.roles, 'operate')) return `service account ${sa.alias} (${sa.username}) may not start executions`;
     const accountPath = (await this.users.accountPathOf(job.accountId)) ?? '';

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
 import { AccountRepository, WebhookDelivery, WebhookRepository } from '@app/database';
 import { postWebhook, toRecordDocument } from '@app/realtime';
-import { SecretBox } from '@app/keys';
+import { sealed, SecretBox } from '@app/keys';
 import { Periodic } from './periodic';
 
 const MAX_ATTEMPTS = 10;
@@ -45,7 +45,7 @@ export class WebhookDispatcher {
       const [record, account] = await Promise.all([this.webhooks.record(delivery), this.accounts.findById(delivery.accountId)]);
       if (!record || !account) return void (await this.webhooks.failed(delivery.id, 'the record or account no longer exists', null));
       const body = JSON.stringify(toRecordDocument(record, account.alias));
-      const secret = this.box.open(await this.webhooks.sealedSecret(account.id, (s) => this.box.seal(s)));
+      const secret = this.box.open(await this.webhooks.sealedSecret(account.id, (s) => this.box.seal(s, sealed.webhookSecret(account.id))), sealed.webhookSecret(account.id));
       const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
       const status = await postWebhook(delivery.url, body, { 'x-runner-signature': signature, 'user-agent': 'automation-runner' }, {
         allowPrivate: this.config.webhookAllowPrivate,

@@ -17,7 +17,6 @@ export * from './database-errors';
 export * from './keypair.repository';
 export * from './server.repository';
 export * from './operation.repository';
-export * from './reseal';
 export * from './schedule.repository';
 export * from './runner.repository';
 export * from './vpn-connection.repository';

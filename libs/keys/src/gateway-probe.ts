@@ -1,6 +1,7 @@
 import { NodeSSH } from 'node-ssh';
 import type { KeypairRepository, VpnConnection, VpnConnectionRepository } from '@app/database';
 import type { SecretBox } from './secret-box';
+import { sealed } from './sealed-columns';
 import { hostKeyAlgorithms, keyTypeOfBlob, knownHostName, knownKeysFor } from './known-hosts';
 
 export interface GatewayTarget {
@@ -104,7 +105,7 @@ export async function checkConnection(
     const problem = keypair ? 'has no private key' : 'no longer exists';
     check = { status: 'down', latencyMs: null, message: `VPN gateway ${connection.name} cannot be used: key pair ${connection.keyPairAlias} ${problem}` };
   } else {
-    const privateKey = deps.box.open(keypair.sealedPrivateKey);
+    const privateKey = deps.box.open(keypair.sealedPrivateKey, sealed.keypair(keypair.accountId, keypair.alias));
     const target = { name: connection.name, host: connection.gatewayHost, port: connection.gatewayPort, username: connection.gatewayUsername, privateKey };
     const probed = await probeGateway(target, knownHostLines);
     check = probed.status === 'up' ? { ...probed, privateKey, publicKey: keypair.publicKey } : probed;

@@ -6,3 +6,4 @@ export * from './key-deployer';
 export * from './password-hasher';
 export * from './known-hosts';
 export * from './gateway-probe';
+export * from './sealed-columns';

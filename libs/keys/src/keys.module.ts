@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { CONFIG, RunnerConfig } from '@app/config';
 import { SettingRepository } from '@app/database';
+import { sealed } from './sealed-columns';
 import { loadEncryptionKey, SecretBox } from './secret-box';
 
 const KEY_CHECK_SETTING = 'encryption_key_check';
@@ -18,10 +19,10 @@ const KEY_CHECK_TEXT = 'automation-runner key check';
       inject: [CONFIG, SettingRepository],
       useFactory: async (config: RunnerConfig, settings: SettingRepository): Promise<SecretBox> => {
         const box = new SecretBox(loadEncryptionKey(config, true));
-        const stored = await settings.putIfAbsent(KEY_CHECK_SETTING, box.seal(KEY_CHECK_TEXT));
+        const stored = await settings.putIfAbsent(KEY_CHECK_SETTING, box.seal(KEY_CHECK_TEXT, sealed.keyCheck()));
         let opened: string | undefined;
         try {
-          opened = box.open(stored);
+          opened = box.open(stored, sealed.keyCheck());
         } catch {
           opened = undefined;
         }

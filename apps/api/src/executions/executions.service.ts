@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Execution, ExecutionRepository, ExecutionSecrets, Job, newExecution, User } from '@app/database';
 import { checkSecretPropertyNames, conflict, ExecutionStatus, invalid, notFound, splitSecrets } from '@app/domain';
-import { SecretBox } from '@app/keys';
+import { SecretBox, sealed } from '@app/keys';
 import { checkPrivateKey } from '../jobs/job-validation';
 import { isUuid } from '../common/ids';
 import { StartRequest } from './execution.dto';
@@ -37,18 +37,18 @@ export class ExecutionsService {
       properties: { ...plain.secrets, ...marked.secrets },
     };
     const hasSecrets = secrets.sshPrivateKey || Object.keys(secrets.hostKeys!).length || Object.keys(secrets.properties!).length;
-    return this.executions.enqueue(
-      newExecution({
-        jobId: job.id,
-        accountId: job.accountId,
-        createdBy: user.id,
-        request: {
-          ...(request.hosts?.length ? { hosts: request.hosts.map((h) => h.id) } : {}),
-          ...(properties ? { properties } : {}),
-        },
-        sealedSecrets: hasSecrets ? this.box.sealJson(secrets) : null,
-      }),
-    );
+    const execution = newExecution({
+      jobId: job.id,
+      accountId: job.accountId,
+      createdBy: user.id,
+      request: {
+        ...(request.hosts?.length ? { hosts: request.hosts.map((h) => h.id) } : {}),
+        ...(properties ? { properties } : {}),
+      },
+    });
+    // Sealed once the execution has its id: the sealed value is bound to its row.
+    if (hasSecrets) execution.sealedSecrets = this.box.sealJson(secrets, sealed.execution(execution));
+    return this.executions.enqueue(execution);
   }
 
   async get(job: Job, id: string): Promise<Execution> {

@@ -5,7 +5,7 @@ import { callbackUrlProblem } from '@app/realtime';
 import { Account, Job, JobDefinition, JobRepository, JobSecrets } from '@app/database';
 import { conflict, invalid, notFound, splitSecrets } from '@app/domain';
 import { ExecutionsService } from '../executions/executions.service';
-import { SecretBox } from '@app/keys';
+import { SecretBox, sealed } from '@app/keys';
 import { JobRequest } from './job.dto';
 import { checkJobRequest } from './job-validation';
 import { isUuid } from '../common/ids';
@@ -24,12 +24,12 @@ export class JobsService {
   async create(account: Account, request: JobRequest): Promise<Job> {
     await this.check(request);
     const now = new Date();
+    const row = { id: randomUUID(), accountId: account.id };
     const job: Job = {
-      id: randomUUID(),
-      accountId: account.id,
+      ...row,
       description: request.description ?? '',
       status: 'ACTIVE',
-      ...this.compose(request, {}),
+      ...this.compose(row, request, {}),
       createdAt: now,
       updatedAt: now,
     };
@@ -50,10 +50,10 @@ export class JobsService {
   async update(account: Account, id: string, request: JobRequest): Promise<Job> {
     await this.check(request);
     const job = await this.get(account, id);
-    const previous = job.sealedSecrets ? this.box.openJson<JobSecrets>(job.sealedSecrets) : {};
+    const previous = job.sealedSecrets ? this.box.openJson<JobSecrets>(job.sealedSecrets, sealed.job(job)) : {};
     const sameRepository = job.definition.repository?.url === request.repository?.url;
     job.description = request.description ?? '';
-    Object.assign(job, this.compose(request, sameRepository ? previous : { ...previous, repositoryCredentials: undefined }));
+    Object.assign(job, this.compose(job, request, sameRepository ? previous : { ...previous, repositoryCredentials: undefined }));
     job.updatedAt = new Date();
     await this.jobs.update(job);
     return job;
@@ -83,7 +83,7 @@ export class JobsService {
   }
 
   /** The showable definition and the sealed secrets of a request. */
-  private compose(request: JobRequest, previous: JobSecrets): Pick<Job, 'definition' | 'sealedSecrets'> {
+  private compose(row: Pick<Job, 'id' | 'accountId'>, request: JobRequest, previous: JobSecrets): Pick<Job, 'definition' | 'sealedSecrets'> {
     const variables = secretVariablesOf(request, previous);
     const definition = definitionOf(request, variables.shown);
     const secrets = { ...secretsOf(request, previous), ...variables.secrets };
@@ -94,7 +94,7 @@ export class JobsService {
       Object.keys(secrets.hostKeys ?? {}).length ||
       Object.keys(secrets.properties).length ||
       Object.keys(secrets.hostVars).length;
-    return { definition, sealedSecrets: present ? this.box.sealJson(secrets) : null };
+    return { definition, sealedSecrets: present ? this.box.sealJson(secrets, sealed.job(row)) : null };
   }
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Account, Keypair, KeypairRepository, Operation, OperationRepository, ServerRepository } from '@app/database';
 import { conflict, invalid, notFound } from '@app/domain';
-import { fingerprint, generateKeyPair, parsePublicKey, publicKeyOf, SecretBox } from '@app/keys';
+import { fingerprint, generateKeyPair, parsePublicKey, publicKeyOf, sealed, SecretBox } from '@app/keys';
 import { DeployTarget, GenerateKeypairRequest, ImportKeypairRequest } from './keypair.dto';
 
 export interface SavedKeypair {
@@ -105,7 +105,7 @@ export class KeypairsService {
       type,
       publicKey,
       fingerprint: print,
-      sealedPrivateKey: privateKey ? this.box.seal(privateKey) : null,
+      sealedPrivateKey: privateKey ? this.box.seal(privateKey, sealed.keypair(account.id, alias)) : null,
       createdAt: new Date(),
     };
   }

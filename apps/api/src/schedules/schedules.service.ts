@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Account, Job, Schedule, ScheduleRepository, ServiceAccount, UserRepository } from '@app/database';
 import { accountPathCovers, conflict, invalid, nextFireTime, notFound, parseCron } from '@app/domain';
-import { SecretBox } from '@app/keys';
+import { sealed, SecretBox } from '@app/keys';
 import { isUuid } from '../common/ids';
 import { ScheduleRequest, ServiceAccountRequest, ServiceAccountUpdate } from './schedule.dto';
 
@@ -52,7 +52,7 @@ export class SchedulesService {
     if (!user?.account || !accountPathCovers(account.path, user.account.path)) {
       throw invalid('username', `no user ${username} in ${account.alias} or its sub-accounts`);
     }
-    return { accountId: account.id, alias, username, sealedPassword: this.box.seal(password), createdAt: new Date() };
+    return { accountId: account.id, alias, username, sealedPassword: this.box.seal(password, sealed.serviceAccount(account.id, alias)), createdAt: new Date() };
   }
 
   // ---- schedules ----

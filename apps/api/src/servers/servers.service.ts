@@ -3,7 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { Account, Server, ServerRepository } from '@app/database';
 import { conflict, DomainError, invalid, notFound } from '@app/domain';
-import { SecretBox } from '@app/keys';
+import { sealed, SecretBox } from '@app/keys';
 import { PatchOperation, ServerRequest } from './server.dto';
 
 @Injectable()
@@ -18,7 +18,7 @@ export class ServersService {
     const server: Server = {
       accountId: account.id,
       ...withDefaults(request),
-      sealedPassword: request.password ? this.box.seal(request.password) : null,
+      sealedPassword: request.password ? this.box.seal(request.password, sealed.serverPassword(account.id, request.name)) : null,
       hostKey: null,
       createdAt: now,
       updatedAt: now,
@@ -70,7 +70,7 @@ export class ServersService {
     const updated: Server = {
       ...server,
       ...withDefaults(merged),
-      sealedPassword: password === undefined ? server.sealedPassword : password === null ? null : this.box.seal(password),
+      sealedPassword: password === undefined ? server.sealedPassword : password === null ? null : this.box.seal(password, sealed.serverPassword(server.accountId, server.name)),
       updatedAt: new Date(),
     };
     await this.servers.update(updated);

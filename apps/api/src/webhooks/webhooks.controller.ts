@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Account, WebhookRepository } from '@app/database';
-import { SecretBox } from '@app/keys';
+import { sealed, SecretBox } from '@app/keys';
 import { randomBytes } from 'node:crypto';
 import { Requires } from '../common/access';
 import { TargetAccount } from '../common/principal';
@@ -23,7 +23,8 @@ export class WebhooksController {
   @Requires('administer')
   @Get(':alias/secret')
   async secret(@TargetAccount() account: Account): Promise<WebhookSecretResponse> {
-    return { secret: this.box.open(await this.webhooks.sealedSecret(account.id, (s) => this.box.seal(s))) };
+    const context = sealed.webhookSecret(account.id);
+    return { secret: this.box.open(await this.webhooks.sealedSecret(account.id, (s) => this.box.seal(s, context)), context) };
   }
 
   /** A new signing secret; deliveries from now on are signed with it. */
@@ -32,7 +33,7 @@ export class WebhooksController {
   @HttpCode(200)
   async rotate(@TargetAccount() account: Account): Promise<WebhookSecretResponse> {
     const secret = randomBytes(32).toString('hex');
-    await this.webhooks.rotateSecret(account.id, this.box.seal(secret));
+    await this.webhooks.rotateSecret(account.id, this.box.seal(secret, sealed.webhookSecret(account.id)));
     return { secret };
   }
 }

@@ -38,7 +38,7 @@ import {
   VpnConnectionRepository,
 } from '@app/database';
 import { ExecutionStatus, repositoryHost, runLimit, SecretMasker, withSecrets } from '@app/domain';
-import { linesToRemember, SecretBox } from '@app/keys';
+import { linesToRemember, SecretBox, sealed } from '@app/keys';
 import { RecordWriter } from './record-writer';
 import { rideOutOutage } from './ride-out';
 import { prepareVpn, VpnUnavailable } from './vpn-gateways';
@@ -240,8 +240,8 @@ export class ExecutionRun {
     { job, knownLines, vpnConnections }: Awaited<ReturnType<ExecutionRun['read']>>,
   ): Promise<{ args: string[]; repositoryLog: RepositoryLog | null; ttlMinutes: number; isVpnEstablished: boolean }> {
     if (!job) throw new InitFailure('the job was deleted');
-    const jobSecrets: JobSecrets = job.sealedSecrets ? this.deps.box.openJson(job.sealedSecrets) : {};
-    const runSecrets: ExecutionSecrets = this.execution.sealedSecrets ? this.deps.box.openJson(this.execution.sealedSecrets) : {};
+    const jobSecrets: JobSecrets = job.sealedSecrets ? this.deps.box.openJson(job.sealedSecrets, sealed.job(job)) : {};
+    const runSecrets: ExecutionSecrets = this.execution.sealedSecrets ? this.deps.box.openJson(this.execution.sealedSecrets, sealed.execution(this.execution)) : {};
     const decode = (b64?: string): string | undefined => (b64 ? Buffer.from(b64, 'base64').toString('utf8') : undefined);
     const keypairKey = await this.keypairKey(job);
     const secrets = [
@@ -357,7 +357,7 @@ export class ExecutionRun {
     const keypair = await this.deps.keypairs.find(job.accountId, alias);
     if (!keypair) throw new InitFailure(`key pair ${alias} does not exist in this account`);
     if (!keypair.sealedPrivateKey) throw new InitFailure(`key pair ${alias} has no private key (imported with its public key only)`);
-    return this.deps.box.open(keypair.sealedPrivateKey);
+    return this.deps.box.open(keypair.sealedPrivateKey, sealed.keypair(keypair.accountId, keypair.alias));
   }
 
   /**

@@ -58,7 +58,6 @@ export function newExecution(fields: {
   accountId: string;
   createdBy: string | null;
   request?: ExecutionRequest;
-  sealedSecrets?: string | null;
   scheduleId?: string | null;
 }): Execution {
   const now = new Date();
@@ -76,7 +75,7 @@ export function newExecution(fields: {
     updatedAt: now,
     timers: [],
     request: fields.request ?? {},
-    sealedSecrets: fields.sealedSecrets ?? null,
+    sealedSecrets: null,
     onlyHosts: null,
     failedHosts: [],
     hostSummaries: {},
