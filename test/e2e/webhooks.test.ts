@@ -1,56 +1,9 @@
 import { createHmac } from 'node:crypto';
-import * as http from 'node:http';
 import { ApiClient, b64 } from '../support/http';
 import { allRecords, createAndStart, Stack, startStack, waitForStatus } from '../support/stack';
+import { Receiver, until } from '../support/webhook-servers';
 
 const LOCAL = { ansible_connection: 'local', ansible_python_interpreter: '/usr/bin/python3' };
-
-/** A webhook receiver on loopback; `failUntil` makes a path answer 500 until the predicate allows. */
-class Receiver {
-  readonly accepted = new Map<string, { body: string; signature: string }[]>();
-  readonly refusals = new Map<string, number>();
-  failWhile: (path: string, seen: number) => boolean = () => false;
-  private server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (c) => chunks.push(c));
-    request.on('end', () => {
-      const path = request.url ?? '/';
-      const seen = (this.refusals.get(path) ?? 0) + (this.accepted.get(path)?.length ?? 0);
-      if (this.failWhile(path, seen)) {
-        this.refusals.set(path, (this.refusals.get(path) ?? 0) + 1);
-        response.writeHead(500).end();
-        return;
-      }
-      const list = this.accepted.get(path) ?? [];
-      list.push({ body: Buffer.concat(chunks).toString('utf8'), signature: String(request.headers['x-runner-signature']) });
-      this.accepted.set(path, list);
-      response.writeHead(204).end();
-    });
-  });
-  port = 0;
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as { port: number }).port;
-  }
-  url(path: string): string {
-    return `http://127.0.0.1:${this.port}${path}`;
-  }
-  records(path: string): any[] {
-    return (this.accepted.get(path) ?? []).map((d) => JSON.parse(d.body));
-  }
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-async function until(check: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('webhooks (job callbacks)', () => {
   let stack: Stack;

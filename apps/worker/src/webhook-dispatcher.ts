@@ -7,17 +7,26 @@ import { sealed, SecretBox } from '@app/keys';
 import { Periodic } from './periodic';
 
 const MAX_ATTEMPTS = 10;
-const ATTEMPT_TIMEOUT_MS = 10_000;
-const LEASE_SECONDS = 60;
+/** Deliveries one worker has in flight at once (across every account and host). */
+const IN_FLIGHT = 50;
+/** A lease outlives the attempt's deadline by this much, so it only lapses when the worker is gone. */
+const LEASE_MARGIN_SECONDS = 60;
 
 /**
  * Delivers stored webhook deliveries: each record as JSON, signed with the account's secret,
  * retried with exponential backoff (1 s, 2 s, 4 s … at most 5 min) up to 10 attempts, in order per
- * URL. Any worker may deliver; leases on the rows keep two from sending the same one.
+ * URL. Any worker may deliver; leases on the rows keep two from sending the same one, and a
+ * worker that dies mid-attempt leaves its leases to lapse, after which another worker sends again.
+ *
+ * Fairness between accounts: each attempt has a hard deadline (RUNNER_WEBHOOK_TIMEOUT_MS), a host
+ * holds at most RUNNER_WEBHOOK_HOST_CONCURRENCY deliveries at once, due deliveries are chosen round
+ * robin across accounts (WebhookRepository.claimDue), and a pass does not wait for the deliveries it
+ * starts: a free place is filled on the next pass, so a slow endpoint holds only its own places.
  */
 @Injectable()
 export class WebhookDispatcher {
   private readonly periodic: Periodic;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     @Inject(CONFIG) private readonly config: RunnerConfig,
@@ -26,9 +35,15 @@ export class WebhookDispatcher {
     private readonly accounts: AccountRepository,
     private readonly box: SecretBox,
   ) {
+    const leaseSeconds = Math.ceil(config.webhookTimeoutMs / 1000) + LEASE_MARGIN_SECONDS;
     this.periodic = new Periodic('webhook', logger, async () => {
-      const due = await this.webhooks.claimDue(50, LEASE_SECONDS);
-      await Promise.all(due.map((delivery) => this.deliver(delivery)));
+      const free = IN_FLIGHT - this.inFlight.size;
+      if (free <= 0) return;
+      const due = await this.webhooks.claimDue(free, leaseSeconds, config.webhookHostConcurrency);
+      for (const delivery of due) {
+        const attempt: Promise<void> = this.deliver(delivery).finally(() => this.inFlight.delete(attempt));
+        this.inFlight.add(attempt);
+      }
     });
   }
 
@@ -36,6 +51,7 @@ export class WebhookDispatcher {
     this.periodic.start(250);
   }
 
+  /** Claims no more; attempts under way end by their deadline (or their leases lapse if the process exits first). */
   stop(): void {
     this.periodic.stop();
   }
@@ -49,7 +65,7 @@ export class WebhookDispatcher {
       const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
       const status = await postWebhook(delivery.url, body, { 'x-runner-signature': signature, 'user-agent': 'automation-runner' }, {
         allowPrivate: this.config.webhookAllowPrivate,
-        timeoutMs: ATTEMPT_TIMEOUT_MS,
+        timeoutMs: this.config.webhookTimeoutMs,
       });
       if (status >= 200 && status < 300) return void (await this.webhooks.delivered(delivery.id));
       await this.retry(delivery, `answered HTTP ${status}`);

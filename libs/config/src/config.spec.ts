@@ -6,6 +6,7 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ port: 8080, bootstrapAlias: 'DEMO', bootstrapUsername: 'admin', tokenTtlHours: 336 });
     expect(config.databaseUrl).toBeUndefined();
     expect(config.workerSlots).toBeGreaterThanOrEqual(2);
+    expect(config).toMatchObject({ webhookTimeoutMs: 10_000, webhookHostConcurrency: 2 });
   });
 
   it.each([
@@ -17,6 +18,8 @@ describe('loadConfig', () => {
     ['RUNNER_ENCRYPTION_KEY', 'too-short'],
     ['RUNNER_WORKER_SLOTS', '0'],
     ['LOG_LEVEL', 'loud'],
+    ['RUNNER_WEBHOOK_TIMEOUT_MS', '0'],
+    ['RUNNER_WEBHOOK_HOST_CONCURRENCY', '0'],
   ])('refuses %s=%s naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name} `));

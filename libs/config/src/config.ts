@@ -46,6 +46,10 @@ export interface RunnerConfig {
   drainSeconds: number;
   /** Let callback URLs reach loopback, private and link-local addresses (off: SSRF guard). */
   webhookAllowPrivate: boolean;
+  /** A hard deadline on one delivery attempt, connect to last response byte (a slow drip cannot stretch it). */
+  webhookTimeoutMs: number;
+  /** Deliveries in flight to one host (host and port) at once, so one slow host holds few slots. */
+  webhookHostConcurrency: number;
   /** The ansible-playbook a worker runs: a command on PATH or an absolute path. */
   ansiblePlaybook: string;
   /** How runs are confined (README "Run sandbox"); `enabled: false` only for a trusted single-team install. */
@@ -131,6 +135,8 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
     pollIntervalMs: integer(env, 'RUNNER_POLL_INTERVAL_MS', 2000, 50, 600000),
     drainSeconds: integer(env, 'RUNNER_DRAIN_SECONDS', 60, 0, 86400),
     webhookAllowPrivate: text(env, 'RUNNER_WEBHOOK_ALLOW_PRIVATE', 'false', /^(true|false)$/, 'must be true or false') === 'true',
+    webhookTimeoutMs: integer(env, 'RUNNER_WEBHOOK_TIMEOUT_MS', 10_000, 100, 300_000),
+    webhookHostConcurrency: integer(env, 'RUNNER_WEBHOOK_HOST_CONCURRENCY', 2, 1, 50),
     ansiblePlaybook: text(env, 'RUNNER_ANSIBLE_PLAYBOOK', 'ansible-playbook', /^[\w./+-]+$/, 'must be a command name or an absolute path'),
     sandbox: {
       enabled: text(env, 'RUNNER_SANDBOX', 'on', /^(on|off)$/, 'must be on or off') === 'on',

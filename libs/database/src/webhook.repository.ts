@@ -17,18 +17,39 @@ export class WebhookRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Leases the due head delivery of each URL (order is kept per URL: a later record waits for the
-   * earlier one). The lease is re-checked on the row itself, so two workers never take the same one.
+   * Leases up to `limit` due deliveries, chosen fairly before the limit is applied:
+   * - only the head of each URL's queue (order is kept per URL: a later record waits for the earlier
+   *   one), and only heads that are due and not leased, so heads that cannot be sent take no place;
+   * - at most `perHost` in flight per host (host name and port, counting leases held by every
+   *   worker), so many URLs on one slow host cannot take every place;
+   * - round robin across accounts (an account's turn counts what it already has in flight), so one
+   *   account's backlog of thousands cannot starve another's single delivery.
+   * The lease is re-checked on the row itself, so two workers never take the same one. Two workers
+   * claiming at the same instant may each see a host below its cap and together exceed it a little.
    */
-  async claimDue(limit: number, leaseSeconds: number): Promise<WebhookDelivery[]> {
+  async claimDue(limit: number, leaseSeconds: number, perHost: number): Promise<WebhookDelivery[]> {
     const result = await this.dataSource.query(
       `WITH heads AS (
-         SELECT DISTINCT ON (url) id FROM webhook_deliveries WHERE status = 'pending' ORDER BY url, id)
+         SELECT DISTINCT ON (url) id, url, account_id, next_attempt_at, lease_until > now() AS leased,
+                lower(substring(url from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#]*)')) AS host
+           FROM webhook_deliveries WHERE status = 'pending' ORDER BY url, id),
+       busy_hosts AS (SELECT host, count(*) AS n FROM heads WHERE leased GROUP BY host),
+       busy_accounts AS (SELECT account_id, count(*) AS n FROM heads WHERE leased GROUP BY account_id),
+       by_host AS (
+         SELECT h.id, h.account_id, h.next_attempt_at,
+                coalesce(b.n, 0) + row_number() OVER (PARTITION BY h.host ORDER BY h.next_attempt_at, h.id) AS host_place
+           FROM heads h LEFT JOIN busy_hosts b ON b.host = h.host
+          WHERE h.next_attempt_at <= now() AND h.leased IS NOT TRUE),
+       fair AS (
+         SELECT f.id, f.next_attempt_at,
+                coalesce(b.n, 0) + row_number() OVER (PARTITION BY f.account_id ORDER BY f.next_attempt_at, f.id) AS account_turn
+           FROM by_host f LEFT JOIN busy_accounts b ON b.account_id = f.account_id
+          WHERE f.host_place <= $3)
        UPDATE webhook_deliveries d SET lease_until = now() + make_interval(secs => $2), attempts = d.attempts + 1
-         FROM (SELECT id FROM heads LIMIT $1) h
-        WHERE d.id = h.id AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
+         FROM (SELECT id FROM fair ORDER BY account_turn, next_attempt_at, id LIMIT $1) h
+        WHERE d.id = h.id AND d.status = 'pending' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
         RETURNING d.id::text AS id, d.execution_id AS "executionId", d.counter, d.account_id AS "accountId", d.url, d.attempts`,
-      [limit, leaseSeconds],
+      [limit, leaseSeconds, perHost],
     );
     return Array.isArray(result[0]) ? result[0] : result;
   }

@@ -52,7 +52,9 @@ export async function callbackUrlProblem(url: string, allowPrivate: boolean): Pr
 
 /**
  * POSTs a webhook. The address is checked in the socket's own lookup (so DNS rebinding cannot slip
- * past), redirects are not followed (a 3xx is a failure), and each attempt has a timeout.
+ * past), redirects are not followed (a 3xx is a failure), and `timeoutMs` is a deadline on the whole
+ * attempt (lookup, connect, send, the full response): an idle timeout alone would be reset by every
+ * byte of an endpoint that drips its answer, and such an attempt would never end.
  */
 export function postWebhook(
   url: string,
@@ -77,15 +79,23 @@ export function postWebhook(
     if (isIP(literal) && !options.allowPrivate && forbiddenAddress(literal)) return reject(new Error(forbiddenAddress(literal)!));
     const request = client.request(
       target,
-      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers }, lookup, timeout: options.timeoutMs },
+      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers }, lookup },
       (response) => {
         response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-        response.on('error', reject);
+        response.on('end', () => finish(null, response.statusCode ?? 0));
+        response.on('error', (error) => finish(error));
       },
     );
-    request.on('timeout', () => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
-    request.on('error', reject);
+    const deadline = setTimeout(() => finish(new Error(`no complete answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+    // Settles once; a failure also destroys the socket, so a dripping endpoint is hung up on.
+    const finish = (error: Error | null, status = 0): void => {
+      clearTimeout(deadline);
+      if (error) {
+        request.destroy();
+        reject(error);
+      } else resolve(status);
+    };
+    request.on('error', (error) => finish(error));
     request.end(body);
   });
 }
