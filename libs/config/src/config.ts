@@ -46,6 +46,11 @@ export interface RunnerConfig {
   drainSeconds: number;
   /** Let callback URLs reach loopback, private and link-local addresses (off: SSRF guard). */
   webhookAllowPrivate: boolean;
+  /**
+   * Browser origins (`https://host[:port]`) socket.io takes handshakes from, besides the API's own;
+   * empty = no cross-origin page. Clients that send no Origin (programs, the CLI) are not affected.
+   */
+  allowedOrigins: string[];
   /** The ansible-playbook a worker runs: a command on PATH or an absolute path. */
   ansiblePlaybook: string;
   /** How runs are confined (README "Run sandbox"); `enabled: false` only for a trusted single-team install. */
@@ -86,6 +91,29 @@ function text(env: Env, name: string, fallback: string, pattern?: RegExp, rule?:
 function optional(env: Env, name: string): string | undefined {
   const raw = env[name];
   return raw === undefined || raw === '' ? undefined : raw;
+}
+
+/** A comma-separated list of web origins, each as a browser sends it: scheme, host, optional port, nothing else. */
+function origins(env: Env, name: string): string[] {
+  const raw = optional(env, name);
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => {
+      let url: URL | undefined;
+      try {
+        url = new URL(item);
+      } catch {
+        url = undefined;
+      }
+      // `origin` drops a path, query or user; requiring the item to equal it refuses those instead.
+      if (!url || !/^https?:$/.test(url.protocol) || url.origin !== item.toLowerCase().replace(/\/$/, '')) {
+        throw new ConfigError(name, `must be comma-separated origins like https://console.example.com (scheme, host, optional port), got "${item}"`);
+      }
+      return url.origin;
+    });
 }
 
 export const ALIAS_PATTERN = /^[A-Z0-9]{2,16}$/;
@@ -131,6 +159,7 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
     pollIntervalMs: integer(env, 'RUNNER_POLL_INTERVAL_MS', 2000, 50, 600000),
     drainSeconds: integer(env, 'RUNNER_DRAIN_SECONDS', 60, 0, 86400),
     webhookAllowPrivate: text(env, 'RUNNER_WEBHOOK_ALLOW_PRIVATE', 'false', /^(true|false)$/, 'must be true or false') === 'true',
+    allowedOrigins: origins(env, 'RUNNER_ALLOWED_ORIGINS'),
     ansiblePlaybook: text(env, 'RUNNER_ANSIBLE_PLAYBOOK', 'ansible-playbook', /^[\w./+-]+$/, 'must be a command name or an absolute path'),
     sandbox: {
       enabled: text(env, 'RUNNER_SANDBOX', 'on', /^(on|off)$/, 'must be on or off') === 'on',

@@ -1,10 +1,11 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Server, Socket } from 'socket.io';
-import { JsonLogger } from '@app/config';
+import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
 import { AccountRepository, ExecutionRepository, JobRepository } from '@app/database';
 import { accountPathCovers } from '@app/domain';
 import { TokenService } from '../auth/token.service';
+import { allowOrigins } from './origin';
 import { RecordFeed } from './record-feed';
 import { Subscriber, Subscription } from './subscriber';
 
@@ -28,6 +29,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
   private server?: Server;
 
   constructor(
+    @Inject(CONFIG) private readonly config: RunnerConfig,
     private readonly http: HttpAdapterHost,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
     private readonly tokens: TokenService,
@@ -38,7 +40,14 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
-    this.server = new Server(this.http.httpAdapter.getHttpServer(), { serveClient: false, cors: { origin: true } });
+    const allowed = this.config.allowedOrigins;
+    this.server = new Server(this.http.httpAdapter.getHttpServer(), {
+      serveClient: false,
+      // allowRequest refuses every handshake (polling and WebSocket) from another origin; `cors`
+      // only lets the allowed pages read polling answers (it does not stop a WebSocket).
+      allowRequest: allowOrigins(allowed),
+      ...(allowed.length ? { cors: { origin: allowed } } : {}),
+    });
     const namespace = this.server.of('/automation');
     namespace.use((socket, next) => {
       const token = socket.handshake.auth?.token;
