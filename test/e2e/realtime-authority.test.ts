@@ -69,6 +69,45 @@ describe('live sockets and their authority', () => {
     expect(s.told).toEqual([{ message: expect.stringMatching(why) }]);
   }
 
+  describe('a subscription ends, saying why, when', () => {
+    it('its token is revoked by logout, on another node than the socket', async () => {
+      const { client: user } = await viewer();
+      const bystander = await subscribed(nodeB.url, stack.admin.token!);
+      const s = await subscribed(nodeB.url, user.token!);
+      expect((await user.post('/v2/authentication/logout')).status).toBe(204);
+      await expectEnded(s, /token revoked/);
+      // Only that token's socket: another user's on the same node goes on.
+      expect(bystander.socket.connected).toBe(true);
+      expect(bystander.told).toEqual([]);
+      await expect(client(nodeB.url, user.token!).connect()).rejects.toThrow(/unauthorized/);
+    });
+
+    it('its user is deleted by an admin, on another node than the socket', async () => {
+      const { name, client: user } = await viewer();
+      const s = await subscribed(nodeB.url, user.token!);
+      expect((await stack.admin.delete(`/v2/users/DEMO/${name}`)).status).toBe(204);
+      await expectEnded(s, /user deleted/);
+    });
+
+    it('its user loses the role that allowed it (no endpoint changes roles: an operator in the database)', async () => {
+      const { name, client: user } = await viewer();
+      const s = await subscribed(stack.api.url, user.token!);
+      await stack.db.query(`UPDATE users SET roles = '{}' WHERE username = $1`, [name]);
+      await expectEnded(s, /role no longer allows this subscription/);
+    });
+
+    it('its token expires', async () => {
+      const { client: user } = await viewer();
+      // RUNNER_TOKEN_TTL_HOURS is an hour at least: shorten this one token's life instead.
+      await stack.db.query(`UPDATE auth_tokens SET expires_at = now() + interval '10 seconds' WHERE token_hash = $1`, [
+        createHash('sha256').update(user.token!).digest(),
+      ]);
+      // On node B, whose sweep is 10 minutes away: only the expiry itself can end it in time.
+      const s = await subscribed(nodeB.url, user.token!);
+      await expectEnded(s, /token expired/);
+    });
+  });
+
   describe('socket.io origins', () => {
     const handshake = (url: string, origin?: string): Promise<Response> =>
       fetch(`${url}/socket.io/?EIO=4&transport=polling`, { headers: origin ? { Origin: origin } : {} });
