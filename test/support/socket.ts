@@ -1,13 +1,32 @@
-import { io, Socket } from 'socket.io-client';
+import { io, ManagerOptions, Socket, SocketOptions } from 'socket.io-client';
 
 /** A real socket.io client on the /automation namespace that collects `status` records. */
 export class RecordClient {
   readonly socket: Socket;
   readonly records: any[] = [];
+  /** What the server said when it ended the connection (event `unauthorized`). */
+  readonly told: { message: string }[] = [];
+  private readonly disconnected: Promise<string>;
 
-  constructor(baseUrl: string, token: string) {
-    this.socket = io(`${baseUrl}/automation`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  /** `options` for a test's own transports or headers (an `Origin`, for one). */
+  constructor(baseUrl: string, token: string, options: Partial<ManagerOptions & SocketOptions> = {}) {
+    this.socket = io(`${baseUrl}/automation`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true, ...options });
     this.socket.on('status', (record) => this.records.push(record));
+    this.socket.on('unauthorized', (told) => this.told.push(told));
+    this.disconnected = new Promise((resolve) => this.socket.once('disconnect', (reason) => resolve(reason)));
+  }
+
+  /** socket.io's reason once the connection ended; rejects if it is still up after `timeoutMs`. */
+  async waitForDisconnect(timeoutMs = 60_000): Promise<string> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`still connected after ${timeoutMs} ms; told ${JSON.stringify(this.told)}`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.disconnected, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   connect(): Promise<void> {

@@ -27,6 +27,7 @@ import { ServersService } from './servers/servers.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { RealtimeGateway } from './realtime/realtime.gateway';
 import { RecordFeed } from './realtime/record-feed';
+import { SocketAuthority } from './realtime/socket-authority';
 import { StatusController } from './status/status.controller';
 import { JobsController } from './jobs/jobs.controller';
 import { JobListPages } from './jobs/job-list-pages';
@@ -64,6 +65,7 @@ export class ApiModule {
         SchedulesService,
         VpnService,
         RecordFeed,
+        SocketAuthority,
         RealtimeGateway,
       ],
     };

@@ -55,8 +55,11 @@ export function followExecution(
       socket.disconnect().connect();
     }
   });
+  // The server ends a subscription whose authority ended (token revoked or expired, user deleted,
+  // role taken away), saying why first; it does not reconnect ("io server disconnect").
+  socket.on('unauthorized', (told: { message?: string }) => handlers.state('closed', `Live updates ended: ${told?.message ?? 'unauthorized'}`));
   socket.on('disconnect', (reason) => {
-    if (reason !== 'io client disconnect') handlers.state('reconnecting', 'Connection lost; reconnecting…');
+    if (reason !== 'io client disconnect' && reason !== 'io server disconnect') handlers.state('reconnecting', 'Connection lost; reconnecting…');
   });
   socket.on('connect_error', (error) => {
     // A refused handshake (bad or expired token) will not fix itself; anything else is retried.

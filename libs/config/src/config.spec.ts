@@ -20,6 +20,10 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['RUNNER_WEBHOOK_TIMEOUT_MS', '0'],
     ['RUNNER_WEBHOOK_HOST_CONCURRENCY', '0'],
+    ['RUNNER_ALLOWED_ORIGINS', 'console.example.com'],
+    ['RUNNER_ALLOWED_ORIGINS', 'https://console.example.com/app'],
+    ['RUNNER_ALLOWED_ORIGINS', 'https://a.example, ftp://b.example'],
+    ['RUNNER_ALLOWED_ORIGINS', '*'],
   ])('refuses %s=%s naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name} `));
@@ -29,5 +33,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ RUNNER_ENCRYPTION_KEY: 'ab'.repeat(32) }).encryptionKey).toEqual(Buffer.alloc(32, 0xab));
     const b64 = Buffer.alloc(32, 1).toString('base64');
     expect(loadConfig({ RUNNER_ENCRYPTION_KEY: b64 }).encryptionKey).toEqual(Buffer.alloc(32, 1));
+  });
+
+  it('reads RUNNER_ALLOWED_ORIGINS as a list of origins, none by default', () => {
+    expect(loadConfig({}).allowedOrigins).toEqual([]);
+    expect(loadConfig({ RUNNER_ALLOWED_ORIGINS: 'https://Console.example.com, http://localhost:5173/,' }).allowedOrigins).toEqual([
+      'https://console.example.com',
+      'http://localhost:5173',
+    ]);
   });
 });

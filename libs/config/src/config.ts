@@ -50,6 +50,11 @@ export interface RunnerConfig {
   webhookTimeoutMs: number;
   /** Deliveries in flight to one host (host and port) at once, so one slow host holds few slots. */
   webhookHostConcurrency: number;
+  /**
+   * Browser origins (`https://host[:port]`) socket.io takes handshakes from, besides the API's own;
+   * empty = no cross-origin page. Clients that send no Origin (programs, the CLI) are not affected.
+   */
+  allowedOrigins: string[];
   /** The ansible-playbook a worker runs: a command on PATH or an absolute path. */
   ansiblePlaybook: string;
   /** How runs are confined (README "Run sandbox"); `enabled: false` only for a trusted single-team install. */
@@ -90,6 +95,29 @@ function text(env: Env, name: string, fallback: string, pattern?: RegExp, rule?:
 function optional(env: Env, name: string): string | undefined {
   const raw = env[name];
   return raw === undefined || raw === '' ? undefined : raw;
+}
+
+/** A comma-separated list of web origins, each as a browser sends it: scheme, host, optional port, nothing else. */
+function origins(env: Env, name: string): string[] {
+  const raw = optional(env, name);
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => {
+      let url: URL | undefined;
+      try {
+        url = new URL(item);
+      } catch {
+        url = undefined;
+      }
+      // `origin` drops a path, query or user; requiring the item to equal it refuses those instead.
+      if (!url || !/^https?:$/.test(url.protocol) || url.origin !== item.toLowerCase().replace(/\/$/, '')) {
+        throw new ConfigError(name, `must be comma-separated origins like https://console.example.com (scheme, host, optional port), got "${item}"`);
+      }
+      return url.origin;
+    });
 }
 
 export const ALIAS_PATTERN = /^[A-Z0-9]{2,16}$/;
@@ -137,6 +165,7 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
     webhookAllowPrivate: text(env, 'RUNNER_WEBHOOK_ALLOW_PRIVATE', 'false', /^(true|false)$/, 'must be true or false') === 'true',
     webhookTimeoutMs: integer(env, 'RUNNER_WEBHOOK_TIMEOUT_MS', 10_000, 100, 300_000),
     webhookHostConcurrency: integer(env, 'RUNNER_WEBHOOK_HOST_CONCURRENCY', 2, 1, 50),
+    allowedOrigins: origins(env, 'RUNNER_ALLOWED_ORIGINS'),
     ansiblePlaybook: text(env, 'RUNNER_ANSIBLE_PLAYBOOK', 'ansible-playbook', /^[\w./+-]+$/, 'must be a command name or an absolute path'),
     sandbox: {
       enabled: text(env, 'RUNNER_SANDBOX', 'on', /^(on|off)$/, 'must be on or off') === 'on',

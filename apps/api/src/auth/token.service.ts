@@ -13,11 +13,13 @@ const CACHE_ENTRIES = 10_000;
  * RUNNER_TOKEN_CACHE_SECONDS (default 5). A revoked token or a deleted user is dropped at once on
  * every node: the change NOTIFYs AUTH_CHANNEL, which every node LISTENs to; the expiry only bounds
  * how long a node that missed a notification (its listener was reconnecting) may go on trusting it.
+ * The same notifications end live sockets (`onChange`), so a node listens even with no cache.
  */
 @Injectable()
 export class TokenService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly cache = new Map<string, { owner: TokenOwner; until: number }>();
   private listener?: PgListener;
+  private readonly changeListeners: ((payload: string) => void)[] = [];
 
   constructor(
     @Inject(CONFIG) private readonly config: RunnerConfig,
@@ -26,11 +28,13 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.tokenCacheSeconds) return;
     this.listener = new PgListener(
       this.config.databaseUrl!,
       [AUTH_CHANNEL],
-      (_channel, payload) => this.forget(payload),
+      (_channel, payload) => {
+        this.forget(payload);
+        for (const listener of this.changeListeners) listener(payload);
+      },
       (error) => {
         // Notifications may be missed while reconnecting: trust nothing cached from before.
         this.cache.clear();
@@ -68,12 +72,17 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
     const cached = this.cache.get(key);
     if (cached && cached.until > Date.now()) return { ...cached.owner, tokenHash };
     const owner = await this.tokens.findOwner(tokenHash, new Date());
-    if (owner && this.listener) {
+    if (owner && this.config.tokenCacheSeconds) {
       if (this.cache.size >= CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
       const until = Math.min(Date.now() + this.config.tokenCacheSeconds * 1000, owner.expiresAt.getTime());
       this.cache.set(key, { owner, until });
     }
     return owner ? { ...owner, tokenHash } : null;
+  }
+
+  /** Told every AUTH_CHANNEL payload (`token:<hash hex>` or `user:<id>`), from any node, this one included. */
+  onChange(listener: (payload: string) => void): void {
+    this.changeListeners.push(listener);
   }
 
   async revoke(tokenHash: Buffer): Promise<void> {

@@ -1,11 +1,14 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { Server, Socket } from 'socket.io';
-import { JsonLogger } from '@app/config';
-import { AccountRepository, ExecutionRepository, JobRepository } from '@app/database';
+import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
+import { AccountRepository, ExecutionRepository, JobRepository, TokenOwner } from '@app/database';
 import { accountPathCovers } from '@app/domain';
 import { TokenService } from '../auth/token.service';
+import { rolesAllowSubscribing, SUBSCRIBE_PERMISSION } from './authority';
+import { allowOrigins } from './origin';
 import { RecordFeed } from './record-feed';
+import { SocketAuthority, SocketGrant } from './socket-authority';
 import { Subscriber, Subscription } from './subscriber';
 
 interface SubscribeRequest {
@@ -20,14 +23,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * socket.io namespace `/automation` on the API's port (API.md): the token is checked at the
- * handshake and again at every subscribe; `subscribe` replays stored records after `afterCounter`
- * (one execution) and then streams live ones, in counter order per execution.
+ * handshake and again at every subscribe, and SocketAuthority ends the socket once it no longer
+ * holds; `subscribe` replays stored records after `afterCounter` (one execution) and then streams
+ * live ones, in counter order per execution. Browsers connect only from allowed origins.
  */
 @Injectable()
 export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private server?: Server;
 
   constructor(
+    @Inject(CONFIG) private readonly config: RunnerConfig,
     private readonly http: HttpAdapterHost,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
     private readonly tokens: TokenService,
@@ -35,18 +40,36 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     private readonly jobs: JobRepository,
     private readonly executions: ExecutionRepository,
     private readonly feed: RecordFeed,
+    private readonly authority: SocketAuthority,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.server = new Server(this.http.httpAdapter.getHttpServer(), { serveClient: false, cors: { origin: true } });
+    const allowed = this.config.allowedOrigins;
+    this.server = new Server(this.http.httpAdapter.getHttpServer(), {
+      serveClient: false,
+      // allowRequest refuses every handshake (polling and WebSocket) from another origin; `cors`
+      // only lets the allowed pages read polling answers (it does not stop a WebSocket).
+      allowRequest: allowOrigins(allowed),
+      ...(allowed.length ? { cors: { origin: allowed } } : {}),
+    });
     const namespace = this.server.of('/automation');
     namespace.use((socket, next) => {
       const token = socket.handshake.auth?.token;
       if (typeof token !== 'string') return next(new Error('unauthorized: send auth: {token}'));
-      this.tokens
-        .resolve(token)
-        .then((owner) => (owner ? next() : next(new Error('unauthorized: the token is invalid, expired or revoked'))))
-        .catch(() => next(new Error('unavailable: try again shortly')));
+      this.tokens.resolve(token).then(
+        (found) => {
+          let grant: SocketGrant;
+          try {
+            const owner = mayFollow(found);
+            grant = { tokenHash: owner.tokenHash, userId: owner.user.id, expiresAt: owner.expiresAt };
+          } catch (refused) {
+            return next(refused as Error);
+          }
+          socket.data.grant = grant;
+          next();
+        },
+        () => next(new Error('unavailable: try again shortly')),
+      );
     });
     namespace.on('connection', (socket) => this.connected(socket));
   }
@@ -60,6 +83,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private connected(socket: Socket): void {
+    this.authority.watch(socket, socket.data.grant as SocketGrant);
     const subscriber = new Subscriber(socket, this.feed.read, this.feed.readLimit);
     this.feed.subscribers.add(subscriber);
     socket.on('disconnect', () => this.feed.subscribers.delete(subscriber));
@@ -83,8 +107,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
       throw new Error('afterCounter must be a whole number ≥ 0');
     }
     // Re-check the token: it may have been revoked since the handshake.
-    const owner = await this.tokens.resolve(String(subscriber.socket.handshake.auth.token));
-    if (!owner) throw new Error('unauthorized: the token is invalid, expired or revoked');
+    const owner = mayFollow(await this.tokens.resolve(String(subscriber.socket.handshake.auth.token)));
     const account = await this.accounts.findByAlias(accountAlias);
     if (!account || !accountPathCovers(owner.account.path, account.path)) throw new Error(`forbidden: you may not see account alias ${accountAlias}`);
     if (jobId && !(await this.jobs.findInAccount(account.id, jobId))) throw new Error(`job ${jobId} not found in ${accountAlias}`);
@@ -113,6 +136,13 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     }
     subscriber.subscriptions.set(subscription.key, subscription);
   }
+}
+
+/** The token's owner if it may follow records (at the handshake and at each subscribe); else throws why not. */
+function mayFollow<T extends TokenOwner>(owner: T | null): T {
+  if (!owner) throw new Error('unauthorized: the token is invalid, expired or revoked');
+  if (!rolesAllowSubscribing(owner.user.roles)) throw new Error(`forbidden: your roles do not permit ${SUBSCRIBE_PERMISSION}`);
+  return owner;
 }
 
 function keyOf(request: SubscribeRequest): string {
