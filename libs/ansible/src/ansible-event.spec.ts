@@ -1,4 +1,4 @@
-import { AnsibleEvent, LineSplitter, parseEventLine, summarizeStats } from './ansible-event';
+import { AnsibleEvent, cutLineBytes, LineSplitter, parseEventLine, summarizeStats } from './ansible-event';
 
 function eventLine(overrides: Record<string, unknown> = {}): string {
   return JSON.stringify({
@@ -36,6 +36,16 @@ function statsEvent(hosts: unknown): AnsibleEvent {
 }
 
 describe('LineSplitter', () => {
+  it('cuts a line over its limit, however it arrives, and says how long it was', () => {
+    const splitter = new LineSplitter(10);
+    const lines = [...splitter.push('short\n0123456789abc'), ...splitter.push('defgh'.repeat(1000)), ...splitter.push('\nnext\nlast-without-newline-and-long')];
+    const flushed = splitter.flush();
+    expect(lines).toEqual(['short', '0123456789 [… line cut: 5013 bytes in all]', 'next']);
+    expect(flushed).toEqual(['last-witho [… line cut: 29 bytes in all]']);
+    expect(lines.map(cutLineBytes)).toEqual([null, 5013, null]);
+    expect(splitter.flush()).toEqual([]);
+  });
+
   it('returns complete lines and keeps the partial tail until it is completed', () => {
     const splitter = new LineSplitter();
     expect(splitter.push('first\nsec')).toEqual(['first']);

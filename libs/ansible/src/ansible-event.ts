@@ -43,15 +43,30 @@ const HOST_SUMMARY_KEYS: readonly (keyof HostSummary)[] = [
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 
+/** What a cut line ends with: the bytes it had in all. */
+const CUT = / \[… line cut: (\d+) bytes in all\]$/;
+
+/** The length a line had before LineSplitter cut it, or null for a whole line. */
+export function cutLineBytes(line: string): number | null {
+  const match = CUT.exec(line);
+  return match ? Number(match[1]) : null;
+}
+
 /**
  * Splits a stream of bytes into complete lines; keeps the partial tail.
  *
  * Splits on bytes and decodes each complete line as UTF-8, so a multi-byte character split across
  * chunks is never mangled. Lines are returned without their `\n` (and without a trailing `\r`);
- * empty lines are returned as ''.
+ * empty lines are returned as ''. A line longer than `maxBytes` keeps its first `maxBytes` and says
+ * how long it was (cutLineBytes): a run printing gigabytes without a newline must not hold them
+ * in the worker's memory.
  */
 export class LineSplitter {
   private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private cut = 0;
+
+  constructor(private readonly maxBytes = Number.MAX_SAFE_INTEGER) {}
 
   push(chunk: Buffer | string): string[] {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
@@ -60,29 +75,35 @@ export class LineSplitter {
     for (;;) {
       const end = buffer.indexOf(NEWLINE, start);
       if (end === -1) break;
-      const piece = buffer.subarray(start, end);
-      if (this.pending.length > 0) {
-        this.pending.push(piece);
-        lines.push(decodeLine(Buffer.concat(this.pending)));
-        this.pending = [];
-      } else {
-        lines.push(decodeLine(piece));
-      }
+      this.keep(buffer.subarray(start, end), false);
+      lines.push(this.take());
       start = end + 1;
     }
-    if (start < buffer.length) {
-      // Copied: the caller may reuse its buffer after push() returns.
-      this.pending.push(Buffer.from(buffer.subarray(start)));
-    }
+    // Copied: the caller may reuse its buffer after push() returns.
+    if (start < buffer.length) this.keep(buffer.subarray(start), true);
     return lines;
   }
 
   /** Returns the unterminated tail (at most one line) and resets the splitter. */
   flush(): string[] {
-    if (this.pending.length === 0) return [];
-    const tail = Buffer.concat(this.pending);
+    return this.pendingBytes > 0 || this.cut > 0 ? [this.take()] : [];
+  }
+
+  private keep(piece: Buffer, copy: boolean): void {
+    const kept = piece.subarray(0, Math.max(0, this.maxBytes - this.pendingBytes));
+    this.cut += piece.length - kept.length;
+    if (kept.length === 0) return;
+    this.pending.push(copy ? Buffer.from(kept) : kept);
+    this.pendingBytes += kept.length;
+  }
+
+  private take(): string {
+    const bytes = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
+    const line = this.cut > 0 ? `${bytes.toString('utf8')} [… line cut: ${bytes.length + this.cut} bytes in all]` : decodeLine(bytes);
     this.pending = [];
-    return tail.length > 0 ? [decodeLine(tail)] : [];
+    this.pendingBytes = 0;
+    this.cut = 0;
+    return line;
   }
 }
 

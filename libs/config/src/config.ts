@@ -38,8 +38,19 @@ export interface RunnerConfig {
   dbOutageSeconds: number;
   /** Records a run may hold in memory before Ansible is paused (back-pressure through its pipes). */
   recordBuffer: number;
-  /** Concurrent runs per account across all workers; 0 = no limit. */
+  /**
+   * Tenant limits (README "Limits"): defaults no normal job meets, that keep one account from
+   * exhausting the workers. Concurrent runs per account across all workers (0 = no limit).
+   */
   accountMaxRuns: number;
+  /** Runs an account may have queued (PENDING) at once; a start beyond it gets 429 (0 = no limit). */
+  accountMaxQueued: number;
+  /** The most `forks` a job may ask for (a stored job above a lowered limit runs with the limit). */
+  maxForks: number;
+  /** The most `hosts` a job may list. */
+  maxJobHosts: number;
+  /** Longest transcript line stored, in KiB (longer ones are cut, saying so); Ansible events may be 8 times that. */
+  maxLineKb: number;
   /** How often an idle worker looks for work when no notification arrives. */
   pollIntervalMs: number;
   /** Seconds a worker told to stop lets its runs finish before it stops them. */
@@ -159,7 +170,11 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
     apiDrainSeconds: integer(env, 'RUNNER_API_DRAIN_SECONDS', 5, 0, 3600),
     dbOutageSeconds: integer(env, 'RUNNER_DB_OUTAGE_SECONDS', 300, 0, 86400),
     recordBuffer: integer(env, 'RUNNER_RECORD_BUFFER', 20000, 100, 10_000_000),
-    accountMaxRuns: integer(env, 'RUNNER_ACCOUNT_MAX_RUNS', 0, 0, 100000),
+    accountMaxRuns: integer(env, 'RUNNER_ACCOUNT_MAX_RUNS', 50, 0, 100000),
+    accountMaxQueued: integer(env, 'RUNNER_ACCOUNT_MAX_QUEUED', 10000, 0, 10_000_000),
+    maxForks: integer(env, 'RUNNER_MAX_FORKS', 200, 1, 1000),
+    maxJobHosts: integer(env, 'RUNNER_MAX_JOB_HOSTS', 5000, 1, 10000),
+    maxLineKb: integer(env, 'RUNNER_MAX_LINE_KB', 1024, 1, 65536),
     pollIntervalMs: integer(env, 'RUNNER_POLL_INTERVAL_MS', 2000, 50, 600000),
     drainSeconds: integer(env, 'RUNNER_DRAIN_SECONDS', 60, 0, 86400),
     webhookAllowPrivate: text(env, 'RUNNER_WEBHOOK_ALLOW_PRIVATE', 'false', /^(true|false)$/, 'must be true or false') === 'true',

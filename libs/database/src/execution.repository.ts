@@ -58,6 +58,12 @@ export class ExecutionRepository {
     return within ? work(within) : this.dataSource.transaction(work);
   }
 
+  /** Runs of the account waiting in the queue. */
+  async countQueued(accountId: string): Promise<number> {
+    const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n FROM executions WHERE account_id = $1 AND status = 'PENDING'`, [accountId]);
+    return n;
+  }
+
   findInJob(jobId: string, id: string): Promise<Execution | null> {
     return this.dataSource.getRepository(Execution).findOneBy({ jobId, id });
   }

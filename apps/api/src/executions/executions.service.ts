@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG, RunnerConfig } from '@app/config';
 import { Execution, ExecutionRepository, ExecutionSecrets, Job, newExecution, User } from '@app/database';
-import { checkSecretPropertyNames, conflict, ExecutionStatus, invalid, notFound, splitSecrets } from '@app/domain';
+import { checkSecretPropertyNames, conflict, DomainError, ExecutionStatus, invalid, notFound, splitSecrets } from '@app/domain';
 import { SecretBox, sealed } from '@app/keys';
 import { checkPrivateKey } from '../jobs/job-validation';
 import { isUuid } from '../common/ids';
@@ -14,6 +15,7 @@ export class ExecutionsService {
   constructor(
     private readonly executions: ExecutionRepository,
     private readonly box: SecretBox,
+    @Inject(CONFIG) private readonly config: RunnerConfig,
   ) {}
 
   /** Queues one run of `job`; a worker picks it up (FIFO within the account). */
@@ -37,6 +39,7 @@ export class ExecutionsService {
       properties: { ...plain.secrets, ...marked.secrets },
     };
     const hasSecrets = secrets.sshPrivateKey || Object.keys(secrets.hostKeys!).length || Object.keys(secrets.properties!).length;
+    await this.checkQueue(job.accountId);
     const execution = newExecution({
       jobId: job.id,
       accountId: job.accountId,
@@ -49,6 +52,17 @@ export class ExecutionsService {
     // Sealed once the execution has its id: the sealed value is bound to its row.
     if (hasSecrets) execution.sealedSecrets = this.box.sealJson(secrets, sealed.execution(execution));
     return this.executions.enqueue(execution);
+  }
+
+  /**
+   * One account cannot fill the queue (and the database) for everyone (RUNNER_ACCOUNT_MAX_QUEUED).
+   * Counted, not locked: starts racing at the limit may pass it by a few, which the limit tolerates.
+   */
+  private async checkQueue(accountId: string): Promise<void> {
+    const limit = this.config.accountMaxQueued;
+    if (limit > 0 && (await this.executions.countQueued(accountId)) >= limit) {
+      throw new DomainError('too_many', `This account has ${limit} runs queued, this service's limit (RUNNER_ACCOUNT_MAX_QUEUED); wait for some to start`, undefined, 30);
+    }
   }
 
   async get(job: Job, id: string): Promise<Execution> {

@@ -73,9 +73,13 @@ export class JobsService {
     await this.jobs.delete(job.id);
   }
 
-  /** Field checks, then the SSRF guard on callback URLs (delivery checks again at connect time). */
+  /** Field checks and this service's limits, then the SSRF guard on callback URLs (delivery checks again at connect time). */
   private async check(request: JobRequest): Promise<void> {
     checkJobRequest(request);
+    if ((request.forks ?? 0) > this.config.maxForks) throw invalid('forks', `is over this service's limit of ${this.config.maxForks} (RUNNER_MAX_FORKS)`);
+    if ((request.hosts?.length ?? 0) > this.config.maxJobHosts) {
+      throw invalid('hosts', `lists ${request.hosts!.length} hosts, over this service's limit of ${this.config.maxJobHosts} (RUNNER_MAX_JOB_HOSTS); register them as servers and use useDynamicInventory`);
+    }
     for (const [i, callback] of (request.callbacks ?? []).entries()) {
       const problem = await callbackUrlProblem(callback.url, this.config.webhookAllowPrivate);
       if (problem) throw invalid(`callbacks.${i}.url`, `is refused: ${problem} (set RUNNER_WEBHOOK_ALLOW_PRIVATE=true to allow)`);

@@ -6,6 +6,7 @@ import {
   checkoutRepository,
   CheckoutError,
   HostSummary,
+  cutLineBytes,
   LineSplitter,
   parseEventLine,
   playbookArguments,
@@ -272,7 +273,8 @@ export class ExecutionRun {
     workspace.writeKnownHosts(knownLines);
     this.hostKeys.known = knownLines;
     for (const connection of vpnConnections) this.hostKeys.targets.add(connection.gatewayHost);
-    workspace.writeAnsibleConfig({ forks: job.definition.forks });
+    // A job stored before RUNNER_MAX_FORKS was lowered runs with the limit.
+    workspace.writeAnsibleConfig({ forks: job.definition.forks && Math.min(job.definition.forks, this.deps.config.maxForks) });
     const env = runEnvironment(workspace, this.agent?.socket);
     let playbook: string;
     let repositoryLog: RepositoryLog | null = null;
@@ -409,8 +411,10 @@ export class ExecutionRun {
   // ---- running (RUNNING) ------------------------------------------------------------------
 
   private async execute(workspace: Workspace, prepared: { args: string[]; ttlMinutes: number }): Promise<{ exitCode: number | null; signal: string | null }> {
-    const output = new LineSplitter();
-    const events = new LineSplitter();
+    // A run's lines are cut at RUNNER_MAX_LINE_KB (its events at 8 times that): the worker holds
+    // a partial line in memory, outside the run's own memory limit.
+    const output = new LineSplitter(this.deps.config.maxLineKb * 1024);
+    const events = new LineSplitter(this.deps.config.maxLineKb * 8 * 1024);
     const argv = [this.deps.config.ansiblePlaybook, ...prepared.args];
     this.process = this.deps.launcher.spawn({
       command: this.sandbox ? this.sandbox.wrap(argv) : { argv },
@@ -456,7 +460,11 @@ export class ExecutionRun {
 
   private onEvent(line: string): void {
     const parsed = parseEventLine(line);
-    if (!parsed) return;
+    if (!parsed) {
+      const bytes = cutLineBytes(line);
+      if (bytes !== null) this.output(`[automation-runner] an Ansible event of ${bytes} bytes was left out: over ${this.deps.config.maxLineKb * 8} KiB (8 × RUNNER_MAX_LINE_KB)`);
+      return;
+    }
     // Masked before anything reads it: failure reasons are built from these messages.
     const event = this.masker.deep(parsed);
     if (event.event === 'playbook_on_stats') this.stats = summarizeStats(event);
