@@ -117,7 +117,7 @@ describe('start-up checks', () => {
       const client = new ApiClient(`http://127.0.0.1:${port}`);
       await client.login('admin', 'admin-password-1');
       const secret = (await client.get('/v2/automation/webhooks/DEMO/secret')).body.secret;
-      expect((await client.post('/v2/servers/DEMO', { name: 's1', ipAddress: '127.0.0.1', password: 'server-password' })).status).toBe(201);
+      expect((await client.post('/v2/servers/DEMO', { name: 's1', ipAddress: '198.51.100.7', password: 'server-password' })).status).toBe(201);
       await before.stop();
 
       const rekey = startProcess('rekey', { ...env, RUNNER_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, RUNNER_NEW_ENCRYPTION_KEY: newKey });

@@ -59,6 +59,7 @@ export class OperationRunner {
           password: server.sealedPassword ? this.box.open(server.sealedPassword) : undefined,
           privateKeys: installed.map((k) => this.box.open(k.sealedPrivateKey!)),
           knownHostKey: server.hostKey,
+          allowInternal: this.config.probeAllowInternal,
         },
         parsePublicKey(keypair.publicKey)!,
         usernames,

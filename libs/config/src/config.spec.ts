@@ -17,6 +17,7 @@ describe('loadConfig', () => {
     ['RUNNER_ENCRYPTION_KEY', 'too-short'],
     ['RUNNER_WORKER_SLOTS', '0'],
     ['LOG_LEVEL', 'loud'],
+    ['RUNNER_PROBE_ALLOW_INTERNAL', 'yes'],
   ])('refuses %s=%s naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name} `));
@@ -26,5 +27,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ RUNNER_ENCRYPTION_KEY: 'ab'.repeat(32) }).encryptionKey).toEqual(Buffer.alloc(32, 0xab));
     const b64 = Buffer.alloc(32, 1).toString('base64');
     expect(loadConfig({ RUNNER_ENCRYPTION_KEY: b64 }).encryptionKey).toEqual(Buffer.alloc(32, 1));
+  });
+
+  it('keeps the probe guard on unless told', () => {
+    expect(loadConfig({}).probeAllowInternal).toBe(false);
+    expect(loadConfig({ RUNNER_PROBE_ALLOW_INTERNAL: 'true' }).probeAllowInternal).toBe(true);
   });
 });

@@ -46,6 +46,12 @@ export interface RunnerConfig {
   drainSeconds: number;
   /** Let callback URLs reach loopback, private and link-local addresses (off: SSRF guard). */
   webhookAllowPrivate: boolean;
+  /**
+   * Let the service's own SSH connections (VPN `test`, gateway checks before runs, key deployment)
+   * reach loopback, link-local, metadata and this machine's own addresses (off: refused, see
+   * libs/keys/src/probe-target.ts). For tests whose sshd listens on loopback, and single-host installs.
+   */
+  probeAllowInternal: boolean;
   /** The ansible-playbook a worker runs: a command on PATH or an absolute path. */
   ansiblePlaybook: string;
   /** How runs are confined (README "Run sandbox"); `enabled: false` only for a trusted single-team install. */
@@ -131,6 +137,7 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
     pollIntervalMs: integer(env, 'RUNNER_POLL_INTERVAL_MS', 2000, 50, 600000),
     drainSeconds: integer(env, 'RUNNER_DRAIN_SECONDS', 60, 0, 86400),
     webhookAllowPrivate: text(env, 'RUNNER_WEBHOOK_ALLOW_PRIVATE', 'false', /^(true|false)$/, 'must be true or false') === 'true',
+    probeAllowInternal: text(env, 'RUNNER_PROBE_ALLOW_INTERNAL', 'false', /^(true|false)$/, 'must be true or false') === 'true',
     ansiblePlaybook: text(env, 'RUNNER_ANSIBLE_PLAYBOOK', 'ansible-playbook', /^[\w./+-]+$/, 'must be a command name or an absolute path'),
     sandbox: {
       enabled: text(env, 'RUNNER_SANDBOX', 'on', /^(on|off)$/, 'must be on or off') === 'on',

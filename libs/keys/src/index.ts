@@ -6,3 +6,5 @@ export * from './key-deployer';
 export * from './password-hasher';
 export * from './known-hosts';
 export * from './gateway-probe';
+export * from './probe-target';
+export * from './ssh-failure';
