@@ -29,8 +29,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ RUNNER_ENCRYPTION_KEY: b64 }).encryptionKey).toEqual(Buffer.alloc(32, 1));
   });
 
-  it('keeps the probe guard on unless told', () => {
+  it('keeps the probe guard on unless told, and refuses half a TLS setup', () => {
     expect(loadConfig({}).probeAllowInternal).toBe(false);
     expect(loadConfig({ RUNNER_PROBE_ALLOW_INTERNAL: 'true' }).probeAllowInternal).toBe(true);
+    expect(loadConfig({}).tls).toBeUndefined();
+    expect(loadConfig({ RUNNER_TLS_CERT: '/etc/runner/cert.pem', RUNNER_TLS_KEY: '/etc/runner/key.pem' }).tls).toEqual({ certFile: '/etc/runner/cert.pem', keyFile: '/etc/runner/key.pem' });
+    expect(() => loadConfig({ RUNNER_TLS_CERT: '/etc/runner/cert.pem' })).toThrow(/^Invalid configuration: RUNNER_TLS_KEY must be set with RUNNER_TLS_CERT/);
+    expect(() => loadConfig({ RUNNER_TLS_KEY: '/etc/runner/key.pem' })).toThrow(/^Invalid configuration: RUNNER_TLS_CERT must be set with RUNNER_TLS_KEY/);
   });
 });
