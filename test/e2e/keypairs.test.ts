@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiClient, b64 } from '../support/http';
 import { startSshd, TestSshd } from '../support/sshd';
-import { createAndStart, Stack, startStack, waitForStatus } from '../support/stack';
+import { createAndStart, Stack, startStack, waitForOperation, waitForStatus } from '../support/stack';
 import { UnixUsers } from '../support/unix-users';
 
 const BOOT_PASSWORD = 'boot-Pa55word!';
@@ -49,16 +49,6 @@ describe('key pairs and servers', () => {
     users?.removeAll();
   });
 
-  async function operation(href: string): Promise<any> {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const body = (await client.get(href)).body;
-      if (body.status === 'succeeded' || body.status === 'failed') return body;
-      if (Date.now() > deadline) throw new Error(`operation still ${body.status}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-
   it('registers servers, keeps the password secret, and patches them', async () => {
     const created = await client.post('/v2/servers/DEMO', { name: 'web', ipAddress: '127.0.0.1', port: sshd.port, username: boot, password: BOOT_PASSWORD });
     expect(created.status).toBe(201);
@@ -95,7 +85,7 @@ describe('key pairs and servers', () => {
     }
     expect((await client.get('/v2/automation/keypairs/DEMO/deploy-key')).body.privateKey).toBeUndefined();
 
-    const first = await operation(created.body.deployedServers[0].operation);
+    const first = await waitForOperation(client, created.body.deployedServers[0].operation);
     expect(first).toMatchObject({ status: 'succeeded' });
     expect(canLogin(privateKey, alice, sshd.port)).toBe(true);
     expect(canLogin(privateKey, bob, sshd.port)).toBe(true);
@@ -106,13 +96,13 @@ describe('key pairs and servers', () => {
 
     const again = await client.post(`/v2/automation/keypairs/DEMO/deploy-key/web`, { usernames: [alice] });
     expect(again.status).toBe(202);
-    expect((await operation(again.body.links[0].href)).status).toBe('succeeded');
+    expect((await waitForOperation(client, again.body.links[0].href)).status).toBe('succeeded');
     const line = publicKey.split(' ').slice(0, 2).join(' ');
     expect(users.authorizedKeys(alice).split('\n').filter((l) => l.includes(line))).toHaveLength(1);
 
     const removed = await client.request('DELETE', `/v2/automation/keypairs/DEMO/deploy-key/web`, { usernames: [alice] });
     expect(removed.status).toBe(202);
-    expect((await operation(removed.body.links[0].href)).status).toBe('succeeded');
+    expect((await waitForOperation(client, removed.body.links[0].href)).status).toBe('succeeded');
     expect(users.authorizedKeys(alice)).not.toContain(line);
     expect(canLogin(privateKey, alice, sshd.port)).toBe(false);
     expect(canLogin(privateKey, bob, sshd.port)).toBe(true);
@@ -125,7 +115,7 @@ describe('key pairs and servers', () => {
   it('refuses a server whose host key changed, naming it', async () => {
     await sshd.rotateHostKey();
     const reply = await client.post(`/v2/automation/keypairs/DEMO/deploy-key/web`, { usernames: [bob] });
-    const done = await operation(reply.body.links[0].href);
+    const done = await waitForOperation(client, reply.body.links[0].href);
     expect(done.status).toBe('failed');
     expect(done.message).toMatch(/host key of server web changed/);
   });

@@ -129,8 +129,8 @@ describe('start-up checks', () => {
       const client = new ApiClient(`http://127.0.0.1:${port}`);
       await client.login('admin', 'admin-password-1');
       const secret = (await client.get('/v2/automation/webhooks/DEMO/secret')).body.secret;
-      expect((await client.post('/v2/servers/DEMO', { name: 's1', ipAddress: '127.0.0.1', password: 'server-password' })).status).toBe(201);
-      expect((await client.post('/v2/servers/DEMO', { name: 's2', ipAddress: '127.0.0.1' })).status).toBe(201);
+      expect((await client.post('/v2/servers/DEMO', { name: 's1', ipAddress: '198.51.100.7', password: 'server-password' })).status).toBe(201);
+      expect((await client.post('/v2/servers/DEMO', { name: 's2', ipAddress: '198.51.100.7' })).status).toBe(201);
       const job = await client.post('/v2/automation/jobs/DEMO', { playbook: TRIVIAL_PLAYBOOK, hosts: [{ id: 'h', hostVars: { ansible_password: 'host-password' } }] });
       expect(job.status).toBe(201);
       const schedule = await client.post('/v2/automation/serviceAccounts/DEMO', { alias: 'nightly', username: 'admin', password: 'admin-password-1' });

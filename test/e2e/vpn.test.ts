@@ -256,7 +256,7 @@ describe('VPN connections', () => {
     const { path } = await createAndStart(client, 'DEMO', { description: 'east down', playbook: WHERE_AM_I, keyPairAlias: 'target-key', hosts: [host(targetA, sshds[2])] });
     const done = await waitForStatus(client, path);
     expect(done.status).toBe('INIT_FAILURE');
-    expect(done.reason).toMatch(/VPN gateway east \(root@\[[\d.]+\]:\d+\) is down: connection refused/);
+    expect(done.reason).toMatch(/VPN gateway east \(root@\[[\d.]+\]:\d+\) is down: did not accept an SSH connection/);
     expect(done.is_vpn_established).toBe(false);
     const connection = (await client.get(`/v2/automation/vpn/DEMO/${eastId}`)).body;
     expect(connection.status).toBe('down');

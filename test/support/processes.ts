@@ -100,6 +100,9 @@ export async function startApi(databaseUrl: string, env: NodeJS.ProcessEnv = {})
     RUNNER_BOOTSTRAP_PASSWORD: ADMIN_PASSWORD,
     // No load balancer to wait for in tests (the drain itself is tested with a longer one).
     RUNNER_API_DRAIN_SECONDS: '0',
+    // The tests' sshd listens on loopback (and VPN gateways on link-local veths): let the service's
+    // own SSH connections reach them. probing.test.ts turns it off to test the guard.
+    RUNNER_PROBE_ALLOW_INTERNAL: 'true',
     ...env,
   });
   const match = await api.waitFor(/"msg":"api listening","port":(\d+)/);

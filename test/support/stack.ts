@@ -29,6 +29,8 @@ export async function startStack(workerEnv: NodeJS.ProcessEnv = {}, apiEnv: Node
       RUNNER_WORKER_SLOTS: '2',
       RUNNER_POLL_INTERVAL_MS: '500',
       RUNNER_DRAIN_SECONDS: '5',
+      // As for the api (startApi): the tests' SSH hosts are on loopback and link-local addresses.
+      RUNNER_PROBE_ALLOW_INTERNAL: 'true',
       ...workerEnv,
     });
     await worker.waitFor(/"msg":"worker pool ready"/);
@@ -74,6 +76,17 @@ export async function waitForStatus(client: ApiClient, executionPath: string, st
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
   throw new Error(`execution did not reach ${statuses.join('|')}; last: ${JSON.stringify(last)}`);
+}
+
+/** Polls an operation (key deployment, …) by its status link until it has succeeded or failed. */
+export async function waitForOperation(client: ApiClient, href: string, timeoutMs = 60_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const body = (await client.get(href)).body;
+    if (body.status === 'succeeded' || body.status === 'failed') return body;
+    if (Date.now() > deadline) throw new Error(`operation still ${body.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /** Every status record of an execution, through the paged status API. */

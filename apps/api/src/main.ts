@@ -13,6 +13,7 @@ import { refuseHostileInput } from './common/hostile-input.middleware';
 import { HttpMetrics } from './common/http-metrics';
 import { requestContext, requireJsonBody } from './common/request-context.middleware';
 import { strictValidationPipe } from './common/validation';
+import { httpsOptions } from './tls-options';
 import { exitOnBootFailure, stopWhenLauncherGone } from '@app/config';
 
 async function main(): Promise<void> {
@@ -20,9 +21,13 @@ async function main(): Promise<void> {
   const logger = new JsonLogger('api', config.logLevel);
   const metrics = new HttpMetrics();
   const drain = new DrainState();
+  // Before anything else: a bad certificate stops the boot, naming the variable.
+  const https = httpsOptions(config.tls);
+  // With httpsOptions Nest makes an HTTPS server, and socket.io (the IoAdapter) attaches to it: wss.
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, logger, metrics, drain), {
     logger,
     bodyParser: false,
+    ...(https ? { httpsOptions: https } : {}),
   });
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
@@ -53,7 +58,7 @@ async function main(): Promise<void> {
   await app.get(AccountsService).bootstrap();
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
-  logger.write('info', 'api listening', { port: typeof address === 'object' ? address?.port : config.port });
+  logger.write('info', 'api listening', { port: typeof address === 'object' ? address?.port : config.port, scheme: https ? 'https' : 'http' });
 
   // Drain, then stop: /readyz answers 503 for RUNNER_API_DRAIN_SECONDS while requests are still
   // served (with Connection: close), then the server stops listening, finishes in-flight requests

@@ -59,6 +59,7 @@ export class OperationRunner {
           password: server.sealedPassword ? this.box.open(server.sealedPassword, sealed.serverPassword(server.accountId, server.name)) : undefined,
           privateKeys: installed.map((k) => this.box.open(k.sealedPrivateKey!, sealed.keypair(k.accountId, k.alias))),
           knownHostKey: server.hostKey,
+          allowInternal: this.config.probeAllowInternal,
         },
         parsePublicKey(keypair.publicKey)!,
         usernames,

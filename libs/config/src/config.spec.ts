@@ -24,6 +24,7 @@ describe('loadConfig', () => {
     ['RUNNER_ALLOWED_ORIGINS', 'https://console.example.com/app'],
     ['RUNNER_ALLOWED_ORIGINS', 'https://a.example, ftp://b.example'],
     ['RUNNER_ALLOWED_ORIGINS', '*'],
+    ['RUNNER_PROBE_ALLOW_INTERNAL', 'yes'],
   ])('refuses %s=%s naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name} `));
@@ -41,5 +42,14 @@ describe('loadConfig', () => {
       'https://console.example.com',
       'http://localhost:5173',
     ]);
+  });
+
+  it('keeps the probe guard on unless told, and refuses half a TLS setup', () => {
+    expect(loadConfig({}).probeAllowInternal).toBe(false);
+    expect(loadConfig({ RUNNER_PROBE_ALLOW_INTERNAL: 'true' }).probeAllowInternal).toBe(true);
+    expect(loadConfig({}).tls).toBeUndefined();
+    expect(loadConfig({ RUNNER_TLS_CERT: '/etc/runner/cert.pem', RUNNER_TLS_KEY: '/etc/runner/key.pem' }).tls).toEqual({ certFile: '/etc/runner/cert.pem', keyFile: '/etc/runner/key.pem' });
+    expect(() => loadConfig({ RUNNER_TLS_CERT: '/etc/runner/cert.pem' })).toThrow(/^Invalid configuration: RUNNER_TLS_KEY must be set with RUNNER_TLS_CERT/);
+    expect(() => loadConfig({ RUNNER_TLS_KEY: '/etc/runner/key.pem' })).toThrow(/^Invalid configuration: RUNNER_TLS_CERT must be set with RUNNER_TLS_KEY/);
   });
 });

@@ -66,6 +66,17 @@ export interface RunnerConfig {
    * empty = no cross-origin page. Clients that send no Origin (programs, the CLI) are not affected.
    */
   allowedOrigins: string[];
+  /**
+   * Let the service's own SSH connections (VPN `test`, gateway checks before runs, key deployment)
+   * reach loopback, link-local, metadata and this machine's own addresses (off: refused, see
+   * libs/keys/src/probe-target.ts). For tests whose sshd listens on loopback, and single-host installs.
+   */
+  probeAllowInternal: boolean;
+  /**
+   * RUNNER_TLS_CERT / RUNNER_TLS_KEY: PEM files; when set, the api serves HTTPS (and socket.io over
+   * it) itself. Undefined: plain HTTP (behind a TLS-terminating proxy, or on loopback).
+   */
+  tls?: { certFile: string; keyFile: string };
   /** The ansible-playbook a worker runs: a command on PATH or an absolute path. */
   ansiblePlaybook: string;
   /** How runs are confined (README "Run sandbox"); `enabled: false` only for a trusted single-team install. */
@@ -147,6 +158,11 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
   if (bootstrapPassword !== undefined && bootstrapPassword.length < 8) {
     throw new ConfigError('RUNNER_BOOTSTRAP_PASSWORD', 'must be at least 8 characters');
   }
+  const tlsCert = optional(env, 'RUNNER_TLS_CERT');
+  const tlsKey = optional(env, 'RUNNER_TLS_KEY');
+  // Half a TLS setup would silently serve plain HTTP: refuse it.
+  if (tlsCert && !tlsKey) throw new ConfigError('RUNNER_TLS_KEY', 'must be set with RUNNER_TLS_CERT (the PEM file of its private key)');
+  if (tlsKey && !tlsCert) throw new ConfigError('RUNNER_TLS_CERT', 'must be set with RUNNER_TLS_KEY (the PEM file of the certificate chain)');
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: text(env, 'RUNNER_LISTEN_HOST', '0.0.0.0'),
@@ -181,6 +197,8 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
     webhookTimeoutMs: integer(env, 'RUNNER_WEBHOOK_TIMEOUT_MS', 10_000, 100, 300_000),
     webhookHostConcurrency: integer(env, 'RUNNER_WEBHOOK_HOST_CONCURRENCY', 2, 1, 50),
     allowedOrigins: origins(env, 'RUNNER_ALLOWED_ORIGINS'),
+    probeAllowInternal: text(env, 'RUNNER_PROBE_ALLOW_INTERNAL', 'false', /^(true|false)$/, 'must be true or false') === 'true',
+    tls: tlsCert && tlsKey ? { certFile: path.resolve(tlsCert), keyFile: path.resolve(tlsKey) } : undefined,
     ansiblePlaybook: text(env, 'RUNNER_ANSIBLE_PLAYBOOK', 'ansible-playbook', /^[\w./+-]+$/, 'must be a command name or an absolute path'),
     sandbox: {
       enabled: text(env, 'RUNNER_SANDBOX', 'on', /^(on|off)$/, 'must be on or off') === 'on',

@@ -8,3 +8,5 @@ export * from './clock';
 export * from './vpn-routing';
 export * from './repository-url';
 export * from './host-pattern';
+export * from './address-kind';
+export * from './resolve-host';

@@ -3,6 +3,8 @@ import type { KeypairRepository, VpnConnection, VpnConnectionRepository } from '
 import type { SecretBox } from './secret-box';
 import { sealed } from './sealed-columns';
 import { hostKeyAlgorithms, keyTypeOfBlob, knownHostName, knownKeysFor } from './known-hosts';
+import { resolveProbeTarget } from './probe-target';
+import { sshFailure } from './ssh-failure';
 
 export interface GatewayTarget {
   /** The VPN connection's name, used in every message. */
@@ -11,6 +13,8 @@ export interface GatewayTarget {
   port: number;
   username: string;
   privateKey: string;
+  /** RUNNER_PROBE_ALLOW_INTERNAL: may the gateway be on loopback, link-local, … (probe-target.ts)? */
+  allowInternal: boolean;
 }
 
 export interface GatewayCheck {
@@ -27,6 +31,8 @@ export interface GatewayCheck {
  * the key. Its host key must match the account's known hosts (first contact is remembered, as for
  * every host a run reaches); a changed key is reported down, naming the gateway, without sending
  * the key. Runs in-process (node-ssh), so neither the api nor the worker spawns anything for it.
+ * The gateway's name is resolved and checked once (resolveProbeTarget) and that address is the one
+ * connected to; host keys stay on record under the name the tenant gave.
  */
 export async function probeGateway(target: GatewayTarget, knownHostLines: string[], timeoutMs = 15_000): Promise<GatewayCheck> {
   const where = `${target.username}@${knownHostName(target.host, target.port)}`;
@@ -36,8 +42,9 @@ export async function probeGateway(target: GatewayTarget, knownHostLines: string
   const ssh = new NodeSSH();
   const started = process.hrtime.bigint();
   try {
+    const address = await resolveProbeTarget(target.host, target.allowInternal);
     await ssh.connect({
-      host: target.host,
+      host: address,
       port: target.port,
       username: target.username,
       privateKey: target.privateKey,
@@ -67,19 +74,10 @@ export async function probeGateway(target: GatewayTarget, knownHostLines: string
         message: `the SSH host key of VPN gateway ${target.name} (${knownHostName(target.host, target.port)}) changed since it was first seen; refusing to connect`,
       };
     }
-    return { status: 'down', latencyMs: null, message: `VPN gateway ${target.name} (${where}) is down: ${describe(error as Error)}` };
+    return { status: 'down', latencyMs: null, message: `VPN gateway ${target.name} (${where}) is down: ${sshFailure(error as Error, 'it refused the key pair')}` };
   } finally {
     ssh.dispose();
   }
-}
-
-function describe(error: Error & { code?: string; level?: string }): string {
-  if (error.code === 'ECONNREFUSED') return 'connection refused';
-  if (error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH') return 'no route to the gateway';
-  if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') return 'its name does not resolve';
-  if (/Timed out while waiting for handshake/i.test(error.message)) return 'no answer (timed out)';
-  if (error.level === 'client-authentication') return 'it refused the key pair';
-  return error.message;
 }
 
 /** A connection's check, with the gateway key when it is up (for a run's ssh-agent; never answered). */
@@ -94,7 +92,7 @@ export interface ConnectionCheck extends GatewayCheck {
  * The one check behind both `POST …/test` (api) and the check before a run (worker).
  */
 export async function checkConnection(
-  deps: { keypairs: KeypairRepository; vpn: VpnConnectionRepository; box: SecretBox },
+  deps: { keypairs: KeypairRepository; vpn: VpnConnectionRepository; box: SecretBox; allowInternal: boolean },
   connection: VpnConnection,
   knownHostLines: string[],
 ): Promise<ConnectionCheck> {
@@ -106,7 +104,14 @@ export async function checkConnection(
     check = { status: 'down', latencyMs: null, message: `VPN gateway ${connection.name} cannot be used: key pair ${connection.keyPairAlias} ${problem}` };
   } else {
     const privateKey = deps.box.open(keypair.sealedPrivateKey, sealed.keypair(keypair.accountId, keypair.alias));
-    const target = { name: connection.name, host: connection.gatewayHost, port: connection.gatewayPort, username: connection.gatewayUsername, privateKey };
+    const target = {
+      name: connection.name,
+      host: connection.gatewayHost,
+      port: connection.gatewayPort,
+      username: connection.gatewayUsername,
+      privateKey,
+      allowInternal: deps.allowInternal,
+    };
     const probed = await probeGateway(target, knownHostLines);
     check = probed.status === 'up' ? { ...probed, privateKey, publicKey: keypair.publicKey } : probed;
   }

@@ -7,3 +7,5 @@ export * from './password-hasher';
 export * from './known-hosts';
 export * from './gateway-probe';
 export * from './sealed-columns';
+export * from './probe-target';
+export * from './ssh-failure';

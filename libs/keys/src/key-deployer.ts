@@ -1,5 +1,7 @@
 import { NodeSSH } from 'node-ssh';
 import type { PublicKey } from './public-key';
+import { resolveProbeTarget } from './probe-target';
+import { sshFailure } from './ssh-failure';
 
 export interface SshTarget {
   name: string;
@@ -11,6 +13,8 @@ export interface SshTarget {
   privateKeys: string[];
   /** The host key remembered on first contact (base64 of the key blob), if any. */
   knownHostKey: string | null;
+  /** RUNNER_PROBE_ALLOW_INTERNAL: may the server be on loopback, link-local, … (probe-target.ts)? */
+  allowInternal: boolean;
 }
 
 export class DeploymentError extends Error {}
@@ -43,7 +47,8 @@ run chmod 600 "$file"
 
 /**
  * Connects once (checking the server's host key against the one remembered, or remembering it via
- * `onFirstHostKey`), then installs or removes the key for each user. Results per user.
+ * `onFirstHostKey`), then installs or removes the key for each user. Results per user. The address
+ * is checked once (resolveProbeTarget) and every login attempt goes to that address.
  */
 export async function deployPublicKey(
   target: SshTarget,
@@ -54,9 +59,14 @@ export async function deployPublicKey(
 ): Promise<Record<string, string>> {
   const ssh = new NodeSSH();
   let seenKey: string | undefined;
+  const cannotLogIn = (error: Error): DeploymentError =>
+    new DeploymentError(`cannot log in to ${target.name} as ${target.username}: ${sshFailure(error, 'it refused the password and the key pairs deployed for that user')}`);
+  const address = await resolveProbeTarget(target.host, target.allowInternal).catch((error: Error) => {
+    throw cannotLogIn(error);
+  });
   const connect = (auth: { password?: string; privateKey?: string }) =>
     ssh.connect({
-      host: target.host,
+      host: address,
       port: target.port,
       username: target.username,
       ...auth,
@@ -72,20 +82,20 @@ export async function deployPublicKey(
     ...target.privateKeys.map((privateKey) => ({ privateKey })),
   ];
   if (!attempts.length) throw new DeploymentError(`no way to log in to ${target.name}: it has no bootstrap password and no key pair deployed for ${target.username}`);
-  let lastError = '';
+  let lastError: Error | undefined;
   for (const auth of attempts) {
     try {
       await connect(auth);
-      lastError = '';
+      lastError = undefined;
       break;
     } catch (error) {
       if (seenKey && target.knownHostKey && seenKey !== target.knownHostKey) {
         throw new DeploymentError(`the SSH host key of server ${target.name} changed since it was first seen; refusing to connect`);
       }
-      lastError = (error as Error).message;
+      lastError = error as Error;
     }
   }
-  if (lastError) throw new DeploymentError(`cannot log in to ${target.name} as ${target.username}: ${lastError}`);
+  if (lastError) throw cannotLogIn(lastError);
   try {
     if (target.knownHostKey === null && seenKey) {
       const remembered = await onFirstHostKey(seenKey);

@@ -1,36 +1,14 @@
 import * as dns from 'node:dns';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { addressKind, describeKind, resolveAll } from '@app/domain';
 
-/** Loopback, private, link-local (cloud metadata included), shared, reserved and multicast ranges. */
-const FORBIDDEN = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) FORBIDDEN.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) {
-  FORBIDDEN.addSubnet(net, prefix, 'ipv6');
-}
-
-/** Why this address may not be called, or null when it may. */
+/** Why this address may not be called (any special-purpose kind: webhooks go to public hosts only), or null when it may. */
 export function forbiddenAddress(address: string): string | null {
-  const family = isIP(address);
-  if (!family) return `${address} is not an IP address`;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  const blocked = mapped ? FORBIDDEN.check(mapped, 'ipv4') : FORBIDDEN.check(address, family === 4 ? 'ipv4' : 'ipv6');
-  return blocked ? `${address} is a loopback, private, link-local or reserved address` : null;
-}
-
-function lookupAll(hostname: string, timeoutMs: number): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`resolving ${hostname} timed out`)), timeoutMs);
-    dns.lookup(hostname, { all: true }, (error, addresses) => {
-      clearTimeout(timer);
-      if (error) reject(error);
-      else resolve(addresses.map((a) => a.address));
-    });
-  });
+  const kind = addressKind(address);
+  if (kind === undefined) return `${address} is not an IP address`;
+  return kind ? `${address} is ${describeKind(kind)}` : null;
 }
 
 /**
@@ -42,7 +20,7 @@ export async function callbackUrlProblem(url: string, allowPrivate: boolean): Pr
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
   if (isIP(host)) return forbiddenAddress(host);
   if (host === 'localhost' || host.endsWith('.localhost')) return `${host} is loopback`;
-  const addresses = await lookupAll(host, 3000).catch(() => []);
+  const addresses = await resolveAll(host, 3000).catch(() => []);
   for (const address of addresses) {
     const problem = forbiddenAddress(address);
     if (problem) return `${host} resolves to ${problem}`;

@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG, RunnerConfig } from '@app/config';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { Account, Server, ServerRepository } from '@app/database';
 import { conflict, DomainError, invalid, notFound } from '@app/domain';
-import { sealed, SecretBox } from '@app/keys';
+import { probeHostProblem, sealed, SecretBox } from '@app/keys';
 import { PatchOperation, ServerRequest } from './server.dto';
 
 @Injectable()
@@ -11,9 +12,11 @@ export class ServersService {
   constructor(
     private readonly servers: ServerRepository,
     private readonly box: SecretBox,
+    @Inject(CONFIG) private readonly config: RunnerConfig,
   ) {}
 
   async create(account: Account, request: ServerRequest): Promise<Server> {
+    await this.checkAddress(request.ipAddress);
     const now = new Date();
     const server: Server = {
       accountId: account.id,
@@ -67,6 +70,7 @@ export class ServersService {
       const first = errors[0];
       throw invalid(first.property, Object.values(first.constraints ?? {})[0]?.replace(`${first.property} `, '') ?? 'is not valid');
     }
+    await this.checkAddress(merged.ipAddress);
     const updated: Server = {
       ...server,
       ...withDefaults(merged),
@@ -75,6 +79,16 @@ export class ServersService {
     };
     await this.servers.update(updated);
     return updated;
+  }
+
+  /**
+   * Key deployment logs in to this address from a worker: refused now, where the tenant gives it,
+   * if it is internal (loopback, link-local, metadata, the service's own); the worker checks again
+   * when it connects.
+   */
+  private async checkAddress(ipAddress: string): Promise<void> {
+    const internal = await probeHostProblem(ipAddress, this.config.probeAllowInternal);
+    if (internal) throw invalid('ipAddress', internal);
   }
 }
 

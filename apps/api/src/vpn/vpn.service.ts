@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { CONFIG, RunnerConfig } from '@app/config';
 import { randomUUID } from 'node:crypto';
 import { Account, KeypairRepository, KnownHostRepository, VpnConnection, VpnConnectionRepository } from '@app/database';
 import { conflict, findOverlap, invalid, notFound, parseAddress, parseCidr } from '@app/domain';
-import { checkConnection, GatewayCheck, SecretBox } from '@app/keys';
+import { checkConnection, GatewayCheck, probeHostProblem, SecretBox } from '@app/keys';
 import { isUuid } from '../common/ids';
 import { VpnConnectionRequest } from './vpn.dto';
 
@@ -15,6 +16,7 @@ export class VpnService {
     private readonly keypairs: KeypairRepository,
     private readonly knownHosts: KnownHostRepository,
     private readonly box: SecretBox,
+    @Inject(CONFIG) private readonly config: RunnerConfig,
   ) {}
 
   async create(account: Account, request: VpnConnectionRequest): Promise<VpnConnection> {
@@ -69,7 +71,7 @@ export class VpnService {
   async test(account: Account, id: string): Promise<GatewayCheck> {
     const connection = await this.get(account, id);
     const check = await checkConnection(
-      { keypairs: this.keypairs, vpn: this.connections, box: this.box },
+      { keypairs: this.keypairs, vpn: this.connections, box: this.box, allowInternal: this.config.probeAllowInternal },
       connection,
       await this.knownHosts.lines(account.id),
     );
@@ -90,6 +92,9 @@ export class VpnService {
     });
     const host = request.gateway.host;
     if (!parseAddress(host) && !HOSTNAME.test(host)) throw invalid('gateway.host', 'must be an IPv4 or IPv6 address or a DNS name');
+    // Refused now, where the tenant gives it; `test` and runs check again when they connect.
+    const internal = await probeHostProblem(host, this.config.probeAllowInternal);
+    if (internal) throw invalid('gateway.host', internal);
     const keypair = await this.keypairs.find(account.id, request.gateway.keyPairAlias);
     if (!keypair) throw invalid('gateway.keyPairAlias', `no key pair ${request.gateway.keyPairAlias} in ${account.alias}`);
     if (!keypair.sealedPrivateKey) throw invalid('gateway.keyPairAlias', `key pair ${request.gateway.keyPairAlias} has no private key (imported with its public key only)`);

@@ -1,4 +1,5 @@
 import type { InventoryHost, Workspace } from '@app/ansible';
+import type { RunnerConfig } from '@app/config';
 import type { KeypairRepository, VpnConnection, VpnConnectionRepository } from '@app/database';
 import { routeHosts } from '@app/domain';
 import { checkConnection, SecretBox } from '@app/keys';
@@ -10,6 +11,7 @@ export interface VpnDependencies {
   vpn: VpnConnectionRepository;
   keypairs: KeypairRepository;
   box: SecretBox;
+  config: Pick<RunnerConfig, 'probeAllowInternal'>;
 }
 
 export interface VpnPlan {
@@ -74,7 +76,7 @@ async function check(
   connection: VpnConnection,
   knownLines: string[],
 ): Promise<{ connection: VpnConnection; failure?: string; privateKey?: string; publicKey?: string; newKnownHost?: string }> {
-  const result = await checkConnection(deps, connection, knownLines);
+  const result = await checkConnection({ ...deps, allowInternal: deps.config.probeAllowInternal }, connection, knownLines);
   return result.status === 'up'
     ? { connection, privateKey: result.privateKey, publicKey: result.publicKey, newKnownHost: result.newKnownHost }
     : { connection, failure: result.message };
