@@ -112,6 +112,27 @@ describe('key pairs and servers', () => {
     expect(dump).not.toContain(BOOT_PASSWORD);
   });
 
+  it('deploys a key for the login user itself with its own password, without sudo, and shows the deployment', async () => {
+    const carolPassword = 'carol-Pa55word!';
+    const carol = users.create({ password: carolPassword });
+    expect((await client.post('/v2/servers/DEMO', { name: 'carol-box', ipAddress: '127.0.0.1', port: sshd.port, username: carol, password: carolPassword })).status).toBe(201);
+    const created = await client.post('/v2/automation/keypairs/DEMO/carol-key', { deployToServers: [{ serverId: 'carol-box', usernames: [carol] }] });
+    expect(created.status).toBe(201);
+    const [queued] = created.body.deployedServers;
+    expect(queued).toMatchObject({ serverId: 'carol-box', usernames: [carol], links: [{ rel: 'status', href: queued.operation }] });
+    const done = await waitForOperation(client, queued.links[0].href);
+    expect(done).toMatchObject({ status: 'succeeded' });
+    expect(canLogin(created.body.privateKey, carol, sshd.port)).toBe(true);
+    expect((await client.get('/v2/automation/keypairs/DEMO/carol-key')).body.deployedServers).toEqual([{ serverId: 'carol-box', usernames: [carol] }]);
+    const listed = (await client.get('/v2/automation/keypairs/DEMO')).body.find((k: any) => k.alias === 'carol-key');
+    expect(listed.deployedServers).toEqual([{ serverId: 'carol-box', usernames: [carol] }]);
+
+    // Another user's key needs sudo, which carol does not have: the reason says so.
+    const other = await client.post('/v2/automation/keypairs/DEMO/carol-key/carol-box', { usernames: [alice] });
+    const refused = await waitForOperation(client, other.body.links[0].href);
+    expect(refused).toMatchObject({ status: 'failed', message: expect.stringMatching(new RegExp(`${carol} may not use sudo without a password`)) });
+  });
+
   it('refuses a server whose host key changed, naming it', async () => {
     await sshd.rotateHostKey();
     const reply = await client.post(`/v2/automation/keypairs/DEMO/deploy-key/web`, { usernames: [bob] });

@@ -54,6 +54,23 @@ export class KeypairRepository {
       .then((rows: { username: string }[]) => rows.map((r) => r.username));
   }
 
+  /** Where the account's key pairs (or one of them) are installed: per key pair, per server, its users. */
+  async deployments(accountId: string, alias?: string): Promise<Map<string, { serverId: string; usernames: string[] }[]>> {
+    const rows: { alias: string; server: string; usernames: string[] }[] = await this.dataSource.query(
+      `SELECT keypair_alias AS alias, server_name AS server, array_agg(username ORDER BY username) AS usernames
+         FROM keypair_deployments WHERE account_id = $1 AND ($2::text IS NULL OR keypair_alias = $2)
+        GROUP BY keypair_alias, server_name ORDER BY keypair_alias, server_name`,
+      [accountId, alias ?? null],
+    );
+    const byKeypair = new Map<string, { serverId: string; usernames: string[] }[]>();
+    for (const row of rows) {
+      const list = byKeypair.get(row.alias) ?? [];
+      list.push({ serverId: row.server, usernames: row.usernames });
+      byKeypair.set(row.alias, list);
+    }
+    return byKeypair;
+  }
+
   /** Key pairs known to be installed for `username` on a server: how a later deployment logs in. */
   deployedFor(accountId: string, serverName: string, username: string): Promise<Keypair[]> {
     return this.dataSource.query(

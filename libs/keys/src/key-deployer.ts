@@ -22,13 +22,22 @@ export class DeploymentError extends Error {}
 /**
  * Makes sure `~/.ssh` (0700) and `authorized_keys` (0600), owned by the user, exist and hold the
  * key exactly once; with `remove`, drops that line only. The key arrives on stdin, the user name is
- * validated by the caller (a Unix name: no shell metacharacters); sudo is used when not root.
+ * validated by the caller (a Unix name: no shell metacharacters). The login user installs its own
+ * key itself (the common case: log in as `deploy` with its password, install the key for `deploy`,
+ * on a server without passwordless sudo); only another user's key needs root or `sudo -n`, checked
+ * first so a refusal says what is missing.
  */
 const SCRIPT = `
 set -eu
 user="$1"; mode="$2"
 key="$(cat)"
-run() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
+me="$(id -un)"
+if [ "$(id -u)" = 0 ] || [ "$user" = "$me" ]; then
+  run() { "$@"; }
+else
+  sudo -n true 2>/dev/null || { echo "$me may not use sudo without a password here, which installing a key for another user needs (deploy as $user itself, or allow $me passwordless sudo)" >&2; exit 4; }
+  run() { sudo -n "$@"; }
+fi
 home="$(getent passwd "$user" | cut -d: -f6)"
 [ -n "$home" ] || { echo "no user $user on this server" >&2; exit 3; }
 group="$(id -gn "$user")"

@@ -41,7 +41,11 @@ export class KeypairResponse {
   fingerprint: string;
   /** Only in the response that generated the key. */
   privateKey?: string;
-  deployedServers: { serverId: string; usernames: string[]; operation: string }[];
+  /**
+   * Where the key is installed, per server, its users; in the answer that created or imported it,
+   * the deployments it queued, each with its `operation` status URL and a `status` link.
+   */
+  deployedServers: { serverId: string; usernames: string[]; operation?: string; links?: Link[] }[];
   createdTime: number;
   links: Link[];
 }

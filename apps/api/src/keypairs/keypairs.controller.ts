@@ -22,7 +22,7 @@ export class KeypairsController {
   @Requires('read')
   @Get('v2/automation/keypairs/:alias')
   async list(@TargetAccount() account: Account): Promise<KeypairResponse[]> {
-    return (await this.service.list(account)).map((k) => shapeKeypair(k, account));
+    return (await this.service.list(account)).map((k) => shapeKeypair(k.keypair, account, k.deployedServers));
   }
 
   /** Generates a key pair (ed25519 by default). The private key is in this response only. */
@@ -49,7 +49,8 @@ export class KeypairsController {
   @Requires('read')
   @Get('v2/automation/keypairs/:alias/:keypairAlias')
   async get(@TargetAccount() account: Account, @Param('keypairAlias') alias: string): Promise<KeypairResponse> {
-    return shapeKeypair(await this.service.get(account, alias), account);
+    const { keypair, deployedServers } = await this.service.getDeployed(account, alias);
+    return shapeKeypair(keypair, account, deployedServers);
   }
 
   @Requires('manage')
@@ -100,28 +101,26 @@ export class KeypairsController {
   }
 }
 
-function shapeKeypair(keypair: Keypair, account: Account): KeypairResponse {
+/** `deployedServers`: where the key is installed, or (in the answer that queued them) the deployments under way. */
+function shapeKeypair(keypair: Keypair, account: Account, deployedServers: KeypairResponse['deployedServers']): KeypairResponse {
   return {
     alias: keypair.alias,
     type: keypair.type,
     publicKey: keypair.publicKey,
     fingerprint: keypair.fingerprint,
-    deployedServers: [],
+    deployedServers,
     createdTime: new Date(keypair.createdAt).getTime(),
     links: [link('self', `/v2/automation/keypairs/${account.alias}/${keypair.alias}`, { verbs: ['GET', 'PUT', 'DELETE'] })],
   };
 }
 
+/** The answer that created or imported a key pair: each deployment it queued, with its status link as deploy gives. */
 function shapeSaved(saved: SavedKeypair, account: Account): KeypairResponse {
-  return {
-    ...shapeKeypair(saved.keypair, account),
-    ...(saved.privateKey ? { privateKey: saved.privateKey } : {}),
-    deployedServers: saved.operations.map((o) => ({
-      serverId: o.serverId,
-      usernames: o.usernames,
-      operation: `/v2/operations/${account.alias}/status/${o.operation.id}`,
-    })),
-  };
+  const deployments = saved.operations.map((o) => {
+    const status = shapeOperation(o.operation, account).links[0];
+    return { serverId: o.serverId, usernames: o.usernames, operation: status.href, links: [status] };
+  });
+  return { ...shapeKeypair(saved.keypair, account, deployments), ...(saved.privateKey ? { privateKey: saved.privateKey } : {}) };
 }
 
 function shapeOperation(operation: Operation, account: Account): OperationResponse {

@@ -4,6 +4,11 @@ import { conflict, invalid, notFound } from '@app/domain';
 import { fingerprint, generateKeyPair, parsePublicKey, publicKeyOf, sealed, SecretBox } from '@app/keys';
 import { DeployTarget, GenerateKeypairRequest, ImportKeypairRequest } from './keypair.dto';
 
+export interface DeployedKeypair {
+  keypair: Keypair;
+  deployedServers: { serverId: string; usernames: string[] }[];
+}
+
 export interface SavedKeypair {
   keypair: Keypair;
   privateKey?: string;
@@ -53,8 +58,15 @@ export class KeypairsService {
     return keypair;
   }
 
-  list(account: Account): Promise<Keypair[]> {
-    return this.keypairs.list(account.id);
+  /** A key pair with where it is installed (its stored deployments). */
+  async getDeployed(account: Account, alias: string): Promise<DeployedKeypair> {
+    const [keypair, deployments] = await Promise.all([this.get(account, alias), this.keypairs.deployments(account.id, alias)]);
+    return { keypair, deployedServers: deployments.get(alias) ?? [] };
+  }
+
+  async list(account: Account): Promise<DeployedKeypair[]> {
+    const [keypairs, deployments] = await Promise.all([this.keypairs.list(account.id), this.keypairs.deployments(account.id)]);
+    return keypairs.map((keypair) => ({ keypair, deployedServers: deployments.get(keypair.alias) ?? [] }));
   }
 
   async delete(account: Account, alias: string): Promise<void> {

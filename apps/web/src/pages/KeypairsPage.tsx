@@ -13,7 +13,7 @@ interface Keypair {
   publicKey: string;
   fingerprint: string;
   privateKey?: string;
-  deployedServers: { serverId: string; usernames: string[]; operation: string }[];
+  deployedServers: { serverId: string; usernames: string[]; operation?: string }[];
   createdTime: number;
 }
 
@@ -54,7 +54,7 @@ export function KeypairsPage({ session }: { session: Session }) {
     try {
       const keypair = await api.post<Keypair>(`${base}/${seg(form.alias.trim())}`, body);
       setCreated(keypair);
-      setDeployments(keypair.deployedServers.map((d) => ({ href: d.operation, label: `${keypair.alias} → ${d.serverId} (${d.usernames.join(', ')})` })));
+      setDeployments(keypair.deployedServers.filter((d) => d.operation).map((d) => ({ href: d.operation!, label: `${keypair.alias} → ${d.serverId} (${d.usernames.join(', ')})` })));
       setForm({ ...form, alias: '', serverId: '', usernames: '' });
       load();
     } catch (e) {
