@@ -7,3 +7,4 @@ export * from './password-hasher';
 export * from './known-hosts';
 export * from './gateway-probe';
 export * from './sealed-columns';
+export * from './server-host-vars';
