@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { b64 } from '../support/http';
-import { allRecords, Stack, startStack, waitForStatus } from '../support/stack';
+import { allRecords, createAndStart, Stack, startStack, waitForStatus } from '../support/stack';
 
 // Secret variables (README "Secret variables"): Ansible's password variables and a job's
 // `secretProperties` are sealed at rest, shown as "$encrypted$", and masked in everything a run
@@ -10,7 +10,9 @@ const DB_PASSWORD = 'Sup3r/s3cret db"pw+';
 const BECOME_PASSWORD = 'become-Pa55word-xyz';
 const HOST_PASSWORD = 'host-Pa55word-for-web';
 const RUN_SECRET = 'run-only-t0ken-9f8e7d';
-const SECRETS = [DB_PASSWORD, BECOME_PASSWORD, HOST_PASSWORD, RUN_SECRET];
+const SERVER_PASSWORD = 'server-bec0me-Pa55';
+const LEGACY_PASSWORD = 'legacy-clear-Pa55';
+const SECRETS = [DB_PASSWORD, BECOME_PASSWORD, HOST_PASSWORD, RUN_SECRET, SERVER_PASSWORD, LEGACY_PASSWORD];
 const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
 
 /** Every form of every secret a careless playbook might print: none may survive anywhere. */
@@ -159,6 +161,96 @@ describe('secret variables', () => {
     expect(updated.body.properties).toEqual({ greeting: 'hi' });
     const again = await admin.put(`${base}/${created.id}`, { ...job(), secretProperties: { db_password: '$encrypted$' } });
     expect({ status: again.status, message: again.body.message }).toEqual({ status: 400, message: expect.stringMatching(/no value is stored/) });
+  });
+
+  // Registered servers' hostVars (README "Secret variables"): the same rule as a job's hosts, for
+  // runs with useDynamicInventory. A clear value stored before servers sealed theirs (legacy) is
+  // hidden too, still reaches runs, and is sealed by the next write.
+  it('seals secret hostVars of servers, shows "$encrypted$", keeps it on PATCH, and puts it back (masked) in dynamic inventory runs', async () => {
+    const admin = stack.admin;
+    const servers = '/v2/servers/DEMO';
+    const hostVars = { ...LOCAL, ansible_become_password: SERVER_PASSWORD };
+    const shown = { ...LOCAL, ansible_become_password: '$encrypted$' };
+    const created = await admin.post(servers, { name: 'vault-box', ipAddress: '127.0.0.1', hostVars });
+    expect({ status: created.status, hostVars: created.body.hostVars }).toEqual({ status: 201, hostVars: shown });
+    expect((await admin.get(`${servers}/vault-box`)).body.hostVars).toEqual(shown);
+    const rowOf = async (name: string) => (await stack.db.query<{ host_vars: object; sealed_host_vars: string | null }>('SELECT host_vars, sealed_host_vars FROM servers WHERE name = $1', [name]))[0];
+    const stored = await rowOf('vault-box');
+    expect(stored.host_vars).toEqual(shown);
+    expect(stored.sealed_host_vars).toMatch(/^v2\./);
+
+    // GET → change → PATCH with "$encrypted$" keeps the stored value (the run below proves it).
+    const kept = await admin.request('PATCH', `${servers}/vault-box`, [{ op: 'set', member: 'hostVars', value: { ...shown, note: 'kept' } }]);
+    expect({ status: kept.status, hostVars: kept.body.hostVars }).toEqual({ status: 200, hostVars: { ...shown, note: 'kept' } });
+
+    // Short, or "$encrypted$" with nothing stored: 400, and nothing changed.
+    const before = await rowOf('vault-box');
+    const refused: [string, unknown, RegExp][] = [
+      ['PATCH', [{ op: 'set', member: 'hostVars', value: { ...LOCAL, ansible_become_password: 'short' } }], /hostVars\.ansible_become_password.*at least 8/],
+      ['PATCH', [{ op: 'set', member: 'hostVars', value: { ...shown, ansible_password: '$encrypted$' } }], /hostVars\.ansible_password.*no value is stored/],
+      ['POST', { name: 'new-box', ipAddress: '127.0.0.1', hostVars: { ansible_password: '$encrypted$' } }, /hostVars\.ansible_password.*no value is stored/],
+      ['POST', { name: 'new-box', ipAddress: '127.0.0.1', hostVars: { ansible_password: 12345678 } }, /hostVars\.ansible_password.*string/],
+    ];
+    for (const [method, body, message] of refused) {
+      const reply = await admin.request(method, method === 'POST' ? servers : `${servers}/vault-box`, body);
+      expect({ status: reply.status, message: reply.body.message }).toEqual({ status: 400, message: expect.stringMatching(message) });
+    }
+    expect(await rowOf('vault-box')).toEqual(before);
+    expect((await admin.get(`${servers}/new-box`)).status).toBe(404);
+
+    // A server whose clear secret predates sealing: hidden from GET, still used by runs.
+    expect((await admin.post(servers, { name: 'legacy-box', ipAddress: '127.0.0.1', hostVars: LOCAL })).status).toBe(201);
+    await stack.db.query(`UPDATE servers SET host_vars = host_vars || jsonb_build_object('ansible_become_password', $1::text) WHERE name = 'legacy-box'`, [LEGACY_PASSWORD]);
+    expect((await admin.get(`${servers}/legacy-box`)).body.hostVars).toEqual(shown);
+
+    const playbook = b64(
+      [
+        '- hosts: all',
+        '  gather_facts: false',
+        '  vars:',
+        '    expected:',
+        `      vault-box: '${sha256(SERVER_PASSWORD)}'`,
+        `      legacy-box: '${sha256(LEGACY_PASSWORD)}'`,
+        '  tasks:',
+        '    - name: the real value reached Ansible',
+        '      ansible.builtin.assert:',
+        '        that:',
+        "          - ansible_become_password | hash('sha256') == expected[inventory_hostname]",
+        '    - ansible.builtin.debug:',
+        '        msg: "plain {{ ansible_become_password }} b64 {{ ansible_become_password | b64encode }}"',
+        '',
+      ].join('\n'),
+    );
+    const run = await createAndStart(admin, 'DEMO', { playbook, useDynamicInventory: true });
+    const done = await waitForStatus(admin, run.path);
+    expect({ status: done.status, reason: done.reason }).toEqual({ status: 'SUCCESS', reason: null });
+    const records = await allRecords(admin, 'DEMO', run.job.id, run.execution.execution_id);
+    const proven = records.filter((r) => r.event_type === 'runner_on_ok' && r.task === 'the real value reached Ansible').map((r) => r.host);
+    expect(proven.sort()).toEqual(['legacy-box', 'vault-box']);
+    const stdout = (await admin.get(`${run.path}/stdout`)).body;
+    expect(stdout).toContain('plain ********');
+
+    // The next write seals the legacy value: it leaves host_vars, and runs still get it.
+    const rewritten = await admin.request('PATCH', `${servers}/legacy-box`, [{ op: 'set', member: 'description', value: 'sealed now' }]);
+    expect({ status: rewritten.status, hostVars: rewritten.body.hostVars }).toEqual({ status: 200, hostVars: shown });
+    expect(await rowOf('legacy-box')).toEqual({ host_vars: shown, sealed_host_vars: expect.stringMatching(/^v2\./) });
+
+    const answers = await Promise.all(
+      [servers, `${servers}/vault-box`, `${servers}/legacy-box`, run.path, `${run.path}/stdout`].map((p) => admin.get(p).then((r) => JSON.stringify(r.body))),
+    );
+    const [execution] = await stack.db.query('SELECT request, reason FROM executions WHERE id = $1', [run.execution.execution_id]);
+    const transcript = await stack.db.query('SELECT text FROM execution_output WHERE execution_id = $1', [run.execution.execution_id]);
+    const rows = await stack.db.query('SELECT host_vars, sealed_host_vars FROM servers');
+    const everything = [...answers, ...[records, execution, transcript, rows].map((x) => JSON.stringify(x)), stack.api.process.output(), stack.worker.output()].join('\n');
+    expect(leakedForms(everything)).toEqual([]);
+
+    // Left out (or null) removes it; then "$encrypted$" has nothing to keep.
+    const removed = await admin.request('PATCH', `${servers}/vault-box`, [{ op: 'set', member: 'hostVars', value: LOCAL }]);
+    expect({ status: removed.status, hostVars: removed.body.hostVars }).toEqual({ status: 200, hostVars: LOCAL });
+    expect(await rowOf('vault-box')).toEqual({ host_vars: LOCAL, sealed_host_vars: null });
+    const nothing = await admin.request('PATCH', `${servers}/vault-box`, [{ op: 'set', member: 'hostVars', value: shown }]);
+    expect(nothing.status).toBe(400);
+    for (const name of ['vault-box', 'legacy-box']) expect((await admin.delete(`${servers}/${name}`)).status).toBe(204);
   });
 
   it('a sealed value copied into another account\'s row does not open there', async () => {

@@ -130,7 +130,7 @@ describe('start-up checks', () => {
       await client.login('admin', 'admin-password-1');
       const secret = (await client.get('/v2/automation/webhooks/DEMO/secret')).body.secret;
       expect((await client.post('/v2/servers/DEMO', { name: 's1', ipAddress: '198.51.100.7', password: 'server-password' })).status).toBe(201);
-      expect((await client.post('/v2/servers/DEMO', { name: 's2', ipAddress: '198.51.100.7' })).status).toBe(201);
+      expect((await client.post('/v2/servers/DEMO', { name: 's2', ipAddress: '198.51.100.7', hostVars: { ansible_become_password: 'server-become-pw' } })).status).toBe(201);
       const job = await client.post('/v2/automation/jobs/DEMO', { playbook: TRIVIAL_PLAYBOOK, hosts: [{ id: 'h', hostVars: { ansible_password: 'host-password' } }] });
       expect(job.status).toBe(201);
       const schedule = await client.post('/v2/automation/serviceAccounts/DEMO', { alias: 'nightly', username: 'admin', password: 'admin-password-1' });
@@ -149,14 +149,15 @@ describe('start-up checks', () => {
       const opened: Record<string, string[]> = {};
       for (const entry of SEALED_COLUMNS) {
         const rows = await db.query<Record<string, string>>(`SELECT ${entry.boundTo.join(', ')}, ${entry.column} AS sealed FROM ${entry.table} WHERE ${entry.column} IS NOT NULL`);
-        opened[entry.table] = rows.map((row) => {
+        opened[`${entry.table}.${entry.column}`] = rows.map((row) => {
           expect(row.sealed.startsWith('v2.')).toBe(true);
           return box.open(row.sealed, sealedIn(entry.table, entry.column, ...entry.boundTo.map((c) => String(row[c]))));
         });
       }
-      expect(opened.servers.sort()).toEqual(['legacy-password', 'server-password']);
-      expect(opened.service_accounts).toEqual(['admin-password-1']);
-      expect(opened.jobs).toHaveLength(1);
+      expect(opened['servers.sealed_password'].sort()).toEqual(['legacy-password', 'server-password']);
+      expect(opened['servers.sealed_host_vars'].map((json) => JSON.parse(json))).toEqual([{ ansible_become_password: 'server-become-pw' }]);
+      expect(opened['service_accounts.sealed_password']).toEqual(['admin-password-1']);
+      expect(opened['jobs.sealed_secrets']).toHaveLength(1);
 
       const old = startProcess('api', { ...env, RUNNER_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY });
       expect(await old.exited).toBe(1);

@@ -13,7 +13,10 @@ export interface Server {
   os: string | null;
   username: string;
   sealedPassword: string | null;
+  /** Secret variables (ansible_password, ...) show as "$encrypted$" here; see sealedHostVars. */
   hostVars: JsonObject;
+  /** The values of the secret hostVars, sealed as one JSON object; null when there are none. */
+  sealedHostVars: string | null;
   /** The host key seen on first contact (`type base64`), null before any. */
   hostKey: string | null;
   createdAt: Date;
@@ -22,7 +25,7 @@ export interface Server {
 
 const COLUMNS = `account_id AS "accountId", name, description, ip_address AS "ipAddress", port, group_name AS "group",
   location_id AS "locationId", os, username, sealed_password AS "sealedPassword", host_vars AS "hostVars",
-  host_key AS "hostKey", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  sealed_host_vars AS "sealedHostVars", host_key AS "hostKey", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 @Injectable()
 export class ServerRepository {
@@ -31,9 +34,9 @@ export class ServerRepository {
   /** false when a server of that name exists in the account. */
   async insert(s: Server): Promise<boolean> {
     const rows = await this.dataSource.query(
-      `INSERT INTO servers (account_id, name, description, ip_address, port, group_name, location_id, os, username, sealed_password, host_vars, host_key, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, $12, $12) ON CONFLICT DO NOTHING RETURNING name`,
-      [s.accountId, s.name, s.description, s.ipAddress, s.port, s.group, s.locationId, s.os, s.username, s.sealedPassword, JSON.stringify(s.hostVars), s.createdAt],
+      `INSERT INTO servers (account_id, name, description, ip_address, port, group_name, location_id, os, username, sealed_password, host_vars, sealed_host_vars, host_key, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULL, $13, $13) ON CONFLICT DO NOTHING RETURNING name`,
+      [s.accountId, s.name, s.description, s.ipAddress, s.port, s.group, s.locationId, s.os, s.username, s.sealedPassword, JSON.stringify(s.hostVars), s.sealedHostVars, s.createdAt],
     );
     return rows.length > 0;
   }
@@ -41,8 +44,8 @@ export class ServerRepository {
   async update(s: Server): Promise<void> {
     await this.dataSource.query(
       `UPDATE servers SET description = $3, ip_address = $4, port = $5, group_name = $6, location_id = $7, os = $8, username = $9,
-              sealed_password = $10, host_vars = $11, updated_at = now() WHERE account_id = $1 AND name = $2`,
-      [s.accountId, s.name, s.description, s.ipAddress, s.port, s.group, s.locationId, s.os, s.username, s.sealedPassword, JSON.stringify(s.hostVars)],
+              sealed_password = $10, host_vars = $11, sealed_host_vars = $12, updated_at = now() WHERE account_id = $1 AND name = $2`,
+      [s.accountId, s.name, s.description, s.ipAddress, s.port, s.group, s.locationId, s.os, s.username, s.sealedPassword, JSON.stringify(s.hostVars), s.sealedHostVars],
     );
   }
 

@@ -65,6 +65,19 @@ export function splitSecrets(
   return { shown, secrets };
 }
 
+/**
+ * Variables as they may be shown: each secret-named value (but null) as STORED_SECRET, also one
+ * stored in clear before its kind of variables was sealed (a server's legacy hostVars).
+ */
+export function hideSecrets(variables: Variables): Variables {
+  return Object.fromEntries(Object.entries(variables).map(([name, value]) => [name, isClearSecret(name, value) ? STORED_SECRET : value]));
+}
+
+/** A secret-named value present in clear, not the STORED_SECRET placeholder. */
+export function isClearSecret(name: string, value: unknown): boolean {
+  return ANSIBLE_SECRET_VARIABLES.has(name) && value !== null && value !== undefined && value !== STORED_SECRET;
+}
+
 /** The variables with their stored secrets put back in place, for the run. */
 export function withSecrets(shown: Variables | undefined, secrets: Record<string, string> | undefined): Variables {
   return { ...(shown ?? {}), ...(secrets ?? {}) };

@@ -9,3 +9,4 @@ export * from './gateway-probe';
 export * from './sealed-columns';
 export * from './probe-target';
 export * from './ssh-failure';
+export * from './server-host-vars';

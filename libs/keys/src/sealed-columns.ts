@@ -11,6 +11,7 @@ export const SEALED_COLUMNS = [
   { table: 'accounts', column: 'sealed_webhook_secret', key: ['id'], boundTo: ['id'] },
   { table: 'keypairs', column: 'sealed_private_key', key: ['account_id', 'alias'], boundTo: ['account_id', 'alias'] },
   { table: 'servers', column: 'sealed_password', key: ['account_id', 'name'], boundTo: ['account_id', 'name'] },
+  { table: 'servers', column: 'sealed_host_vars', key: ['account_id', 'name'], boundTo: ['account_id', 'name'] },
   { table: 'service_accounts', column: 'sealed_password', key: ['account_id', 'alias'], boundTo: ['account_id', 'alias'] },
   { table: 'settings', column: 'value', key: ['name'], boundTo: ['name'], only: `name = 'encryption_key_check'` },
 ] as const satisfies readonly { table: string; column: string; key: readonly string[]; boundTo: readonly string[]; only?: string }[];
@@ -22,6 +23,7 @@ export const sealed = {
   webhookSecret: (accountId: string): SealContext => sealedIn('accounts', 'sealed_webhook_secret', accountId),
   keypair: (accountId: string, alias: string): SealContext => sealedIn('keypairs', 'sealed_private_key', accountId, alias),
   serverPassword: (accountId: string, name: string): SealContext => sealedIn('servers', 'sealed_password', accountId, name),
+  serverHostVars: (accountId: string, name: string): SealContext => sealedIn('servers', 'sealed_host_vars', accountId, name),
   serviceAccount: (accountId: string, alias: string): SealContext => sealedIn('service_accounts', 'sealed_password', accountId, alias),
   keyCheck: (): SealContext => sealedIn('settings', 'value', 'encryption_key_check'),
 };

@@ -18,7 +18,17 @@ export class ServerRequest {
   @IsOptional() @Matches(UNIX_USER, { message: 'must be a Unix user name' }) username?: string;
   /** Secret: for the first key deployment only; stored encrypted, never returned. */
   @IsOptional() @IsString() @MinLength(1) @MaxLength(1024) password?: string;
-  @IsOptional() @IsObject() @ApiPropertyOptional({ type: 'object', additionalProperties: true }) hostVars?: Record<string, unknown>;
+  @IsOptional()
+  @IsObject()
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'Variables of this host in runs with useDynamicInventory. Ansible password variables (ansible_password, ansible_become_password, ...) ' +
+      'are secrets: strings of at least 8 characters, stored encrypted, shown as "$encrypted$"; sending "$encrypted$" back keeps the stored ' +
+      'value, null or leaving the variable out removes it.',
+  })
+  hostVars?: Record<string, unknown>;
 }
 
 export const PATCHABLE = ['description', 'ipAddress', 'port', 'group', 'locationId', 'os', 'username', 'password', 'hostVars'] as const;

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseArrayPipe, Patch, 
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Account, Server } from '@app/database';
+import { hideSecrets } from '@app/domain';
 import { Requires } from '../common/access';
 import { link } from '../common/links';
 import { Paged, paged } from '../common/paged';
@@ -68,7 +69,8 @@ export function shapeServer(server: Server, account: Account): ServerResponse {
     os: server.os,
     username: server.username,
     hasPassword: server.sealedPassword !== null,
-    hostVars: server.hostVars,
+    // Also hides secrets stored in clear before servers sealed theirs (server-host-vars.ts).
+    hostVars: hideSecrets(server.hostVars),
     createdTime: new Date(server.createdAt).getTime(),
     lastUpdatedTime: new Date(server.updatedAt).getTime(),
     links: [link('self', `/v2/servers/${account.alias}/${server.name}`), link('account', `/v2/accounts/${account.alias}`)],

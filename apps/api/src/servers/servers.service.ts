@@ -4,7 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { Account, Server, ServerRepository } from '@app/database';
 import { conflict, DomainError, invalid, notFound } from '@app/domain';
-import { probeHostProblem, sealed, SecretBox } from '@app/keys';
+import { openServerHostVars, probeHostProblem, sealed, sealServerHostVars, SecretBox } from '@app/keys';
 import { PatchOperation, ServerRequest } from './server.dto';
 
 @Injectable()
@@ -21,6 +21,7 @@ export class ServersService {
     const server: Server = {
       accountId: account.id,
       ...withDefaults(request),
+      ...sealServerHostVars(this.box, { accountId: account.id, name: request.name }, request.hostVars ?? {}, {}),
       sealedPassword: request.password ? this.box.seal(request.password, sealed.serverPassword(account.id, request.name)) : null,
       hostKey: null,
       createdAt: now,
@@ -48,6 +49,8 @@ export class ServersService {
   async patch(account: Account, name: string, operations: PatchOperation[]): Promise<Server> {
     if (!Array.isArray(operations) || operations.length === 0) throw new DomainError('validation', 'The body must be a non-empty array of {op: "set", member, value}');
     const server = await this.get(account, name);
+    // Secrets as "$encrypted$": a PATCH that leaves hostVars alone, or sends them back so, keeps them.
+    const hostVars = openServerHostVars(this.box, server);
     const current: Record<string, unknown> = {
       name: server.name,
       description: server.description,
@@ -57,7 +60,7 @@ export class ServersService {
       ...(server.locationId !== null ? { locationId: server.locationId } : {}),
       ...(server.os !== null ? { os: server.os } : {}),
       username: server.username,
-      hostVars: server.hostVars,
+      hostVars: hostVars.shown,
     };
     let password: string | null | undefined;
     for (const operation of operations) {
@@ -74,6 +77,7 @@ export class ServersService {
     const updated: Server = {
       ...server,
       ...withDefaults(merged),
+      ...sealServerHostVars(this.box, server, merged.hostVars ?? {}, hostVars.secrets),
       sealedPassword: password === undefined ? server.sealedPassword : password === null ? null : this.box.seal(password, sealed.serverPassword(server.accountId, server.name)),
       updatedAt: new Date(),
     };
@@ -92,8 +96,8 @@ export class ServersService {
   }
 }
 
-/** The stored fields of a validated request, with the defaults of API.md (port 22, "Default Group", root). */
-function withDefaults(request: ServerRequest): Pick<Server, 'name' | 'description' | 'ipAddress' | 'port' | 'group' | 'locationId' | 'os' | 'username' | 'hostVars'> {
+/** The plain fields of a validated request, with the defaults of API.md (port 22, "Default Group", root). */
+function withDefaults(request: ServerRequest): Pick<Server, 'name' | 'description' | 'ipAddress' | 'port' | 'group' | 'locationId' | 'os' | 'username'> {
   return {
     name: request.name,
     description: request.description ?? '',
@@ -103,6 +107,5 @@ function withDefaults(request: ServerRequest): Pick<Server, 'name' | 'descriptio
     locationId: request.locationId ?? null,
     os: request.os ?? null,
     username: request.username ?? 'root',
-    hostVars: request.hostVars ?? {},
   };
 }

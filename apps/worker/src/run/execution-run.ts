@@ -39,7 +39,7 @@ import {
   VpnConnectionRepository,
 } from '@app/database';
 import { ExecutionStatus, repositoryHost, runLimit, SecretMasker, withSecrets } from '@app/domain';
-import { linesToRemember, SecretBox, sealed } from '@app/keys';
+import { linesToRemember, openServerHostVars, SecretBox, sealed } from '@app/keys';
 import { RecordWriter } from './record-writer';
 import { rideOutOutage } from './ride-out';
 import { prepareVpn, VpnUnavailable } from './vpn-gateways';
@@ -302,6 +302,9 @@ export class ExecutionRun {
     }
 
     const inventory = await this.inventory(job, jobSecrets);
+    // Registered servers' secret hostVars are known only now: mask them too, from here on.
+    secrets.push(...inventory.secrets);
+    if (inventory.secrets.length) this.setMasker(secrets);
     // VPN connections (vpn-gateways.ts): gateways the hosts need are verified now, their keys go
     // into this run's ssh-agent (so a run that needs a gateway needs the agent too).
     const vpn = await this.vpn(workspace, vpnConnections, inventory.hosts);
@@ -365,28 +368,32 @@ export class ExecutionRun {
   /**
    * The job's hosts, plus with `useDynamicInventory` every registered server of the account, in a
    * group named after its group and one after its locationId (non-word characters become "_").
-   * A job host with the same name as a server wins.
+   * A job host with the same name as a server wins. `secrets` are the servers' secret hostVars
+   * put back in place, for the masker.
    */
   private async inventory(
     job: Job,
-    secrets: JobSecrets,
-  ): Promise<{ hosts: { id: string; hostVars?: Record<string, unknown> }[]; groups: Record<string, string[]> }> {
-    const hosts = job.definition.hosts.map((host) => (host.hostVars ? { ...host, hostVars: withSecrets(host.hostVars, secrets.hostVars?.[host.id]) } : host));
+    jobSecrets: JobSecrets,
+  ): Promise<{ hosts: { id: string; hostVars?: Record<string, unknown> }[]; groups: Record<string, string[]>; secrets: string[] }> {
+    const hosts = job.definition.hosts.map((host) => (host.hostVars ? { ...host, hostVars: withSecrets(host.hostVars, jobSecrets.hostVars?.[host.id]) } : host));
     const groups: Record<string, string[]> = {};
-    if (!job.definition.useDynamicInventory) return { hosts, groups };
+    const secrets: string[] = [];
+    if (!job.definition.useDynamicInventory) return { hosts, groups, secrets };
     const named = new Set(hosts.map((h) => h.id));
     const groupName = (name: string): string => name.replace(/\W/g, '_');
     for (const server of await this.deps.servers.all(job.accountId)) {
       if (named.has(server.name)) continue;
+      const hostVars = openServerHostVars(this.deps.box, server);
+      secrets.push(...Object.values(hostVars.secrets));
       hosts.push({
         id: server.name,
-        hostVars: { ...server.hostVars, ansible_host: server.ipAddress, ansible_port: server.port, ansible_user: server.username },
+        hostVars: { ...withSecrets(hostVars.shown, hostVars.secrets), ansible_host: server.ipAddress, ansible_port: server.port, ansible_user: server.username },
       });
       for (const group of [server.group, server.locationId].filter((g): g is string => !!g)) {
         (groups[groupName(group)] ??= []).push(server.name);
       }
     }
-    return { hosts, groups };
+    return { hosts, groups, secrets };
   }
 
   private checkYaml(file: string, label: string): void {
