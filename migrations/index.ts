@@ -7,6 +7,7 @@ import { Runners1732800000000 } from './1732800000000-runners';
 import { VpnConnections1732900000000 } from './1732900000000-vpn-connections';
 import { JobListVersions1733000000000 } from './1733000000000-job-list-versions';
 import { AccountSandboxIds1733100000000 } from './1733100000000-account-sandbox-ids';
+import { WebhookDeliveryLevels1733210000000 } from './1733210000000-webhook-delivery-levels';
 
 /** Every migration, in order. Listed by hand (no globs) so the same list works compiled and under ts-jest. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   VpnConnections1732900000000,
   JobListVersions1733000000000,
   AccountSandboxIds1733100000000,
+  WebhookDeliveryLevels1733210000000,
 ];
