@@ -8,6 +8,7 @@ import { VpnConnections1732900000000 } from './1732900000000-vpn-connections';
 import { JobListVersions1733000000000 } from './1733000000000-job-list-versions';
 import { AccountSandboxIds1733100000000 } from './1733100000000-account-sandbox-ids';
 import { ServerSealedHostVars1733200000000 } from './1733200000000-server-sealed-host-vars';
+import { WebhookDeliveryLevels1733210000000 } from './1733210000000-webhook-delivery-levels';
 
 /** Every migration, in order. Listed by hand (no globs) so the same list works compiled and under ts-jest. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   JobListVersions1733000000000,
   AccountSandboxIds1733100000000,
   ServerSealedHostVars1733200000000,
+  WebhookDeliveryLevels1733210000000,
 ];

@@ -289,7 +289,7 @@ describe('jobs resource', () => {
       }
     }
     const [row] = await db.query<{ sealed_secrets: string }>(`SELECT sealed_secrets FROM jobs WHERE id = $1`, [repo.body.id]);
-    expect(row.sealed_secrets).toMatch(/^v1\./);
+    expect(row.sealed_secrets).toMatch(/^v2\./);
 
     // Moving the repository to another URL drops its credentials rather than sending them elsewhere.
     const moved = await client.put(`${base}/${repo.body.id}`, {

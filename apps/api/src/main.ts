@@ -47,7 +47,8 @@ async function main(): Promise<void> {
       .setDescription(
         'Runs Ansible playbooks for teams: the CenturyLink Cloud v2 automation ("Runner") API, rebuilt. ' +
           'Errors are `{message, errors?: [{field, message}]}`. Lists are paged with `?page` (0-based) and `?size` (1-100), newest first. ' +
-          'Secrets (private keys, passwords, repository credentials) are write-only: a PUT that leaves one out keeps it, `null` removes it.',
+          'Secrets (private keys, passwords, repository credentials) are write-only: a PUT that leaves one out keeps it, `null` removes it. ' +
+          'Round trips: a PUT (or a server PATCH) may carry back what GET returned; its read-only fields are ignored, and an id that differs from the path is a 400.',
       )
       .setVersion('2')
       .addBearerAuth()

@@ -249,8 +249,8 @@ export class ExecutionRepository {
                 stdout text, event_data jsonb)
          RETURNING execution_id, counter, account_id, job_id, failed, event_type),
        deliveries AS (
-         INSERT INTO webhook_deliveries (execution_id, counter, account_id, url)
-         SELECT r.execution_id, r.counter, r.account_id, c->>'url'
+         INSERT INTO webhook_deliveries (execution_id, counter, account_id, url, level)
+         SELECT r.execution_id, r.counter, r.account_id, c->>'url', c->>'level'
            FROM records r JOIN jobs j ON j.id = r.job_id, jsonb_array_elements(j.definition->'callbacks') c
           WHERE c->>'level' = 'DEBUG'
              OR (c->>'level' = 'ERROR' AND (r.failed OR r.event_type = 'playbook_result'))

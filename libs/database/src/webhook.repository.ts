@@ -12,6 +12,14 @@ export interface WebhookDelivery {
   attempts: number;
 }
 
+/** One webhook delivery of a status record, as the status API shows it (the Runner's `notifications`). */
+export interface RecordNotification {
+  url: string;
+  /** The callback's level when the record was stored; null for deliveries stored before levels were kept. */
+  level: string | null;
+  state: 'pending' | 'delivered' | 'failed';
+}
+
 @Injectable()
 export class WebhookRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -52,6 +60,27 @@ export class WebhookRepository {
       [limit, leaseSeconds, perHost],
     );
     return Array.isArray(result[0]) ? result[0] : result;
+  }
+
+  /**
+   * The deliveries of each of `records` (by `executionId:counter`, in the order they were made), in
+   * one query (webhook_deliveries_record_idx). A record no callback wanted has none.
+   */
+  async notificationsOf(records: readonly { executionId: string; counter: number }[]): Promise<Map<string, RecordNotification[]>> {
+    const found = new Map<string, RecordNotification[]>();
+    if (!records.length) return found;
+    const rows: { execution_id: string; counter: number; url: string; level: string | null; status: RecordNotification['state'] }[] = await this.dataSource.query(
+      `SELECT d.execution_id, d.counter, d.url, d.level, d.status
+         FROM webhook_deliveries d JOIN unnest($1::uuid[], $2::int[]) AS r(execution_id, counter)
+              ON d.execution_id = r.execution_id AND d.counter = r.counter
+        ORDER BY d.id`,
+      [records.map((r) => r.executionId), records.map((r) => r.counter)],
+    );
+    for (const row of rows) {
+      const key = `${row.execution_id}:${row.counter}`;
+      found.set(key, [...(found.get(key) ?? []), { url: row.url, level: row.level, state: row.status }]);
+    }
+    return found;
   }
 
   async record(delivery: WebhookDelivery): Promise<StatusRecord | null> {

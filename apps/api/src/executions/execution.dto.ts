@@ -15,12 +15,20 @@ export class StartHost {
   @IsOptional() @IsString() @MaxLength(65536) sshPrivateKey?: string;
 }
 
-/** The body of start: all optional. `hosts` limits the run to these hosts of the job. */
-export class StartRequest {
+/**
+ * The body of restart, as the Runner took it: all optional. `hosts` re-runs only these of the failed
+ * hosts; keys apply from this attempt on. A restart re-runs the run as it was started, so its extra
+ * vars cannot change here (`properties` is refused).
+ */
+export class RestartRequest {
   @IsOptional() @IsArray() @ArrayMaxSize(10000) @ValidateNested({ each: true }) @Type(() => StartHost) hosts?: StartHost[];
 
   /** Secret: base64 PEM default private key for this run; never returned. */
   @IsOptional() @IsString() @MaxLength(65536) sshPrivateKey?: string;
+}
+
+/** The body of start: all optional. `hosts` limits the run to these hosts of the job. */
+export class StartRequest extends RestartRequest {
 
   /** Extra vars for this run, over the job's `properties`; Ansible's password variables among them are secrets. */
   @IsOptional() @IsObject() @ApiPropertyOptional({ type: 'object', additionalProperties: true }) properties?: Record<string, unknown>;

@@ -5,7 +5,7 @@ import { Requires } from '../common/access';
 import { Paged, paged } from '../common/paged';
 import { CurrentPrincipal, Principal, TargetAccount } from '../common/principal';
 import { JobsService } from '../jobs/jobs.service';
-import { ExecutionListQuery, ExecutionResponse, StartRequest, StdoutQuery, StopRequest } from './execution.dto';
+import { ExecutionListQuery, ExecutionResponse, RestartRequest, StartRequest, StdoutQuery, StopRequest } from './execution.dto';
 import { shapeExecution } from './execution.shape';
 import { ExecutionsService } from './executions.service';
 
@@ -68,7 +68,10 @@ export class ExecutionsController {
     return shapeExecution(await this.executions.get(job, executionId), account, principal);
   }
 
-  /** Only from FAILURE (else 409): re-runs the failed hosts, same id, a new timer. */
+  /**
+   * Only from FAILURE (else 409): re-runs the failed hosts (or those of them `hosts` names), same id,
+   * a new timer. Keys in the body (`sshPrivateKey`, `hosts[].sshPrivateKey`) apply from this attempt on.
+   */
   @Requires('operate')
   @Post(':alias/:jobId/executions/:executionId/restart')
   @HttpCode(202)
@@ -77,12 +80,16 @@ export class ExecutionsController {
     @CurrentPrincipal() principal: Principal,
     @Param('jobId') jobId: string,
     @Param('executionId') executionId: string,
+    @Body() body: RestartRequest,
   ): Promise<ExecutionResponse> {
     const job = await this.jobs.get(account, jobId);
-    return shapeExecution(await this.executions.restart(job, executionId), account, principal);
+    return shapeExecution(await this.executions.restart(job, executionId, body), account, principal);
   }
 
-  /** Graceful stop: Ansible stops after the current task; killed after `expiryDuration` seconds. */
+  /**
+   * Graceful stop: Ansible stops after the current task; killed after `expiryDuration` seconds. A
+   * stop of a STOPPING run is accepted again (202, as the Runner answered), changing nothing.
+   */
   @Requires('operate')
   @Post(':alias/:jobId/executions/:executionId/stop')
   @HttpCode(202)
@@ -97,7 +104,7 @@ export class ExecutionsController {
     return shapeExecution(await this.executions.stop(job, executionId, body.expiryDuration), account, principal);
   }
 
-  /** Kills the whole process group at once. */
+  /** Kills the whole process group at once; a kill of a KILLING run is accepted again (202). */
   @Requires('operate')
   @Post(':alias/:jobId/executions/:executionId/kill')
   @HttpCode(202)

@@ -5,7 +5,7 @@ import { checkSecretPropertyNames, conflict, DomainError, ExecutionStatus, inval
 import { SecretBox, sealed } from '@app/keys';
 import { checkPrivateKey } from '../jobs/job-validation';
 import { isUuid } from '../common/ids';
-import { StartRequest } from './execution.dto';
+import { RestartRequest, StartRequest } from './execution.dto';
 
 /** Grace Ansible gets after a stop before the run is killed, unless the request says otherwise. */
 const DEFAULT_STOP_GRACE_SECONDS = 30;
@@ -20,24 +20,13 @@ export class ExecutionsService {
 
   /** Queues one run of `job`; a worker picks it up (FIFO within the account). */
   async start(job: Job, user: User, request: StartRequest = {}): Promise<Execution> {
-    const known = new Set(job.definition.hosts.map((h) => h.id));
-    (request.hosts ?? []).forEach((host, i) => {
-      if (!job.definition.useDynamicInventory && !known.has(host.id)) {
-        throw invalid(`hosts.${i}.id`, `host ${host.id} is not one of the job's hosts`);
-      }
-      if (host.sshPrivateKey) checkPrivateKey(`hosts.${i}.sshPrivateKey`, host.sshPrivateKey);
-    });
-    if (request.sshPrivateKey) checkPrivateKey('sshPrivateKey', request.sshPrivateKey);
+    checkHostsAndKeys(request, isJobHost(job), "the job's hosts");
     checkSecretPropertyNames(request.properties, request.secretProperties);
     // Nothing is stored for a run to keep: a STORED_SECRET sent here is refused.
     const plain = splitSecrets('properties', request.properties, { canKeep: false });
     const marked = splitSecrets('secretProperties', request.secretProperties, { allSecret: true, canKeep: false });
     const properties = plain.shown || marked.shown ? { ...plain.shown, ...marked.shown } : undefined;
-    const secrets: ExecutionSecrets = {
-      sshPrivateKey: request.sshPrivateKey,
-      hostKeys: Object.fromEntries((request.hosts ?? []).filter((h) => h.sshPrivateKey).map((h) => [h.id, h.sshPrivateKey!])),
-      properties: { ...plain.secrets, ...marked.secrets },
-    };
+    const secrets: ExecutionSecrets = { ...keysOf(request, {}), properties: { ...plain.secrets, ...marked.secrets } };
     const hasSecrets = secrets.sshPrivateKey || Object.keys(secrets.hostKeys!).length || Object.keys(secrets.properties!).length;
     await this.checkQueue(job.accountId);
     const execution = newExecution({
@@ -75,28 +64,45 @@ export class ExecutionsService {
     return this.executions.page(where, page, size);
   }
 
-  /** Only from FAILURE: back to the queue against the failed hosts only, same id, a new timer. */
-  async restart(job: Job, id: string): Promise<Execution> {
+  /**
+   * Only from FAILURE: back to the queue against the failed hosts only (or those of them the body
+   * names), same id, a new timer. Keys in the body join the start's for this and later attempts.
+   */
+  async restart(job: Job, id: string, request: RestartRequest = {}): Promise<Execution> {
     await this.get(job, id);
     return this.changeOrConflict(id, (current) => {
       if (current.status !== 'FAILURE') throw conflict(`Only a FAILURE can be restarted; execution ${id} is ${current.status}`);
+      // Without failed hosts (the playbook itself failed) the restart runs what the start ran.
+      const rerun = current.failedHosts.length ? current.failedHosts : null;
+      if (rerun) checkHostsAndKeys(request, (host) => rerun.includes(host), 'the hosts that failed');
+      else checkHostsAndKeys(request, isJobHost(job), "the job's hosts");
+      const named = request.hosts?.length ? request.hosts.map((h) => h.id) : null;
       return {
         status: 'PENDING',
-        set: { queuedAt: new Date(), onlyHosts: current.failedHosts.length ? current.failedHosts : null, reason: null, exitCode: null },
+        set: { queuedAt: new Date(), onlyHosts: named ?? rerun, reason: null, exitCode: null, ...this.withKeys(current, request) },
         notify: 'queue',
       };
     });
+  }
+
+  /** The run's sealed secrets with the request's keys added (nothing to change without keys). */
+  private withKeys(execution: Execution, request: RestartRequest): Partial<Execution> {
+    if (!request.sshPrivateKey && !request.hosts?.some((h) => h.sshPrivateKey)) return {};
+    const previous: ExecutionSecrets = execution.sealedSecrets ? this.box.openJson(execution.sealedSecrets, sealed.execution(execution)) : {};
+    return { sealedSecrets: this.box.sealJson({ ...previous, ...keysOf(request, previous) }, sealed.execution(execution)) };
   }
 
   /** Graceful: a queued run ends at once; a running one is interrupted after its current task. */
   async stop(job: Job, id: string, graceSeconds = DEFAULT_STOP_GRACE_SECONDS): Promise<Execution> {
     await this.get(job, id);
     return this.changeOrConflict(id, (current) => {
+      // The Runner accepted a stop of a stopping run: answered with the run as it is (the first grace stands).
+      if (current.status === 'STOPPING') return null;
       if (current.status === 'PENDING') return { status: 'STOPPED', set: { reason: 'stopped before it started' } };
       if (current.status === 'INITIALIZING' || current.status === 'RUNNING') {
         return { status: 'STOPPING', set: { stopGraceSeconds: graceSeconds }, notify: 'control' };
       }
-      throw conflict(`Execution ${id} is ${current.status}; only a PENDING, INITIALIZING or RUNNING execution can be stopped`);
+      throw conflict(`Execution ${id} is ${current.status}; only a PENDING, INITIALIZING, RUNNING or STOPPING execution can be stopped`);
     });
   }
 
@@ -104,6 +110,8 @@ export class ExecutionsService {
   async kill(job: Job, id: string): Promise<Execution> {
     await this.get(job, id);
     return this.changeOrConflict(id, (current) => {
+      // As the Runner did, a kill of a run being killed is accepted: answered with the run as it is.
+      if (current.status === 'KILLING') return null;
       if (current.status === 'PENDING') return { status: 'KILLED', set: { reason: 'killed before it started' } };
       if (['INITIALIZING', 'RUNNING', 'STOPPING'].includes(current.status)) return { status: 'KILLING', notify: 'control' };
       throw conflict(`Execution ${id} is ${current.status}; it cannot be killed`);
@@ -133,4 +141,25 @@ export class ExecutionsService {
     if (!changed) throw notFound(`Execution ${id}`);
     return changed;
   }
+}
+
+/** A host a start may name: one of the job's, or any with the dynamic inventory. */
+function isJobHost(job: Job): (host: string) => boolean {
+  const known = new Set(job.definition.hosts.map((h) => h.id));
+  return (host) => !!job.definition.useDynamicInventory || known.has(host);
+}
+
+/** 400 naming the first host of the request that is not `allowed`, or the first key that is not a private key. */
+function checkHostsAndKeys(request: RestartRequest, allowed: (host: string) => boolean, which: string): void {
+  (request.hosts ?? []).forEach((host, i) => {
+    if (!allowed(host.id)) throw invalid(`hosts.${i}.id`, `host ${host.id} is not one of ${which}`);
+    if (host.sshPrivateKey) checkPrivateKey(`hosts.${i}.sshPrivateKey`, host.sshPrivateKey);
+  });
+  if (request.sshPrivateKey) checkPrivateKey('sshPrivateKey', request.sshPrivateKey);
+}
+
+/** The keys of a start or restart request, over `previous` ones (a restart's keys join the start's). */
+function keysOf(request: RestartRequest, previous: ExecutionSecrets): Pick<ExecutionSecrets, 'sshPrivateKey' | 'hostKeys'> {
+  const hostKeys = Object.fromEntries((request.hosts ?? []).filter((h) => h.sshPrivateKey).map((h) => [h.id, h.sshPrivateKey!]));
+  return { sshPrivateKey: request.sshPrivateKey ?? previous.sshPrivateKey, hostKeys: { ...previous.hostKeys, ...hostKeys } };
 }

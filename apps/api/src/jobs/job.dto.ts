@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { plainToInstance, Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -18,6 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { Link } from '../common/links';
+import { AlsoSpelled, OutputOnly, ReadBackTimes, SameAsPath } from '../common/round-trip';
 import { HOST_ID, HOST_ID_RULE } from './host-id';
 
 /** Tags become one comma-separated `--tags` value, so a tag may not contain a comma or space. */
@@ -39,6 +40,7 @@ export class JobRepository {
   url: string;
 
   /** A branch or tag; the repository's default branch when absent. */
+  @AlsoSpelled('ref')
   @IsOptional()
   @IsString()
   @Matches(/^(?!-)[A-Za-z0-9._/-]{1,255}$/, { message: 'must be a branch or tag name' })
@@ -57,6 +59,8 @@ export class JobRepository {
   @ArrayMaxSize(100)
   @Matches(TAG, { each: true, message: 'each tag must be 1-100 characters without commas or spaces' })
   playbookTags?: string[];
+
+  @OutputOnly('whether repository credentials are stored (they are never returned)') hasCredentials?: boolean;
 }
 
 export class JobHost {
@@ -82,8 +86,25 @@ export class JobCallbackDto {
   level?: 'DEBUG' | 'ERROR' | 'RESULT';
 }
 
-/** The body of POST and PUT: a whole job definition. */
-export class JobRequest {
+/**
+ * The Runner listed callbacks as bare URLs too (`["https://…"]`, level DEBUG): each becomes
+ * `{url}` before validation, so its URL is checked as any other and refused naming `callbacks.N.url`.
+ */
+function callbacksAsObjects({ value }: { value: unknown }): unknown {
+  if (!Array.isArray(value)) return value;
+  return value.map((callback) => (typeof callback === 'string' ? plainToInstance(JobCallbackDto, { url: callback }) : callback));
+}
+
+/**
+ * The body of POST and PUT: a whole job definition. The fields GET adds may be sent back and are
+ * ignored (README "Round trips"); an `id` must be the path's.
+ */
+export class JobRequest extends ReadBackTimes {
+  @SameAsPath('jobId') id?: string;
+  @OutputOnly() accountAlias?: string;
+  /** Always ACTIVE. */
+  @OutputOnly() status?: string;
+
   @IsOptional() @IsString() @MaxLength(4000) description?: string;
 
   /** Base64 of one playbook YAML (a list of plays). Exactly one of playbook / repository. */
@@ -118,7 +139,14 @@ export class JobRequest {
 
   @IsOptional() @IsBoolean() useDynamicInventory?: boolean;
 
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => JobCallbackDto) callbacks?: JobCallbackDto[];
+  /** `[{url, level?}]`; a bare URL string is also accepted (level DEBUG), as the Runner did. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => JobCallbackDto)
+  @Transform(callbacksAsObjects, { toClassOnly: true })
+  callbacks?: JobCallbackDto[];
 
   /** Minutes a run may take before it is stopped gracefully; 1-10080, default 180. */
   @IsOptional() @IsInt() @Min(1) @Max(10080) executionTtl?: number;

@@ -5,6 +5,7 @@ import { Account, Job } from '@app/database';
 import { Requires } from '../common/access';
 import { link } from '../common/links';
 import { PageQuery } from '../common/paging';
+import { checkSameAsPath } from '../common/round-trip';
 import { CurrentPrincipal, Principal, TargetAccount } from '../common/principal';
 import { ExecutionsService } from '../executions/executions.service';
 import { DeleteJobQuery, ImmediateQuery, JobRequest, JobResponse } from './job.dto';
@@ -69,7 +70,10 @@ export class JobsController {
     return shapeJob(await this.service.get(account, jobId), account, principal);
   }
 
-  /** Replaces the definition. Secrets left out are kept; `null` removes one. */
+  /**
+   * Replaces the definition. Secrets left out are kept; `null` removes one. What GET returned may be
+   * sent back whole: its read-only fields are ignored, and an `id` must be this job's.
+   */
   @Requires('manage')
   @Put(':alias/:jobId')
   async update(
@@ -79,6 +83,7 @@ export class JobsController {
     @Body() body: JobRequest,
     @Query() query: ImmediateQuery,
   ): Promise<JobResponse> {
+    checkSameAsPath({ id: [body.id, jobId] });
     return this.withImmediateRun(await this.service.update(account, jobId, body), account, principal, query);
   }
 

@@ -1,7 +1,8 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { USERNAME_PATTERN } from '@app/config';
 import type { Link } from '../common/links';
+import { AlsoSpelled, OutputOnly, SameAsPath } from '../common/round-trip';
 
 export const SERVICE_ACCOUNT_ALIAS = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -13,9 +14,17 @@ export class ServiceAccountRequest {
   @IsString() @MinLength(1) @MaxLength(1024) password: string;
 }
 
+/**
+ * PUT: GET's body may come back whole (README "Round trips"). The password is write-only, so one
+ * left out keeps the stored one; an `alias` must be the path's (a service account is not renamed).
+ */
 export class ServiceAccountUpdate {
+  @SameAsPath('serviceAccountAlias') alias?: string;
   @Matches(USERNAME_PATTERN, { message: 'must be a username' }) username: string;
-  @IsString() @MinLength(1) @MaxLength(1024) password: string;
+  /** Secret: stored encrypted, never returned; left out, the stored password is kept. */
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(1024) password?: string;
+  @OutputOnly() createdTime?: number;
+  @OutputOnly() links?: object[];
 }
 
 export class ServiceAccountResponse {
@@ -31,10 +40,23 @@ export class TriggerDto {
   @IsString() @MinLength(1) @MaxLength(200) expression: string;
 }
 
+/**
+ * The body of POST and PUT. GET's body may come back whole (README "Round trips"): its read-only
+ * fields are ignored, and `id`, `scheduleId` and `jobId` must be the path's.
+ */
 export class ScheduleRequest {
+  @SameAsPath('scheduleId') id?: string;
+  /** The Runner's second id of a schedule; here the same as `id`. */
+  @SameAsPath('scheduleId') scheduleId?: string;
+  @SameAsPath('jobId') jobId?: string;
+  @OutputOnly() accountAlias?: string;
+  @OutputOnly() nextRunTime?: number;
+  @OutputOnly() links?: object[];
+
   @IsOptional() @IsString() @MaxLength(1000) description?: string;
   @Matches(SERVICE_ACCOUNT_ALIAS, { message: 'must be a service account alias' }) serviceAccountAlias: string;
-  @ValidateNested() @Type(() => TriggerDto) trigger: TriggerDto;
+  /** `{type: "cron"|"date", expression}`; the Runner's examples sent it as `type`, which is accepted too. */
+  @AlsoSpelled('type') @IsDefined() @ValidateNested() @Type(() => TriggerDto) trigger: TriggerDto;
   @IsOptional() @IsBoolean() enabled?: boolean;
   /** While the previous scheduled run is active: start anyway (allow), skip this fire time (skip), or start when it ends (queue). */
   @IsOptional() @IsIn(['allow', 'skip', 'queue']) overlap?: 'allow' | 'skip' | 'queue';
@@ -44,6 +66,8 @@ export class ScheduleRequest {
 
 export class ScheduleResponse {
   id: string;
+  /** The Runner's name for the schedule's id; the same as `id`. */
+  scheduleId: string;
   jobId: string;
   accountAlias: string;
   description: string;

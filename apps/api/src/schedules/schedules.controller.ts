@@ -6,6 +6,7 @@ import { Requires } from '../common/access';
 import { link } from '../common/links';
 import { Paged, paged } from '../common/paged';
 import { PageQuery } from '../common/paging';
+import { checkSameAsPath } from '../common/round-trip';
 import { TargetAccount } from '../common/principal';
 import { JobsService } from '../jobs/jobs.service';
 import { ScheduleRequest, ScheduleResponse, ServiceAccountRequest, ServiceAccountResponse, ServiceAccountUpdate } from './schedule.dto';
@@ -43,6 +44,7 @@ export class SchedulesController {
   @Requires('administer')
   @Put('v2/automation/serviceAccounts/:alias/:serviceAccountAlias')
   async updateServiceAccount(@TargetAccount() account: Account, @Param('serviceAccountAlias') alias: string, @Body() body: ServiceAccountUpdate): Promise<ServiceAccountResponse> {
+    checkSameAsPath({ alias: [body.alias, alias] });
     return shapeServiceAccount(await this.service.updateServiceAccount(account, alias, body), account);
   }
 
@@ -57,6 +59,8 @@ export class SchedulesController {
   @Requires('manage')
   @Post('v2/automation/jobs/:alias/:jobId/schedules')
   async create(@TargetAccount() account: Account, @Param('jobId') jobId: string, @Body() body: ScheduleRequest, @Res({ passthrough: true }) response: Response): Promise<ScheduleResponse> {
+    // A copy of another schedule of this job may come with its ids: they are ignored, a new one is made.
+    checkSameAsPath({ jobId: [body.jobId, jobId] });
     const schedule = await this.service.create(account, await this.jobs.get(account, jobId), body);
     response.status(201).location(`/v2/automation/jobs/${account.alias}/${jobId}/schedules/${schedule.id}`);
     return shapeSchedule(schedule, account);
@@ -78,6 +82,7 @@ export class SchedulesController {
   @Requires('manage')
   @Put('v2/automation/jobs/:alias/:jobId/schedules/:scheduleId')
   async update(@TargetAccount() account: Account, @Param('jobId') jobId: string, @Param('scheduleId') id: string, @Body() body: ScheduleRequest): Promise<ScheduleResponse> {
+    checkSameAsPath({ id: [body.id, id], scheduleId: [body.scheduleId, id], jobId: [body.jobId, jobId] });
     return shapeSchedule(await this.service.update(account, await this.jobs.get(account, jobId), id, body), account);
   }
 
@@ -102,6 +107,7 @@ function shapeSchedule(s: Schedule, account: Account): ScheduleResponse {
   const self = `/v2/automation/jobs/${account.alias}/${s.jobId}/schedules/${s.id}`;
   return {
     id: s.id,
+    scheduleId: s.id,
     jobId: s.jobId,
     accountAlias: account.alias,
     description: s.description,

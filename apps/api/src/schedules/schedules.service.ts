@@ -21,9 +21,10 @@ export class SchedulesService {
     return sa;
   }
 
+  /** A password left out keeps the stored one (secrets are write-only; README "Round trips"). */
   async updateServiceAccount(account: Account, alias: string, request: ServiceAccountUpdate): Promise<ServiceAccount> {
-    await this.serviceAccount(account, alias);
-    const sa = await this.serviceAccountOf(account, alias, request.username, request.password);
+    const current = await this.serviceAccount(account, alias);
+    const sa = await this.serviceAccountOf(account, alias, request.username, request.password, current);
     await this.schedules.saveServiceAccount(sa, true);
     return sa;
   }
@@ -47,12 +48,14 @@ export class SchedulesService {
    * and for none, so usernames of other tenants cannot be probed); whether the password works is
    * checked at every fire time.
    */
-  private async serviceAccountOf(account: Account, alias: string, username: string, password: string): Promise<ServiceAccount> {
+  private async serviceAccountOf(account: Account, alias: string, username: string, password: string | undefined, current?: ServiceAccount): Promise<ServiceAccount> {
     const user = await this.users.findByUsername(username);
     if (!user?.account || !accountPathCovers(account.path, user.account.path)) {
       throw invalid('username', `no user ${username} in ${account.alias} or its sub-accounts`);
     }
-    return { accountId: account.id, alias, username, sealedPassword: this.box.seal(password, sealed.serviceAccount(account.id, alias)), createdAt: new Date() };
+    const sealedPassword = password !== undefined ? this.box.seal(password, sealed.serviceAccount(account.id, alias)) : current?.sealedPassword;
+    if (sealedPassword === undefined) throw invalid('password', 'is required');
+    return { accountId: account.id, alias, username, sealedPassword, createdAt: current?.createdAt ?? new Date() };
   }
 
   // ---- schedules ----

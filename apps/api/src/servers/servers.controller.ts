@@ -8,7 +8,8 @@ import { link } from '../common/links';
 import { Paged, paged } from '../common/paged';
 import { PageQuery } from '../common/paging';
 import { TargetAccount } from '../common/principal';
-import { PatchOperation, ServerRequest, ServerResponse } from './server.dto';
+import { checkSameAsPath } from '../common/round-trip';
+import { PATCH_IGNORED, PatchOperation, ServerRequest, ServerResponse } from './server.dto';
 import { ServersService } from './servers.service';
 
 @ApiTags('servers')
@@ -38,7 +39,10 @@ export class ServersController {
     return shapeServer(await this.service.get(account, name), account);
   }
 
-  /** `[{"op": "set", "member": "...", "value": ...}]`. */
+  /**
+   * `[{"op": "set", "member": "...", "value": ...}]`. Every member GET returned may be sent back:
+   * `name` must be this server's, the read-only members are ignored (README "Round trips").
+   */
   @Requires('manage')
   @Patch(':alias/:name')
   @ApiBody({ type: [PatchOperation] })
@@ -47,7 +51,11 @@ export class ServersController {
     @Param('name') name: string,
     @Body(new ParseArrayPipe({ items: PatchOperation, whitelist: true, forbidNonWhitelisted: true })) body: PatchOperation[],
   ): Promise<ServerResponse> {
-    return shapeServer(await this.service.patch(account, name, body), account);
+    for (const operation of body) if (operation.member === 'name') checkSameAsPath({ name: [operation.value as string, name] });
+    const changes = body.filter((operation) => !PATCH_IGNORED.includes(operation.member));
+    // Only read-only members (GET's body sent back unchanged): nothing to change.
+    if (body.length && !changes.length) return shapeServer(await this.service.get(account, name), account);
+    return shapeServer(await this.service.patch(account, name, changes), account);
   }
 
   @Requires('manage')

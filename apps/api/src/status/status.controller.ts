@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Min } from 'class-validator';
-import { Account, StatusRecordRepository } from '@app/database';
+import { Account, RecordNotification, StatusRecord, StatusRecordRepository, WebhookRepository } from '@app/database';
 import { StatusRecordDocument, toRecordDocument } from '@app/realtime';
 import { Requires } from '../common/access';
 import { Paged, paged } from '../common/paged';
@@ -21,6 +21,16 @@ export class RecordQuery extends PageQuery {
   afterCounter: number = 0;
 }
 
+/**
+ * On the status API, a record also lists the webhook deliveries made for it, as the Runner's did:
+ * `[{url, level, state: pending|delivered|failed}]`, in the order they were made. A record that no
+ * callback wanted has none and no `notifications` field, so it reads exactly as socket.io and
+ * webhooks sent it.
+ */
+export interface StatusRecordWithNotifications extends StatusRecordDocument {
+  notifications?: RecordNotification[];
+}
+
 @ApiTags('status')
 @Controller('v2/automation/status')
 export class StatusController {
@@ -28,15 +38,16 @@ export class StatusController {
     private readonly jobs: JobsService,
     private readonly executions: ExecutionsService,
     private readonly records: StatusRecordRepository,
+    private readonly webhooks: WebhookRepository,
   ) {}
 
   /** Records of every execution of a job, by execution then counter. */
   @Requires('read')
   @Get(':alias/job/:jobId')
-  async forJob(@TargetAccount() account: Account, @Param('jobId') jobId: string, @Query() query: PageQuery): Promise<Paged<StatusRecordDocument>> {
+  async forJob(@TargetAccount() account: Account, @Param('jobId') jobId: string, @Query() query: PageQuery): Promise<Paged<StatusRecordWithNotifications>> {
     const job = await this.jobs.get(account, jobId);
     const [rows, total] = await this.records.pageForJob(job.id, query.page, query.size);
-    return paged(query, rows.map((r) => toRecordDocument(r, account.alias)), total);
+    return paged(query, await this.documents(rows, account), total);
   }
 
   /** Records of one execution in counter order (1, 2, 3… without gaps), after `afterCounter`. */
@@ -47,9 +58,21 @@ export class StatusController {
     @Param('jobId') jobId: string,
     @Param('executionId') executionId: string,
     @Query() query: RecordQuery,
-  ): Promise<Paged<StatusRecordDocument>> {
+  ): Promise<Paged<StatusRecordWithNotifications>> {
     const execution = await this.executions.get(await this.jobs.get(account, jobId), executionId);
     const [rows, total] = await this.records.pageForExecution(execution.id, query.afterCounter, query.page, query.size);
-    return paged(query, rows.map((r) => toRecordDocument(r, account.alias)), total);
+    return paged(query, await this.documents(rows, account), total);
+  }
+
+  /**
+   * Records with their deliveries (one query a page). Only here: socket.io and webhooks send a
+   * record as it is stored, before any delivery of it has an outcome.
+   */
+  private async documents(rows: StatusRecord[], account: Account): Promise<StatusRecordWithNotifications[]> {
+    const notifications = await this.webhooks.notificationsOf(rows);
+    return rows.map((r) => {
+      const made = notifications.get(`${r.executionId}:${r.counter}`);
+      return made ? { ...toRecordDocument(r, account.alias), notifications: made } : toRecordDocument(r, account.alias);
+    });
   }
 }

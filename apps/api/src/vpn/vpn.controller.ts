@@ -6,6 +6,7 @@ import { Requires } from '../common/access';
 import { link } from '../common/links';
 import { Paged, paged } from '../common/paged';
 import { PageQuery } from '../common/paging';
+import { checkSameAsPath } from '../common/round-trip';
 import { TargetAccount } from '../common/principal';
 import { VpnConnectionRequest, VpnConnectionResponse, VpnTestResponse } from './vpn.dto';
 import { VpnService } from './vpn.service';
@@ -37,10 +38,11 @@ export class VpnController {
     return shapeVpnConnection(await this.service.get(account, id), account);
   }
 
-  /** Replaces the connection's definition. */
+  /** Replaces the connection's definition; GET's body may come back whole (its `id` must be this one's). */
   @Requires('manage')
   @Put(':alias/:id')
   async replace(@TargetAccount() account: Account, @Param('id') id: string, @Body() body: VpnConnectionRequest): Promise<VpnConnectionResponse> {
+    checkSameAsPath({ id: [body.id, id] });
     return shapeVpnConnection(await this.service.replace(account, id, body), account);
   }
 

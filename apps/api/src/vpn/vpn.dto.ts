@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import type { Link } from '../common/links';
+import { OutputOnly, ReadBackTimes, SameAsPath } from '../common/round-trip';
 import { KEYPAIR_ALIAS } from '../keypairs/keypair.dto';
 import { UNIX_USER } from '../servers/server.dto';
 
@@ -17,7 +18,17 @@ export class GatewayRequest {
   @Matches(KEYPAIR_ALIAS, { message: 'must be a key pair alias' }) keyPairAlias: string;
 }
 
-export class VpnConnectionRequest {
+/**
+ * The body of POST and PUT. GET's body may come back whole (README "Round trips"): the check's
+ * outcome, times and links are ignored, and an `id` must be the path's.
+ */
+export class VpnConnectionRequest extends ReadBackTimes {
+  @SameAsPath('id') id?: string;
+  @OutputOnly() accountAlias?: string;
+  @OutputOnly('the last check\'s outcome') status?: string;
+  @OutputOnly() lastCheckedTime?: number;
+  @OutputOnly() lastCheckMessage?: string;
+
   /** Unique in the account; a host var `rnr_vpn: <name>` sends a host through this connection. */
   @Matches(VPN_NAME, { message: 'must be 1-64 letters, digits, . _ - (starting with a letter or digit)' }) name: string;
   /** Networks (IPv4 or IPv6 CIDR) reached through the gateway; they may not overlap another connection's of the account. */
