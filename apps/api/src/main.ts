@@ -8,6 +8,7 @@ import { JsonLogger, loadConfig } from '@app/config';
 import { AccountsService } from './accounts/accounts.service';
 import { ApiModule } from './api.module';
 import { DrainState } from './common/drain-state';
+import { runnerGaPaths } from './compat/runner-ga';
 import { consoleStatic } from './console/console-static';
 import { refuseHostileInput } from './common/hostile-input.middleware';
 import { HttpMetrics } from './common/http-metrics';
@@ -31,6 +32,9 @@ async function main(): Promise<void> {
   });
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  // The Runner's GA paths (/jobs/…, /status/…, …) become their /v2 twins before anything looks at
+  // the path (no-store, metrics, the console, which shares their page paths).
+  app.use(runnerGaPaths);
   app.use(requestContext(logger, metrics, drain));
   // The web console (npm run build puts it in dist/web, beside dist/apps).
   const webConsole = consoleStatic(path.resolve(__dirname, '..', '..', '..', 'web'));
