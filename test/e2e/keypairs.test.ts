@@ -126,6 +126,12 @@ describe('key pairs and servers', () => {
     expect((await client.get('/v2/automation/keypairs/DEMO/carol-key')).body.deployedServers).toEqual([{ serverId: 'carol-box', usernames: [carol] }]);
     const listed = (await client.get('/v2/automation/keypairs/DEMO')).body.find((k: any) => k.alias === 'carol-key');
     expect(listed.deployedServers).toEqual([{ serverId: 'carol-box', usernames: [carol] }]);
+    // GET → PUT keeps the private key jobs use (it is write-only); another alias in the body is a 400.
+    const got = (await client.get('/v2/automation/keypairs/DEMO/carol-key')).body;
+    expect((await client.put('/v2/automation/keypairs/DEMO/carol-key', got)).status).toBe(200);
+    const [stored] = await stack.db.query<{ kept: boolean }>(`SELECT sealed_private_key IS NOT NULL AS kept FROM keypairs WHERE alias = 'carol-key'`);
+    expect(stored.kept).toBe(true);
+    expect((await client.put('/v2/automation/keypairs/DEMO/carol-key', { ...got, alias: 'other' })).status).toBe(400);
 
     // Another user's key needs sudo, which carol does not have: the reason says so.
     const other = await client.post('/v2/automation/keypairs/DEMO/carol-key/carol-box', { usernames: [alice] });

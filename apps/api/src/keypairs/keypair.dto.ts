@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import type { Link } from '../common/links';
+import { OutputOnly, SameAsPath } from '../common/round-trip';
 import { SERVER_NAME, UNIX_USER } from '../servers/server.dto';
 
 export const KEYPAIR_ALIAS = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -29,8 +30,18 @@ export class GenerateKeypairRequest {
 export class ImportKeypairRequest {
   /** An authorized_keys line. */
   @IsString() @MaxLength(16384) publicKey: string;
-  /** Secret: the matching private key (OpenSSH or PEM, unencrypted), so jobs can use the key pair. */
-  @IsOptional() @IsString() @MaxLength(65536) privateKey?: string;
+  /**
+   * Secret: the matching private key (OpenSSH or PEM, unencrypted), so jobs can use the key pair.
+   * Left out for the same public key, the stored one is kept (round trips); `null` removes it.
+   */
+  @IsOptional() @IsString() @MaxLength(65536) privateKey?: string | null;
+  // What GET adds: a PUT may carry it back (README "Round trips").
+  @SameAsPath('keypairAlias') alias?: string;
+  @OutputOnly() type?: string;
+  @OutputOnly() fingerprint?: string;
+  @OutputOnly('where the key is installed') deployedServers?: object[];
+  @OutputOnly() createdTime?: number;
+  @OutputOnly() links?: object[];
   @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => DeployTarget) deployToServers?: DeployTarget[];
 }
 

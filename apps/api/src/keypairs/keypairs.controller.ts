@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { Account, Keypair, Operation } from '@app/database';
 import { invalid } from '@app/domain';
 import { Requires } from '../common/access';
+import { checkSameAsPath } from '../common/round-trip';
 import { link } from '../common/links';
 import { TargetAccount } from '../common/principal';
 import { GenerateKeypairRequest, ImportKeypairRequest, KEYPAIR_ALIAS, KeypairResponse, OperationResponse, UsernamesRequest } from './keypair.dto';
@@ -43,6 +44,7 @@ export class KeypairsController {
   @Requires('manage')
   @Put('v2/automation/keypairs/:alias/:keypairAlias')
   async import(@TargetAccount() account: Account, @Param('keypairAlias') alias: string, @Body() body: ImportKeypairRequest): Promise<KeypairResponse> {
+    checkSameAsPath({ alias: [body.alias, alias] });
     return shapeSaved(await this.service.import(account, checkAlias(alias), body), account);
   }
 

@@ -37,17 +37,24 @@ export class KeypairsService {
     return { keypair, privateKey: generated.privateKey, operations: await this.deployAll(account, alias, request.deployToServers) };
   }
 
-  /** PUT: imports (or replaces) a key pair from its public key and, optionally, its private key. */
+  /**
+   * PUT: imports (or replaces) a key pair from its public key and, optionally, its private key. The
+   * private key is write-only: a PUT that leaves it out for the same public key keeps the stored one
+   * (a GET → PUT round trip must not break the jobs that use the key pair); `null` removes it.
+   */
   async import(account: Account, alias: string, request: ImportKeypairRequest): Promise<SavedKeypair> {
     const key = parsePublicKey(request.publicKey);
     if (!key) throw invalid('publicKey', 'must be an OpenSSH public key line (ssh-ed25519, ssh-rsa or ecdsa)');
-    if (request.privateKey !== undefined) {
+    if (typeof request.privateKey === 'string') {
       const derived = await publicKeyOf(request.privateKey);
       if (!derived) throw invalid('privateKey', 'is not an unencrypted OpenSSH or PEM private key');
       if (!derived.blob.equals(key.blob)) throw invalid('privateKey', 'does not match publicKey');
     }
     await this.checkTargets(account, request.deployToServers);
-    const keypair = this.record(account, alias, key.line, key.type, fingerprint(key), request.privateKey ?? null);
+    const previous = request.privateKey === undefined ? await this.keypairs.find(account.id, alias) : null;
+    const keepPrivate = previous?.sealedPrivateKey && parsePublicKey(previous.publicKey)?.blob.equals(key.blob);
+    const keypair = this.record(account, alias, key.line, key.type, fingerprint(key), typeof request.privateKey === 'string' ? request.privateKey : null);
+    if (keepPrivate) keypair.sealedPrivateKey = previous.sealedPrivateKey;
     await this.keypairs.save(keypair, true);
     return { keypair, operations: await this.deployAll(account, alias, request.deployToServers) };
   }
