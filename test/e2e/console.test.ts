@@ -54,7 +54,8 @@ describe('web console', () => {
   };
 
   it('serves the console at / with its security headers, without shadowing the API or operating endpoints', async () => {
-    const index = await fetch(`${stack.api.url}/jobs/some/deep/link`);
+    // As a browser's navigation asks (README "The Runner's own clients": HTML first gets the console).
+    const index = await fetch(`${stack.api.url}/jobs/some/deep/link`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
     expect(index.status).toBe(200);
     expect(index.headers.get('content-type')).toMatch(/text\/html/);
     expect(index.headers.get('content-security-policy')).toMatch(/script-src 'self'/);

@@ -1,11 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { ApiClient, b64 } from '../support/http';
 import { allRecords, createAndStart, Stack, startStack, waitForStatus } from '../support/stack';
-import { Receiver, until } from '../support/webhook-servers';
+import { asSent, Receiver, until } from '../support/webhook-servers';
 
 const LOCAL = { ansible_connection: 'local', ansible_python_interpreter: '/usr/bin/python3' };
-/** Records as a webhook carries them: the status API adds the deliveries made for each (`notifications`). */
-const asSent = (records: any[]): any[] => records.map(({ notifications, ...record }) => record);
 
 describe('webhooks (job callbacks)', () => {
   let stack: Stack;
