@@ -127,4 +127,19 @@ describe('SecretMasker against hostile secrets and output (attack review)', () =
       expect({ form, out: escaped.text(`msg: ${form}`) }).toEqual({ form, out: expect.not.stringContaining('srv') });
     }
   });
+
+  it('masks the forms a playbook prints by accident: YAML single-quoted, Python repr, base64 of to_json', () => {
+    const secret = `!Sup3r's3cret/db"pw+ö`;
+    const masker = new SecretMasker([secret]);
+    const forms = {
+      // to_nice_yaml quotes a value starting with "!" and doubles its single quotes.
+      yaml: `password: '${secret.replace(/'/g, "''")}'`,
+      // str() of a dict: Python's repr escapes the single quote when the value holds both.
+      repr: `{'password': '${secret.replace(/'/g, "\\'")}'}`,
+      // b64encode of to_json of a dict (Python escapes non-ASCII as \u00f6).
+      b64json: Buffer.from(JSON.stringify({ password: secret })).toString('base64'),
+      b64asciiJson: Buffer.from(JSON.stringify({ password: secret }).replace(/ö/g, '\\u00f6')).toString('base64'),
+    };
+    for (const [name, form] of Object.entries(forms)) expect({ name, masked: masker.text(form).includes('********') }).toEqual({ name, masked: true });
+  });
 });
