@@ -77,7 +77,8 @@ export class ExecutionsService {
 
   /** Only from FAILURE: back to the queue against the failed hosts only, same id, a new timer. */
   async restart(job: Job, id: string): Promise<Execution> {
-    await this.get(job, id);
+    // A restart queues a run as a start does: failed runs kept for it must not pass the limit.
+    if ((await this.get(job, id)).status === 'FAILURE') await this.checkQueue(job.accountId);
     return this.changeOrConflict(id, (current) => {
       if (current.status !== 'FAILURE') throw conflict(`Only a FAILURE can be restarted; execution ${id} is ${current.status}`);
       return {
