@@ -110,4 +110,34 @@ describe('attack review: secret variables and limits', () => {
     for (const id of failed) restarts.push((await admin.post(`${base}/${failing.id}/executions/${id}/restart`, {})).status);
     expect({ restarts, queued: await queued() }).toEqual({ restarts: [429, 429], queued: 1 });
   });
+
+  it('a schedule does not queue past RUNNER_ACCOUNT_MAX_QUEUED', async () => {
+    const admin = stack.admin;
+    expect((await admin.post('/v2/users/DEMO', { username: 'attack-sa', password: 'attack-sa-password', roles: ['ServerOperator'] })).status).toBe(201);
+    expect((await admin.post('/v2/automation/serviceAccounts/DEMO', { alias: 'attacksa', username: 'attack-sa', password: 'attack-sa-password' })).status).toBe(201);
+    const waiting = (await admin.post(base, { playbook: WAITING, hosts: [{ id: 'localhost', hostVars: LOCAL }] })).body;
+    const running = await admin.post(`${base}/${waiting.id}/start`, {});
+    await waitForStatus(admin, `${base}/${waiting.id}/executions/${running.body.execution_id}`, ['RUNNING']);
+    const next = await admin.post(`${base}/${waiting.id}/start`, {});
+    expect(next.status).toBe(202);
+
+    // Several schedules that allow overlap, all due now: each fire would be one more queued run.
+    const schedules: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const created = await admin.post(`${base}/${waiting.id}/schedules`, { serviceAccountAlias: 'attacksa', trigger: { type: 'cron', expression: '0 0 1 1 *' }, overlap: 'allow' });
+      expect(created.status).toBe(201);
+      schedules.push(created.body.id);
+    }
+    await stack.db.query(`UPDATE schedules SET next_run_at = now() - interval '1 second' WHERE id = ANY($1)`, [schedules]);
+    const fired = async () =>
+      (await stack.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM schedule_fires WHERE schedule_id = ANY($1)`, [schedules]))[0].n;
+    await until(async () => (await fired()) === 3);
+    const outcomes = await stack.db.query<{ outcome: string }>(`SELECT outcome FROM schedule_fires WHERE schedule_id = ANY($1)`, [schedules]);
+    expect({ queued: await queued(), outcomes: outcomes.map((o) => o.outcome) }).toEqual({
+      queued: 1,
+      outcomes: Array(3).fill(expect.stringMatching(/RUNNER_ACCOUNT_MAX_QUEUED/)),
+    });
+
+    for (const id of schedules) await admin.delete(`${base}/${waiting.id}/schedules/${id}`);
+  });
 });
