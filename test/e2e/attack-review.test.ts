@@ -1,5 +1,6 @@
-import { b64 } from '../support/http';
-import { Stack, startStack, waitForStatus } from '../support/stack';
+import * as http from 'node:http';
+import { b64, TRIVIAL_PLAYBOOK } from '../support/http';
+import { allRecords, createAndStart, Stack, startStack, waitForStatus } from '../support/stack';
 
 // Attack review of secret variables and tenant limits: an account's admin or operator sending what
 // the forms do not expect, or starting runs by ways other than POST …/start, past the limits.
@@ -21,7 +22,7 @@ describe('attack review: secret variables and limits', () => {
 
   beforeAll(async () => {
     // One run at a time and one queued per account: the limits an attacker tries to get past.
-    const limits = { RUNNER_ACCOUNT_MAX_RUNS: '1', RUNNER_ACCOUNT_MAX_QUEUED: '1' };
+    const limits = { RUNNER_ACCOUNT_MAX_RUNS: '1', RUNNER_ACCOUNT_MAX_QUEUED: '1', RUNNER_WEBHOOK_ALLOW_PRIVATE: 'true' };
     stack = await startStack(limits, limits);
   });
   afterAll(async () => {
@@ -139,5 +140,45 @@ describe('attack review: secret variables and limits', () => {
     });
 
     for (const id of schedules) await admin.delete(`${base}/${waiting.id}/schedules/${id}`);
+  });
+
+  it("one account's refused deliveries do not hold up another account's to the same URL", async () => {
+    const admin = stack.admin;
+    for (const alias of ['HOLA', 'HOLB']) expect((await admin.post('/v2/accounts/DEMO', { alias, name: alias })).status).toBe(201);
+    // One receiver, shared by two teams (or whose URL one tenant learnt): it refuses what it does
+    // not expect, here every delivery about A's run (as it would one signed with A's secret).
+    const refuse = new Set<string>();
+    const accepted: any[] = [];
+    const server = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (c) => chunks.push(c));
+      request.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        if ([...refuse].some((id) => body.includes(id))) return void response.writeHead(401).end();
+        accepted.push(JSON.parse(body));
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hooks/runner`;
+    try {
+      const job = { playbook: TRIVIAL_PLAYBOOK, hosts: [{ id: 'localhost', hostVars: LOCAL }], callbacks: [{ url }] };
+      const aJob = (await admin.post('/v2/automation/jobs/HOLA', job)).body;
+      // Its deliveries are refused from the first: retried with backoff for minutes, 10 times each.
+      refuse.add(aJob.id);
+      const aStart = await admin.post(`/v2/automation/jobs/HOLA/${aJob.id}/start`, {});
+      refuse.add(aStart.body.execution_id);
+      expect((await waitForStatus(admin, `/v2/automation/jobs/HOLA/${aJob.id}/executions/${aStart.body.execution_id}`)).status).toBe('SUCCESS');
+
+      const b = await createAndStart(admin, 'HOLB', job);
+      expect((await waitForStatus(admin, b.path)).status).toBe('SUCCESS');
+      const stored = await allRecords(admin, 'HOLB', b.job.id, b.execution.execution_id);
+      // Generous: B's few records take a second or two when they are not stuck behind A's.
+      await until(async () => accepted.length >= stored.length, 90_000).catch(() => undefined);
+      expect({ delivered: accepted.length }).toEqual({ delivered: stored.length });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
