@@ -64,6 +64,13 @@ export class Scheduler {
       await this.schedules.claimFire(em, schedule.id, fireTime, 'skipped: the previous run is still active', null);
       return after(fireTime > now ? fireTime : now);
     }
+    // A fire queues a run as a start does (RUNNER_ACCOUNT_MAX_QUEUED): many schedules that allow
+    // overlap must not fill the queue past the limit a start gets 429 at.
+    const limit = this.config.accountMaxQueued;
+    if (limit > 0 && (await this.executions.countQueued(schedule.accountId)) >= limit) {
+      await this.schedules.claimFire(em, schedule.id, fireTime, `skipped: this account has ${limit} runs queued (RUNNER_ACCOUNT_MAX_QUEUED)`, null);
+      return after(fireTime > now ? fireTime : now);
+    }
     const execution = newExecution({ jobId: schedule.jobId, accountId: schedule.accountId, createdBy: null, scheduleId: schedule.id });
     const refusal = await this.refusal(schedule, execution);
     if (!(await this.schedules.claimFire(em, schedule.id, fireTime, refusal ? 'refused' : 'started', execution.id))) return after(fireTime);

@@ -15,7 +15,7 @@ const LEASE_MARGIN_SECONDS = 60;
 /**
  * Delivers stored webhook deliveries: each record as JSON, signed with the account's secret,
  * retried with exponential backoff (1 s, 2 s, 4 s … at most 5 min) up to 10 attempts, in order per
- * URL. Any worker may deliver; leases on the rows keep two from sending the same one, and a
+ * account and URL. Any worker may deliver; leases on the rows keep two from sending the same one, and a
  * worker that dies mid-attempt leaves its leases to lapse, after which another worker sends again.
  *
  * Fairness between accounts: each attempt has a hard deadline (RUNNER_WEBHOOK_TIMEOUT_MS), a host

@@ -26,8 +26,11 @@ export class WebhookRepository {
 
   /**
    * Leases up to `limit` due deliveries, chosen fairly before the limit is applied:
-   * - only the head of each URL's queue (order is kept per URL: a later record waits for the earlier
-   *   one), and only heads that are due and not leased, so heads that cannot be sent take no place;
+   * - only the head of each account's queue for a URL (order is kept per account and URL: a later
+   *   record waits for the earlier one), and only heads that are due and not leased, so heads that
+   *   cannot be sent take no place. Per account: with one queue per URL, an account whose
+   *   deliveries a shared endpoint refused (retried for minutes, 10 times each) held up every other
+   *   account's to that URL;
    * - at most `perHost` in flight per host (host name and port, counting leases held by every
    *   worker), so many URLs on one slow host cannot take every place;
    * - round robin across accounts (an account's turn counts what it already has in flight), so one
@@ -38,9 +41,9 @@ export class WebhookRepository {
   async claimDue(limit: number, leaseSeconds: number, perHost: number): Promise<WebhookDelivery[]> {
     const result = await this.dataSource.query(
       `WITH heads AS (
-         SELECT DISTINCT ON (url) id, url, account_id, next_attempt_at, lease_until > now() AS leased,
+         SELECT DISTINCT ON (account_id, url) id, url, account_id, next_attempt_at, lease_until > now() AS leased,
                 lower(substring(url from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#]*)')) AS host
-           FROM webhook_deliveries WHERE status = 'pending' ORDER BY url, id),
+           FROM webhook_deliveries WHERE status = 'pending' ORDER BY account_id, url, id),
        busy_hosts AS (SELECT host, count(*) AS n FROM heads WHERE leased GROUP BY host),
        busy_accounts AS (SELECT account_id, count(*) AS n FROM heads WHERE leased GROUP BY account_id),
        by_host AS (

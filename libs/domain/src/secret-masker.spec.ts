@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { SecretMasker } from './secret-masker';
 
 describe('SecretMasker', () => {
@@ -90,5 +91,55 @@ describe('SecretMasker JSON inside JSON', () => {
     const secret = 'Sup3r/s3cret db"pw+\\x';
     const twice = JSON.stringify(JSON.stringify(secret));
     expect(new SecretMasker([secret]).text(`msg: ${twice}`)).not.toMatch(/s3cret/);
+  });
+});
+
+describe('SecretMasker against hostile secrets and output (attack review)', () => {
+  /**
+   * Runs the masker's own regular expression in a thread that is ended after a deadline: a
+   * catastrophically backtracking pattern never returns, and would hang the test as it hangs the
+   * worker. The deadline is minutes of slack over what a linear match takes, not a speed figure.
+   */
+  async function finishes(masker: SecretMasker, input: string): Promise<boolean> {
+    const pattern = (masker as unknown as { pattern: RegExp }).pattern;
+    const worker = new Worker(`const { parentPort, workerData } = require('node:worker_threads'); parentPort.postMessage(workerData.input.replace(new RegExp(workerData.source, 'g'), '*').length);`, {
+      eval: true,
+      workerData: { source: pattern.source, input },
+    });
+    return new Promise<boolean>((resolve) => {
+      const deadline = setTimeout(() => void worker.terminate().then(() => resolve(false)), 20_000);
+      worker.once('message', () => {
+        clearTimeout(deadline);
+        void worker.terminate().then(() => resolve(true));
+      });
+    });
+  }
+
+  it('masks in linear time a secret of backslashes against output of backslashes (no catastrophic backtracking)', async () => {
+    // 40 backslashes and a letter: the old per-character "\\+\\" form tried every way to split the
+    // output's backslashes between the secret's, about C(59, 39) ways at each position.
+    const masker = new SecretMasker(['\\'.repeat(40) + 'Z']);
+    expect(await finishes(masker, '\\'.repeat(60) + 'Y')).toBe(true);
+    // Escaped forms of it are still masked.
+    const secret = 'C:\\\\srv\\\\pw"x';
+    const escaped = new SecretMasker([secret]);
+    for (const form of [secret, JSON.stringify(secret), JSON.stringify(JSON.stringify(secret)), JSON.stringify(JSON.stringify(JSON.stringify(secret)))]) {
+      expect({ form, out: escaped.text(`msg: ${form}`) }).toEqual({ form, out: expect.not.stringContaining('srv') });
+    }
+  });
+
+  it('masks the forms a playbook prints by accident: YAML single-quoted, Python repr, base64 of to_json', () => {
+    const secret = `!Sup3r's3cret/db"pw+ö`;
+    const masker = new SecretMasker([secret]);
+    const forms = {
+      // to_nice_yaml quotes a value starting with "!" and doubles its single quotes.
+      yaml: `password: '${secret.replace(/'/g, "''")}'`,
+      // str() of a dict: Python's repr escapes the single quote when the value holds both.
+      repr: `{'password': '${secret.replace(/'/g, "\\'")}'}`,
+      // b64encode of to_json of a dict (Python escapes non-ASCII as \u00f6).
+      b64json: Buffer.from(JSON.stringify({ password: secret })).toString('base64'),
+      b64asciiJson: Buffer.from(JSON.stringify({ password: secret }).replace(/ö/g, '\\u00f6')).toString('base64'),
+    };
+    for (const [name, form] of Object.entries(forms)) expect({ name, masked: masker.text(form).includes('********') }).toEqual({ name, masked: true });
   });
 });

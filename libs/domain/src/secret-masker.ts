@@ -18,8 +18,9 @@ const BREAK = String.raw`(?:\r?\n|\\r?\\n)?`;
 
 /**
  * Replaces known secret values in output before it is stored, in the forms a playbook is likely to
- * print them: as they are, JSON-escaped (either way Python or JavaScript escape), URL-encoded,
- * hex, and base64 (either alphabet) in any of its three alignments, wrapped or not. Multi-line
+ * print them: as they are, JSON-escaped (either way Python or JavaScript escape), in a Python repr
+ * or a YAML single-quoted scalar, URL-encoded, hex, and base64 (either alphabet, of the value or of
+ * its JSON-escaped form) in any of its three alignments, wrapped or not. Multi-line
  * secrets such as PEM keys are also matched line by line, so a key printed in part is masked.
  */
 export class SecretMasker {
@@ -33,12 +34,15 @@ export class SecretMasker {
     for (const secret of new Set(secrets)) {
       if (!secret || secret.length < 4) continue;
       const short = secret.length <= SHORT_SECRET;
-      needles.add(short ? anyEscaping(secret) : literal(secret));
+      if (short) for (const pattern of anyEscaping(secret)) needles.add(pattern);
+      else needles.add(literal(secret));
       for (const form of [jsonEscaped(secret, false), jsonEscaped(secret, true)]) needles.add(literal(form));
       const bytes = Buffer.from(secret, 'utf8');
       needles.add(literal(bytes.toString('hex')));
       needles.add(literal(bytes.toString('hex').toUpperCase()));
-      for (const run of base64Alignments(bytes, short ? [0, 1, 2] : [0])) {
+      // b64encode of to_json of a dict holding the value encodes its JSON-escaped form.
+      const encodedForms = short ? [...new Set([secret, jsonEscaped(secret, false), jsonEscaped(secret, true)])].map((f) => Buffer.from(f, 'utf8')) : [bytes];
+      for (const run of encodedForms.flatMap((form) => base64Alignments(form, short ? [0, 1, 2] : [0]))) {
         if (run.length < MIN_SECRET_LENGTH) continue;
         needles.add(short ? [...run].map(literal).join(BREAK) : literal(run));
         if (short) runs.add(run);
@@ -150,21 +154,40 @@ function hexDigits(hex: string): string {
   return [...hex].map((d) => (/[a-f]/i.test(d) ? `[${d.toLowerCase()}${d.toUpperCase()}]` : d)).join('');
 }
 
+/** How many times a JSON string may have been escaped (a to_json result inside Ansible's JSON is 2). */
+const MAX_JSON_DEPTH = 3;
+
 /**
- * A pattern for the secret with each character as itself or escaped as URL-encoding (`%2F`, `+`
- * for a space) or JSON (`\"`, `\u00e9`) would write it, so mixed escaping is matched too.
+ * Patterns for the secret with each character as itself or escaped as URL-encoding (`%2F`, `+` for
+ * a space) or JSON (`\"`, `\u00e9`) would write it, so mixed escaping is matched too; one pattern
+ * per JSON depth (0 to MAX_JSON_DEPTH escapes) and one for a YAML single-quoted scalar (`''`).
+ *
+ * Each character's forms have a fixed length within one pattern: a form like `\\+\\` (a backslash
+ * escaped any number of times) next to the plain `\\` let a run of backslashes split between the
+ * secret's backslashes in exponentially many ways, so a secret of backslashes and an output of more
+ * backslashes hung the worker's masking (catastrophic backtracking).
  */
-function anyEscaping(secret: string): string {
+function anyEscaping(secret: string): string[] {
+  const patterns = new Set<string>();
+  for (let depth = 0; depth <= MAX_JSON_DEPTH; depth++) patterns.add(escapedAt(secret, depth, false));
+  if (secret.includes("'")) patterns.add(escapedAt(secret, 0, true));
+  return [...patterns];
+}
+
+function escapedAt(secret: string, depth: number, yamlSingle: boolean): string {
+  // A \u escape made by the first JSON escaping has 2^(depth-1) backslashes after `depth` of them.
+  const uSlashes = '\\\\'.repeat(Math.max(1, 2 ** (depth - 1)));
   return [...secret]
     .map((char) => {
-      const forms = new Set([literal(char)]);
+      let escaped = char;
+      for (let i = 0; i < depth; i++) escaped = jsonEscaped(escaped, false);
+      const forms = new Set([literal(yamlSingle && char === "'" ? "''" : escaped)]);
       const utf8 = Buffer.from(char, 'utf8').toString('hex');
       forms.add(utf8.replace(/../g, (byte) => `%${hexDigits(byte)}`));
       if (char === ' ') forms.add('\\+');
-      // JSON escapes, however often applied (Ansible shows a to_json result inside its own JSON).
-      const escaped = jsonEscaped(char, false);
-      if (escaped !== char) forms.add(`\\\\+${literal(escaped.slice(1))}`);
-      for (const unit of char.split('')) forms.add(`\\\\u${hexDigits(unit.charCodeAt(0).toString(16).padStart(4, '0'))}`);
+      // Python's repr (a dict or list printed with str()) escapes a single quote, not a double one.
+      if ((char === "'" || char === '"') && depth > 0) for (const quote of [char, '\\'.repeat(2 ** depth - 1) + char]) forms.add(literal(quote));
+      for (const unit of char.split('')) forms.add(`${uSlashes}u${hexDigits(unit.charCodeAt(0).toString(16).padStart(4, '0'))}`);
       return forms.size === 1 ? [...forms][0] : `(?:${[...forms].join('|')})`;
     })
     .join('');

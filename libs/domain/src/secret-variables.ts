@@ -52,7 +52,8 @@ export function splitSecrets(
     }
     if (value === null) continue;
     if (value === STORED_SECRET) {
-      const kept = options.canKeep === false ? undefined : options.previous?.[name];
+      // Own values only: "constructor" or "toString" would otherwise find the prototype's.
+      const kept = options.canKeep === false || !options.previous || !Object.hasOwn(options.previous, name) ? undefined : options.previous[name];
       if (kept === undefined) throw invalid(`${field}.${name}`, `is ${STORED_SECRET}, but no value is stored to keep; send the value`);
       secrets[name] = kept;
     } else if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) {

@@ -69,7 +69,8 @@ export class ExecutionsService {
    * names), same id, a new timer. Keys in the body join the start's for this and later attempts.
    */
   async restart(job: Job, id: string, request: RestartRequest = {}): Promise<Execution> {
-    await this.get(job, id);
+    // A restart queues a run as a start does: failed runs kept for it must not pass the limit.
+    if ((await this.get(job, id)).status === 'FAILURE') await this.checkQueue(job.accountId);
     return this.changeOrConflict(id, (current) => {
       if (current.status !== 'FAILURE') throw conflict(`Only a FAILURE can be restarted; execution ${id} is ${current.status}`);
       // Without failed hosts (the playbook itself failed) the restart runs what the start ran.

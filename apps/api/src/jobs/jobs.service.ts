@@ -117,7 +117,7 @@ function secretVariablesOf(
   const marked = splitSecrets('secretProperties', request.secretProperties, { allSecret: true, previous: previous.properties });
   const hostVars: Record<string, Record<string, string>> = {};
   const hosts = (request.hosts ?? []).map((host, i) => {
-    const split = splitSecrets(`hosts.${i}.hostVars`, host.hostVars, { previous: previous.hostVars?.[host.id] });
+    const split = splitSecrets(`hosts.${i}.hostVars`, host.hostVars, { previous: ownValue(previous.hostVars, host.id) });
     if (Object.keys(split.secrets).length) hostVars[host.id] = split.secrets;
     return split.shown;
   });
@@ -153,7 +153,7 @@ function definitionOf(request: JobRequest, shown: ReturnType<typeof secretVariab
 function secretsOf(request: JobRequest, previous: JobSecrets): JobSecrets {
   const hostKeys: Record<string, string> = {};
   for (const host of request.hosts ?? []) {
-    const key = host.sshPrivateKey === undefined ? previous.hostKeys?.[host.id] : host.sshPrivateKey;
+    const key = host.sshPrivateKey === undefined ? ownValue(previous.hostKeys, host.id) : host.sshPrivateKey;
     if (key) hostKeys[host.id] = key;
   }
   const sshPrivateKey = request.sshPrivateKey === undefined ? previous.sshPrivateKey : request.sshPrivateKey || undefined;
@@ -164,4 +164,9 @@ function secretsOf(request: JobRequest, previous: JobSecrets): JobSecrets {
       ? previous.repositoryCredentials
       : credentials ?? undefined;
   return { sshPrivateKey, hostKeys, repositoryCredentials };
+}
+
+/** A stored value under a host id, never one of Object.prototype's ("constructor" is a valid host id). */
+function ownValue<T>(values: Record<string, T> | undefined, id: string): T | undefined {
+  return values && Object.hasOwn(values, id) ? values[id] : undefined;
 }

@@ -476,7 +476,7 @@ export class ExecutionRun {
     const event = this.masker.deep(parsed);
     if (event.event === 'playbook_on_stats') this.stats = summarizeStats(event);
     if ((event.failed && !event.event_data?.ignore_errors) || event.event === 'runner_on_unreachable') this.noteFailure(event);
-    this.writer.record(this.toRecord(event));
+    this.writer.record(this.toRecord(event), line.length);
   }
 
   private noteFailure(event: AnsibleEvent): void {

@@ -3,6 +3,13 @@ import { rideOutOutage } from './ride-out';
 
 const MAX_BATCH = 500;
 const FLUSH_MS = 50;
+/** A batch is sent once it holds this much text, however few lines (a line may be 1 MiB). */
+const MAX_BATCH_CHARS = 4 * 1024 * 1024;
+/**
+ * Text (transcript lines and events) one run may hold in memory unstored before its source is
+ * paused: lines of up to RUNNER_MAX_LINE_KB, events of 8 times that, are otherwise held by count.
+ */
+export const BUFFER_CHARS = 64 * 1024 * 1024;
 
 export interface RecordWriterOptions {
   /** How long to keep retrying while the database is unreachable (RUNNER_DB_OUTAGE_SECONDS). */
@@ -20,7 +27,8 @@ export interface RecordWriterOptions {
  * announce: the repository notifies after each committed batch). Flushes are sequential, so
  * counters stay in order; a fenced-out write (the lease was lost) calls `onFenced` and drops the
  * rest. While the database is unreachable, batches wait in order and are stored when it is back;
- * the buffer is bounded: above `bufferLimit` records the source is paused until half of it drained.
+ * the buffer is bounded: above `bufferLimit` records, or BUFFER_CHARS of text (lines and events
+ * alike), the source is paused until half of both drained.
  */
 export class RecordWriter {
   private records: NewStatusRecord[] = [];
@@ -30,6 +38,10 @@ export class RecordWriter {
   private fenced = false;
   /** Records accepted and not yet stored (buffered or in a waiting batch). */
   private unstored = 0;
+  /** Characters of text accepted and not yet stored, lines and records alike. */
+  private unstoredChars = 0;
+  /** Characters in the batch being filled. */
+  private batchChars = 0;
   private paused = false;
 
   constructor(
@@ -38,18 +50,26 @@ export class RecordWriter {
     private readonly options: RecordWriterOptions,
   ) {}
 
-  record(record: NewStatusRecord): void {
+  /** `chars`: the size of the event line the record came from. */
+  record(record: NewStatusRecord, chars = 0): void {
     if (this.fenced) return;
     this.records.push(record);
     this.unstored++;
-    if (!this.paused && this.unstored >= this.options.bufferLimit) this.setPaused(true);
-    this.schedule(this.records.length >= MAX_BATCH);
+    this.hold(chars);
+    this.schedule(this.records.length >= MAX_BATCH || this.batchChars >= MAX_BATCH_CHARS);
   }
 
   output(line: string): void {
     if (this.fenced) return;
     this.lines.push(line);
-    this.schedule(this.lines.length >= MAX_BATCH * 4);
+    this.hold(line.length);
+    this.schedule(this.lines.length >= MAX_BATCH * 4 || this.batchChars >= MAX_BATCH_CHARS);
+  }
+
+  private hold(chars: number): void {
+    this.unstoredChars += chars;
+    this.batchChars += chars;
+    if (!this.paused && (this.unstored >= this.options.bufferLimit || this.unstoredChars >= BUFFER_CHARS)) this.setPaused(true);
   }
 
   /** Everything buffered so far is stored when this resolves. */
@@ -58,7 +78,9 @@ export class RecordWriter {
     this.timer = undefined;
     const records = this.records.splice(0);
     const lines = this.lines.splice(0);
-    this.chain = this.chain.then(() => this.store(records, lines));
+    const chars = this.batchChars;
+    this.batchChars = 0;
+    this.chain = this.chain.then(() => this.store(records, lines, chars));
     return this.chain;
   }
 
@@ -76,7 +98,7 @@ export class RecordWriter {
     this.options.onBackpressure(paused);
   }
 
-  private async store(records: NewStatusRecord[], lines: string[]): Promise<void> {
+  private async store(records: NewStatusRecord[], lines: string[], chars: number): Promise<void> {
     if (this.fenced || (!records.length && !lines.length)) return;
     try {
       const stored = await rideOutOutage(
@@ -92,7 +114,8 @@ export class RecordWriter {
       this.options.onError(error as Error);
     } finally {
       this.unstored -= records.length;
-      if (this.paused && this.unstored <= this.options.bufferLimit / 2) this.setPaused(false);
+      this.unstoredChars -= chars;
+      if (this.paused && this.unstored <= this.options.bufferLimit / 2 && this.unstoredChars <= BUFFER_CHARS / 2) this.setPaused(false);
     }
   }
 }
