@@ -9,6 +9,7 @@ import { JobListVersions1733000000000 } from './1733000000000-job-list-versions'
 import { AccountSandboxIds1733100000000 } from './1733100000000-account-sandbox-ids';
 import { ServerSealedHostVars1733200000000 } from './1733200000000-server-sealed-host-vars';
 import { WebhookDeliveryLevels1733210000000 } from './1733210000000-webhook-delivery-levels';
+import { RunTokens1733300000000 } from './1733300000000-run-tokens';
 
 /** Every migration, in order. Listed by hand (no globs) so the same list works compiled and under ts-jest. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   AccountSandboxIds1733100000000,
   ServerSealedHostVars1733200000000,
   WebhookDeliveryLevels1733210000000,
+  RunTokens1733300000000,
 ];

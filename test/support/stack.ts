@@ -31,6 +31,8 @@ export async function startStack(workerEnv: NodeJS.ProcessEnv = {}, apiEnv: Node
       RUNNER_DRAIN_SECONDS: '5',
       // As for the api (startApi): the tests' SSH hosts are on loopback and link-local addresses.
       RUNNER_PROBE_ALLOW_INTERNAL: 'true',
+      // Runs call back to this stack's api (its port is chosen at start).
+      RUNNER_RUN_API_URL: api.url,
       ...workerEnv,
     });
     await worker.waitFor(/"msg":"worker pool ready"/);

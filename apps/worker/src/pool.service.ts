@@ -5,6 +5,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap }
 import { CONFIG, JsonLogger, RUNNER_VERSION, RunnerConfig } from '@app/config';
 import {
   AccountRepository,
+  AuthTokenRepository,
   CHANNELS,
   ExecutionRepository,
   isDatabaseUnavailable,
@@ -64,6 +65,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly scheduler: Scheduler,
     private readonly runners: RunnerRepository,
     private readonly accounts: AccountRepository,
+    private readonly tokens: AuthTokenRepository,
   ) {
     this.sandbox = new Sandbox(config.sandbox);
     this.claimFailures = new FailureLog(logger, 'claiming failed; will retry', 'claiming works again');
@@ -166,6 +168,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
       vpn: this.vpn,
       box: this.box,
       launcher: this.launcher,
+      tokens: this.tokens,
     };
   }
 

@@ -11,3 +11,15 @@ export const PLUGIN_DIR = [path.join(__dirname, 'plugin'), path.resolve(__dirnam
 )!;
 
 export const CALLBACK_PLUGIN_DIR = path.join(PLUGIN_DIR, 'callbacks');
+
+/**
+ * The repository's Ansible collections (`ctl.runner`, README "Runs that call back"), first on every
+ * run's collections path so a playbook uses them without installing anything. Found from the plugin
+ * folder, which is in the repository in both layouts above.
+ */
+export const COLLECTIONS_DIR = path.resolve(PLUGIN_DIR, '..', '..', '..', '..', 'collection');
+
+/** Ansible's own default collections path (ansible-config: COLLECTIONS_PATHS), kept after ours. */
+const ANSIBLE_DEFAULT_COLLECTIONS_PATH = '~/.ansible/collections:/usr/share/ansible/collections';
+
+export const RUN_COLLECTIONS_PATH = `${COLLECTIONS_DIR}:${ANSIBLE_DEFAULT_COLLECTIONS_PATH}`;

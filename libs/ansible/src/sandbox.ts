@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CALLBACK_PLUGIN_DIR } from './plugin-dir';
+import { CALLBACK_PLUGIN_DIR, COLLECTIONS_DIR } from './plugin-dir';
 import type { PlaybookLauncher } from './process-runner';
 import { detectLimitBackend, LimitBackend, LimitHit, LimitSettings, removeLeftoverCgroups, RunLimits } from './run-limits';
 
@@ -200,8 +200,11 @@ export class RunSandbox {
    */
   wrap(command: string[]): GuardedCommand {
     const own = path.isAbsolute(command[0]) && !command[0].startsWith('/usr/') ? [path.dirname(command[0])] : [];
+    // The repository's collections, read-only (the rest of the service's code stays hidden); only
+    // if there (bubblewrap refuses to bind a missing folder).
+    const collections = fs.existsSync(COLLECTIONS_DIR) ? [COLLECTIONS_DIR] : [];
     return {
-      argv: bwrapArguments({ layout: this.layout, workspace: this.workspace, readOnly: [CALLBACK_PLUGIN_DIR, ...own], uid: this.uid }, command),
+      argv: bwrapArguments({ layout: this.layout, workspace: this.workspace, readOnly: [CALLBACK_PLUGIN_DIR, ...collections, ...own], uid: this.uid }, command),
       sandbox: { cgroups: this.limits.cgroupProcs, rlimits: this.limits.rlimits },
     };
   }

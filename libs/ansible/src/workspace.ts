@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { renderUnsafeYaml } from './extra-vars';
 
-import { CALLBACK_PLUGIN_DIR } from './plugin-dir';
+import { CALLBACK_PLUGIN_DIR, RUN_COLLECTIONS_PATH } from './plugin-dir';
 
 export interface InventoryHost {
   id: string;
@@ -158,6 +158,8 @@ export function runEnvironment(workspace: Workspace, agentSocket?: string): Node
     LANG: 'C.UTF-8',
     LC_ALL: 'C.UTF-8',
     ANSIBLE_CONFIG: workspace.path('ansible.cfg'),
+    // The environment rather than ansible.cfg: a job's own ansible.cfg cannot drop it (it comes second).
+    ANSIBLE_COLLECTIONS_PATH: RUN_COLLECTIONS_PATH,
     ANSIBLE_NOCOLOR: '1',
     ANSIBLE_FORCE_COLOR: '0',
     PYTHONUNBUFFERED: '1',

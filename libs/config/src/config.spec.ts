@@ -25,6 +25,10 @@ describe('loadConfig', () => {
     ['RUNNER_ALLOWED_ORIGINS', 'https://a.example, ftp://b.example'],
     ['RUNNER_ALLOWED_ORIGINS', '*'],
     ['RUNNER_PROBE_ALLOW_INTERNAL', 'yes'],
+    ['RUNNER_RUN_API_URL', '127.0.0.1:8080'],
+    ['RUNNER_RUN_API_URL', 'ftp://runner.example'],
+    ['RUNNER_RUN_API_URL', 'http://user:secret@runner.example'],
+    ['RUNNER_RUN_API_URL', 'http://runner.example/?x=1'],
   ])('refuses %s=%s naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid configuration: ${name} `));
@@ -51,5 +55,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ RUNNER_TLS_CERT: '/etc/runner/cert.pem', RUNNER_TLS_KEY: '/etc/runner/key.pem' }).tls).toEqual({ certFile: '/etc/runner/cert.pem', keyFile: '/etc/runner/key.pem' });
     expect(() => loadConfig({ RUNNER_TLS_CERT: '/etc/runner/cert.pem' })).toThrow(/^Invalid configuration: RUNNER_TLS_KEY must be set with RUNNER_TLS_CERT/);
     expect(() => loadConfig({ RUNNER_TLS_KEY: '/etc/runner/key.pem' })).toThrow(/^Invalid configuration: RUNNER_TLS_CERT must be set with RUNNER_TLS_KEY/);
+  });
+
+  it("gives runs the API on loopback at the API's port unless told, without a trailing slash", () => {
+    expect(loadConfig({}).runApiUrl).toBe('http://127.0.0.1:8080');
+    expect(loadConfig({ PORT: '9000' }).runApiUrl).toBe('http://127.0.0.1:9000');
+    expect(loadConfig({ RUNNER_RUN_API_URL: 'https://runner.example:8443/' }).runApiUrl).toBe('https://runner.example:8443');
+    expect(loadConfig({ RUNNER_RUN_API_URL: 'http://10.0.0.5/runner/' }).runApiUrl).toBe('http://10.0.0.5/runner');
   });
 });

@@ -79,6 +79,11 @@ export interface RunnerConfig {
   tls?: { certFile: string; keyFile: string };
   /** The ansible-playbook a worker runs: a command on PATH or an absolute path. */
   ansiblePlaybook: string;
+  /**
+   * The API's base URL as this worker's runs reach it (RUNNER_RUN_API_URL, no trailing slash): given
+   * to every run as RUNNER_API_URL with its token (README "Runs that call back").
+   */
+  runApiUrl: string;
   /** How runs are confined (README "Run sandbox"); `enabled: false` only for a trusted single-team install. */
   sandbox: {
     enabled: boolean;
@@ -163,8 +168,9 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
   // Half a TLS setup would silently serve plain HTTP: refuse it.
   if (tlsCert && !tlsKey) throw new ConfigError('RUNNER_TLS_KEY', 'must be set with RUNNER_TLS_CERT (the PEM file of its private key)');
   if (tlsKey && !tlsCert) throw new ConfigError('RUNNER_TLS_CERT', 'must be set with RUNNER_TLS_KEY (the PEM file of the certificate chain)');
+  const port = integer(env, 'PORT', 8080, 0, 65535);
   return {
-    port: integer(env, 'PORT', 8080, 0, 65535),
+    port,
     host: text(env, 'RUNNER_LISTEN_HOST', '0.0.0.0'),
     databaseUrl,
     dataDir: path.resolve(text(env, 'RUNNER_DATA_DIR', './data')),
@@ -200,6 +206,8 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
     probeAllowInternal: text(env, 'RUNNER_PROBE_ALLOW_INTERNAL', 'false', /^(true|false)$/, 'must be true or false') === 'true',
     tls: tlsCert && tlsKey ? { certFile: path.resolve(tlsCert), keyFile: path.resolve(tlsKey) } : undefined,
     ansiblePlaybook: text(env, 'RUNNER_ANSIBLE_PLAYBOOK', 'ansible-playbook', /^[\w./+-]+$/, 'must be a command name or an absolute path'),
+    // Runs share the host's network: on a machine with an api too, loopback reaches it.
+    runApiUrl: baseUrl(env, 'RUNNER_RUN_API_URL', `${tlsCert ? 'https' : 'http'}://127.0.0.1:${port || 8080}`),
     sandbox: {
       enabled: text(env, 'RUNNER_SANDBOX', 'on', /^(on|off)$/, 'must be on or off') === 'on',
       uidBase: integer(env, 'RUNNER_SANDBOX_UID_BASE', 2_000_000_000, 1000, 4_000_000_000),
@@ -209,6 +217,21 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
       cpus: integer(env, 'RUNNER_SANDBOX_CPUS', os.availableParallelism(), 1, 4096),
     },
   };
+}
+
+/** An http(s) base URL with nothing a client would have to strip (credentials, query, fragment), without its trailing slash. */
+function baseUrl(env: Env, name: string, fallback: string): string {
+  const raw = optional(env, name) ?? fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be an http:// or https:// URL, got "${raw}"`);
+  }
+  if (!/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash) {
+    throw new ConfigError(name, `must be an http:// or https:// URL with no credentials, query or fragment, got "${raw}"`);
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 function isKey(value: string): boolean {

@@ -1,10 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Account, AuthToken, User } from './entities';
+import { runPrepared } from './prepared';
 
 export interface TokenOwner {
   user: User;
+  /** The account the token acts for: its user's, or for a run's token the run's (and only that one). */
   account: Account;
+  expiresAt: Date;
+  /** Set for a run's token (the run it was minted for): it acts for `account` alone, not the accounts below it. */
+  runExecutionId: string | null;
+}
+
+/** A token minted by a worker for one run (README "Runs that call back"). */
+export interface NewRunToken {
+  tokenHash: Buffer;
+  /** Who started the run (the service account's user for a schedule): the token has this user's roles. */
+  userId: string;
+  accountId: string;
+  executionId: string;
   expiresAt: Date;
 }
 
@@ -39,10 +53,37 @@ export class AuthTokenRepository {
       .innerJoinAndSelect('u.account', 'a')
       .innerJoin(AuthToken, 't', 't.user_id = u.id')
       .addSelect('t.expires_at', 'token_expires_at')
+      .addSelect('t.execution_id', 'token_execution_id')
+      .addSelect('t.account_id', 'token_account_id')
       .where('t.token_hash = :tokenHash AND t.revoked_at IS NULL AND t.expires_at > :now', { tokenHash, now })
       .getRawAndEntities();
     const user = entities[0];
-    return user?.account ? { user, account: user.account, expiresAt: new Date(raw[0].token_expires_at) } : null;
+    if (!user?.account) return null;
+    const expiresAt = new Date(raw[0].token_expires_at);
+    const runExecutionId: string | null = raw[0].token_execution_id ?? null;
+    if (!runExecutionId) return { user, account: user.account, expiresAt, runExecutionId };
+    // A run's token acts for the run's account, which may be below its user's (an admin's run in a sub-account).
+    const account = await this.dataSource.getRepository(Account).findOneBy({ id: raw[0].token_account_id });
+    return account ? { user, account, expiresAt, runExecutionId } : null;
+  }
+
+  /**
+   * Stores a run's token. An earlier attempt's token of the same run is left alone here (its worker
+   * may have lost the lease and revokes its own as it stops; the run's end revokes every one), so a
+   * worker that does not know yet that it lost the run cannot revoke the new owner's token.
+   */
+  async insertRunToken(token: NewRunToken, now: Date): Promise<void> {
+    await this.dataSource.getRepository(AuthToken).insert({ ...token, createdAt: now, revokedAt: null });
+  }
+
+  /** Revokes one run's token when its worker is done with the run (a no-op if its end revoked it already). */
+  async revokeRunToken(tokenHash: Buffer, now: Date): Promise<void> {
+    await this.dataSource.query(
+      `WITH revoked AS (
+         UPDATE auth_tokens SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL RETURNING token_hash
+       ) SELECT pg_notify($3, 'token:' || encode(token_hash, 'hex')) FROM revoked`,
+      [tokenHash, now, AUTH_CHANNEL],
+    );
   }
 
   /** Where each of these tokens stands, in one query; a token not returned went with its deleted user. */
@@ -63,4 +104,20 @@ export class AuthTokenRepository {
       await em.query(`SELECT pg_notify($1, $2)`, [AUTH_CHANNEL, `token:${tokenHash.toString('hex')}`]);
     });
   }
+}
+
+/**
+ * Revokes the live tokens of a run, inside the caller's transaction (ExecutionRepository.change
+ * calls it with the change that ends the run, so the token is refused from the moment the run has
+ * ended), and tells every api node (AUTH_CHANNEL; live sockets opened with it are closed).
+ */
+export async function revokeRunTokens(em: EntityManager, executionId: string, now: Date): Promise<void> {
+  // auth_tokens_execution_idx; one prepared statement, as it runs with every run's end.
+  await runPrepared(
+    em,
+    `WITH revoked AS (
+       UPDATE auth_tokens SET revoked_at = $2 WHERE execution_id = $1 AND revoked_at IS NULL RETURNING token_hash
+     ) SELECT pg_notify($3, 'token:' || encode(token_hash, 'hex')) FROM revoked`,
+    [executionId, now, AUTH_CHANNEL],
+  );
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { ACTIVE_STATUSES, canTransition, conflict, ExecutionStatus } from '@app/domain';
+import { revokeRunTokens } from './auth-token.repository';
 import { Execution, ExecutionTimer, NewStatusRecord } from './entities';
 import { entityToRow, rowToEntity, runPrepared, updateRow } from './prepared';
 
@@ -136,6 +137,9 @@ export class ExecutionRepository {
           set.owner = null;
           set.leaseExpiresAt = null;
           set.timers = closeLastTimer(change.set?.timers ?? current.timers);
+          // The run's token ends with the run, whoever ends it (its worker, a stop, the reaper's
+          // "runner lost"): in this transaction, so no request with it succeeds after the end is stored.
+          await revokeRunTokens(em, id, new Date());
         }
       }
       // Properties left undefined are left as they are, in the row and in what is returned.

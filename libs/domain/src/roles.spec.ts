@@ -1,4 +1,4 @@
-import { accountPathCovers, rolesAllow } from './roles';
+import { accountPathCovers, rolesAllow, tokenCovers } from './roles';
 
 describe('roles', () => {
   it.each([
@@ -24,5 +24,12 @@ describe('roles', () => {
     expect(accountPathCovers('/DEMO/A/', '/DEMO/B/')).toBe(false);
     // A prefix of the alias is not an ancestor: /DEMO/A/ does not cover /DEMO/AB/.
     expect(accountPathCovers('/DEMO/A/', '/DEMO/AB/')).toBe(false);
+  });
+
+  it("limits a run's token to the run's account, not the ones below it", () => {
+    expect(tokenCovers({ path: '/DEMO/A/', runOnly: true }, '/DEMO/A/')).toBe(true);
+    expect(tokenCovers({ path: '/DEMO/A/', runOnly: true }, '/DEMO/A/B/')).toBe(false);
+    expect(tokenCovers({ path: '/DEMO/A/', runOnly: true }, '/DEMO/')).toBe(false);
+    expect(tokenCovers({ path: '/DEMO/A/', runOnly: false }, '/DEMO/A/B/')).toBe(true);
   });
 });

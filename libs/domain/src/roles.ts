@@ -34,3 +34,12 @@ export function rolesAllow(roles: readonly Role[], permission: Permission): bool
 export function accountPathCovers(userPath: string, targetPath: string): boolean {
   return targetPath.startsWith(userPath);
 }
+
+/**
+ * Whether a token may act on the account at `targetPath`. A login token covers its account and those
+ * below it (accountPathCovers); a run's token (`runOnly`) covers the run's account alone: "acts for
+ * the run's account", and a playbook in a parent account's run has no business in its sub-accounts.
+ */
+export function tokenCovers(scope: { path: string; runOnly: boolean }, targetPath: string): boolean {
+  return scope.runOnly ? targetPath === scope.path : accountPathCovers(scope.path, targetPath);
+}

@@ -10,3 +10,4 @@ export * from './sealed-columns';
 export * from './probe-target';
 export * from './ssh-failure';
 export * from './server-host-vars';
+export * from './bearer-token';

@@ -1,9 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
 import { AUTH_CHANNEL, AuthTokenRepository, PgListener, TokenOwner } from '@app/database';
+import { BEARER_TOKEN_PREFIX, bearerTokenHash, newBearerToken } from '@app/keys';
 
-const PREFIX = 'rnr_';
 const CACHE_ENTRIES = 10_000;
 
 /**
@@ -49,11 +48,11 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   static hash(token: string): Buffer {
-    return createHash('sha256').update(token).digest();
+    return bearerTokenHash(token);
   }
 
   async issue(userId: string): Promise<string> {
-    const token = PREFIX + randomBytes(32).toString('base64url');
+    const token = newBearerToken();
     const now = new Date();
     await this.tokens.insert({
       tokenHash: TokenService.hash(token),
@@ -61,18 +60,23 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
       createdAt: now,
       expiresAt: new Date(now.getTime() + this.config.tokenTtlHours * 3600_000),
       revokedAt: null,
+      executionId: null,
+      accountId: null,
     });
     return token;
   }
 
   async resolve(token: string): Promise<(TokenOwner & { tokenHash: Buffer }) | null> {
-    if (!token.startsWith(PREFIX) || token.length > 100) return null;
+    if (!token.startsWith(BEARER_TOKEN_PREFIX) || token.length > 100) return null;
     const tokenHash = TokenService.hash(token);
     const key = tokenHash.toString('hex');
     const cached = this.cache.get(key);
     if (cached && cached.until > Date.now()) return { ...cached.owner, tokenHash };
     const owner = await this.tokens.findOwner(tokenHash, new Date());
-    if (owner && this.config.tokenCacheSeconds) {
+    // A run's token is never cached: it is revoked in the transaction that ends its run, and must be
+    // refused from that moment, not once the NOTIFY has reached this node (one lookup per request
+    // of a running playbook is cheap).
+    if (owner && !owner.runExecutionId && this.config.tokenCacheSeconds) {
       if (this.cache.size >= CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
       const until = Math.min(Date.now() + this.config.tokenCacheSeconds * 1000, owner.expiresAt.getTime());
       this.cache.set(key, { owner, until });

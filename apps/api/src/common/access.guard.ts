@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { accountPathCovers, forbidden, rolesAllow, unauthenticated } from '@app/domain';
+import { forbidden, rolesAllow, tokenCovers, unauthenticated } from '@app/domain';
 import { Account, AccountRepository } from '@app/database';
 import { TokenService } from '../auth/token.service';
 import { Access, ACCESS } from './access';
@@ -36,13 +36,14 @@ export class AccessGuard implements CanActivate {
     if (!token) throw unauthenticated();
     const owner = await this.tokens.resolve(token);
     if (!owner) throw unauthenticated('The bearer token is invalid, expired or revoked');
-    request.principal = { user: owner.user, account: owner.account, tokenHash: owner.tokenHash };
+    request.principal = { user: owner.user, account: owner.account, tokenHash: owner.tokenHash, runExecutionId: owner.runExecutionId };
     if (access.kind === 'authenticated') return true;
 
     const alias = request.params.alias;
     const target = typeof alias === 'string' ? await this.account(alias) : null;
-    // Unknown and foreign aliases answer alike, so aliases of other tenants cannot be probed.
-    if (!target || !accountPathCovers(owner.account.path, target.path)) {
+    // Unknown and foreign aliases answer alike, so aliases of other tenants cannot be probed. A run's
+    // token acts for the run's account alone (tokenCovers).
+    if (!target || !tokenCovers({ path: owner.account.path, runOnly: !!owner.runExecutionId }, target.path)) {
       throw forbidden(`You may not act on account alias ${String(alias)}`);
     }
     if (!rolesAllow(owner.user.roles, access.permission)) {

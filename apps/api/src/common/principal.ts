@@ -8,6 +8,8 @@ export interface Principal {
   account: Account;
   target?: Account;
   tokenHash: Buffer;
+  /** A run's token (README "Runs that call back"): the run it was minted for; `account` is the run's. */
+  runExecutionId: string | null;
 }
 
 export type AuthedRequest = Request & { principal?: Principal; requestId?: string };

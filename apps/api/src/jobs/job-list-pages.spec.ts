@@ -26,7 +26,7 @@ function fakeJobs(descriptionBytes: number) {
 }
 
 const account = { id: 'a', alias: 'DEMO' } as Account;
-const as = (roles: string[]): Principal => ({ user: { roles } as User, account, tokenHash: Buffer.alloc(0) });
+const as = (roles: string[]): Principal => ({ user: { roles } as User, account, tokenHash: Buffer.alloc(0), runExecutionId: null });
 
 describe('JobListPages', () => {
   it('renders a page once per version and per set of permissions', async () => {

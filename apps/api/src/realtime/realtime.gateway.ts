@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { Server, Socket } from 'socket.io';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
 import { AccountRepository, ExecutionRepository, JobRepository, TokenOwner } from '@app/database';
-import { accountPathCovers } from '@app/domain';
+import { tokenCovers } from '@app/domain';
 import { TokenService } from '../auth/token.service';
 import { rolesAllowSubscribing, SUBSCRIBE_PERMISSION } from './authority';
 import { allowOrigins } from './origin';
@@ -109,7 +109,8 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     // Re-check the token: it may have been revoked since the handshake.
     const owner = mayFollow(await this.tokens.resolve(String(subscriber.socket.handshake.auth.token)));
     const account = await this.accounts.findByAlias(accountAlias);
-    if (!account || !accountPathCovers(owner.account.path, account.path)) throw new Error(`forbidden: you may not see account alias ${accountAlias}`);
+    const runOnly = !!owner.runExecutionId;
+    if (!account || !tokenCovers({ path: owner.account.path, runOnly }, account.path)) throw new Error(`forbidden: you may not see account alias ${accountAlias}`);
     if (jobId && !(await this.jobs.findInAccount(account.id, jobId))) throw new Error(`job ${jobId} not found in ${accountAlias}`);
     const scope = executionId ? await this.feed.scope(executionId) : null;
     if (executionId && (!scope || scope.accountId !== account.id || (jobId && scope.jobId !== jobId))) {
@@ -120,6 +121,7 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
       key: keyOf(request),
       accountId: account.id,
       accountPath: account.path,
+      ...(runOnly ? { onlyAccount: true } : {}),
       since: Date.now(),
       ...(typeof jobId === 'string' ? { jobId } : {}),
       ...(typeof executionId === 'string' ? { executionId } : {}),

@@ -9,6 +9,8 @@ export interface Subscription {
   accountPath: string;
   jobId?: string;
   executionId?: string;
+  /** An alias subscription of a run's token: that account's runs only, not its sub-accounts' (tokenCovers). */
+  onlyAccount?: boolean;
   /** Job and alias subscriptions stream runs under way at this moment and those created after it. */
   since: number;
 }
@@ -50,7 +52,8 @@ export class Subscriber {
       if (s.executionId === executionId) return true;
       if (s.executionId) continue;
       const current = this.sent.has(executionId) || scope.createdAt >= s.since;
-      if (current && (s.jobId ? s.jobId === scope.jobId : scope.accountPath.startsWith(s.accountPath))) return true;
+      const inAccount = s.onlyAccount ? scope.accountId === s.accountId : scope.accountPath.startsWith(s.accountPath);
+      if (current && (s.jobId ? s.jobId === scope.jobId : inAccount)) return true;
     }
     return false;
   }

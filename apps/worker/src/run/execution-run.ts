@@ -23,6 +23,7 @@ import {
 import { JsonLogger, RunnerConfig } from '@app/config';
 import {
   AccountRepository,
+  AuthTokenRepository,
   Execution,
   ExecutionChange,
   ExecutionRepository,
@@ -39,7 +40,7 @@ import {
   VpnConnectionRepository,
 } from '@app/database';
 import { ExecutionStatus, repositoryHost, runLimit, SecretMasker, withSecrets } from '@app/domain';
-import { linesToRemember, openServerHostVars, SecretBox, sealed } from '@app/keys';
+import { bearerTokenHash, linesToRemember, newBearerToken, openServerHostVars, SecretBox, sealed } from '@app/keys';
 import { RecordWriter } from './record-writer';
 import { rideOutOutage } from './ride-out';
 import { prepareVpn, VpnUnavailable } from './vpn-gateways';
@@ -60,6 +61,7 @@ export interface RunDependencies {
   logger: JsonLogger;
   launcher: PlaybookLauncher;
   sandbox: Sandbox;
+  tokens: AuthTokenRepository;
 }
 
 const KILL_AFTER_STOP_DEFAULT_SECONDS = 30;
@@ -67,6 +69,11 @@ const KILL_AFTER_STOP_DEFAULT_SECONDS = 30;
 const SELECTED_GROUP = '__runner_selected_hosts';
 /** How often a running sandbox's limit counters are read (two small files). */
 const LIMIT_CHECK_MS = 1000;
+/**
+ * A run's token outlives its executionTtl by the stop's grace and this much (the time from minting
+ * to the TTL timer's start): a hard upper bound, for a run whose end never got stored.
+ */
+const RUN_TOKEN_MARGIN_SECONDS = 60;
 
 /**
  * One claimed execution from workspace to final status: prepare (INITIALIZING), run
@@ -80,6 +87,10 @@ export class ExecutionRun {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly writer: RecordWriter;
   private masker = new SecretMasker([]);
+  /** What the masker masks (setMasker): the run's token joins them once minted. */
+  private secrets: (string | undefined)[] = [];
+  /** The hash of the run's token once minted (callBack): revoked when this worker is done with the run. */
+  private tokenHash?: Buffer;
   /** The transcript's masker: base64 wrapped across lines is masked too (LineMasker). */
   private transcript = this.masker.lines();
   private stats?: { hostSummaries: Record<string, HostSummary>; failedHosts: string[] };
@@ -170,6 +181,8 @@ export class ExecutionRun {
       if (this.process) this.process.signal('SIGKILL');
       await this.agent?.stop().catch(() => undefined);
       await this.sandbox?.release().catch(() => undefined);
+      // Its end revoked it already; not so when the lease was lost or the end could not be stored.
+      if (this.tokenHash) await this.deps.tokens.revokeRunToken(this.tokenHash, new Date()).catch(() => undefined);
       if (workspace) {
         if (!this.lost) await this.rememberHostKeys(workspace);
         workspace.remove();
@@ -239,7 +252,7 @@ export class ExecutionRun {
   private async prepare(
     workspace: Workspace,
     { job, knownLines, vpnConnections }: Awaited<ReturnType<ExecutionRun['read']>>,
-  ): Promise<{ args: string[]; repositoryLog: RepositoryLog | null; ttlMinutes: number; isVpnEstablished: boolean }> {
+  ): Promise<{ args: string[]; repositoryLog: RepositoryLog | null; ttlMinutes: number; isVpnEstablished: boolean; callBack: NodeJS.ProcessEnv }> {
     if (!job) throw new InitFailure('the job was deleted');
     const jobSecrets: JobSecrets = job.sealedSecrets ? this.deps.box.openJson(job.sealedSecrets, sealed.job(job)) : {};
     const runSecrets: ExecutionSecrets = this.execution.sealedSecrets ? this.deps.box.openJson(this.execution.sealedSecrets, sealed.execution(this.execution)) : {};
@@ -328,10 +341,42 @@ export class ExecutionRun {
       verbosity: job.definition.verbosity,
       checkMode: job.definition.checkMode,
     });
-    return { args, repositoryLog, ttlMinutes: job.definition.executionTtl ?? 180, isVpnEstablished: vpn.keys.length > 0 };
+    const ttlMinutes = job.definition.executionTtl ?? 180;
+    return { args, repositoryLog, ttlMinutes, isVpnEstablished: vpn.keys.length > 0, callBack: await this.callBack(ttlMinutes) };
+  }
+
+  /**
+   * The API's URL and a token minted for this run (README "Runs that call back"), for the run's
+   * environment only: never argv, masked like every secret. The token acts for the run's account
+   * alone with the roles of whoever started the run (the service account's user for a schedule:
+   * executions.created_by), and is revoked when the run ends; its expiry bounds it if that end is
+   * never stored. Only its hash is stored.
+   */
+  private async callBack(ttlMinutes: number): Promise<NodeJS.ProcessEnv> {
+    const userId = this.execution.createdBy;
+    // Every run that reaches Ansible has a starter (a schedule without one ends INIT_FAILURE); a row
+    // from before created_by was kept gets no token rather than someone else's.
+    if (!userId) return {};
+    const token = newBearerToken();
+    const now = new Date();
+    const lifetimeSeconds = ttlMinutes * 60 + KILL_AFTER_STOP_DEFAULT_SECONDS + RUN_TOKEN_MARGIN_SECONDS;
+    this.tokenHash = bearerTokenHash(token);
+    this.setMasker([...this.secrets, token]);
+    await this.deps.tokens.insertRunToken(
+      {
+        tokenHash: this.tokenHash,
+        userId,
+        accountId: this.execution.accountId,
+        executionId: this.execution.id,
+        expiresAt: new Date(now.getTime() + lifetimeSeconds * 1000),
+      },
+      now,
+    );
+    return { RUNNER_API_URL: this.deps.config.runApiUrl, RUNNER_API_TOKEN: token };
   }
 
   private setMasker(secrets: (string | undefined)[]): void {
+    this.secrets = secrets;
     this.masker = new SecretMasker(secrets);
     this.transcript = this.masker.lines();
   }
@@ -417,7 +462,10 @@ export class ExecutionRun {
 
   // ---- running (RUNNING) ------------------------------------------------------------------
 
-  private async execute(workspace: Workspace, prepared: { args: string[]; ttlMinutes: number }): Promise<{ exitCode: number | null; signal: string | null }> {
+  private async execute(
+    workspace: Workspace,
+    prepared: { args: string[]; ttlMinutes: number; callBack: NodeJS.ProcessEnv },
+  ): Promise<{ exitCode: number | null; signal: string | null }> {
     // A run's lines are cut at RUNNER_MAX_LINE_KB (its events at 8 times that): the worker holds
     // a partial line in memory, outside the run's own memory limit.
     const output = new LineSplitter(this.deps.config.maxLineKb * 1024);
@@ -426,7 +474,7 @@ export class ExecutionRun {
     this.process = this.deps.launcher.spawn({
       command: this.sandbox ? this.sandbox.wrap(argv) : { argv },
       cwd: workspace.dir,
-      env: runEnvironment(workspace, this.agent?.socket),
+      env: { ...runEnvironment(workspace, this.agent?.socket), ...prepared.callBack },
       onOutput: (chunk) => output.push(chunk).forEach((line) => this.output(line)),
       onEvents: (chunk) => events.push(chunk).forEach((line) => this.onEvent(line)),
     });
