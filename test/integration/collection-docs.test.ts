@@ -57,6 +57,25 @@ describe('the ctl.runner collection, offline', () => {
     expect(result.stdout).toContain('RETURN VALUES:');
   });
 
+  it('builds into a tarball that ansible-galaxy installs outside the repository', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'collection-build-'));
+    try {
+      const env = { PATH: process.env.PATH, HOME: dir };
+      const source = path.join(COLLECTIONS, 'ansible_collections', 'ctl', 'runner');
+      const built = spawnSync('ansible-galaxy', ['collection', 'build', source, '--output-path', dir], { env, encoding: 'utf8' });
+      expect({ status: built.status, stderr: built.stderr }).toEqual({ status: 0, stderr: '' });
+      const tarball = fs.readdirSync(dir).find((f) => /^ctl-runner-.*\.tar\.gz$/.test(f));
+      expect(tarball).toBeDefined();
+      const installed = spawnSync('ansible-galaxy', ['collection', 'install', path.join(dir, tarball!), '-p', path.join(dir, 'installed')], { env: { ...env, ANSIBLE_COLLECTIONS_PATH: path.join(dir, 'installed') }, encoding: 'utf8' });
+      expect({ status: installed.status, stderr: installed.stderr }).toEqual({ status: 0, stderr: '' });
+      const listed = spawnSync('ansible-doc', ['-t', 'module', '-l', 'ctl.runner'], { env: { ...env, ANSIBLE_COLLECTIONS_PATH: path.join(dir, 'installed') }, encoding: 'utf8' });
+      expect(listed.stdout).toMatch(/^ctl\.runner\.job_run\s/m);
+      expect(fs.existsSync(path.join(dir, 'installed', 'ansible_collections', 'ctl', 'runner', 'meta', 'runtime.yml'))).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('ansible-doc shows the inventory plugin with the cache and constructed options', () => {
     const result = ansibleDoc('inventory', 'ctl.runner.servers');
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });

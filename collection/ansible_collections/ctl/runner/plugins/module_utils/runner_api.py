@@ -9,7 +9,6 @@ __metaclass__ = type
 
 import base64
 import json
-import os
 import time
 
 from ansible.module_utils.basic import env_fallback
@@ -242,9 +241,13 @@ def has_secret_values(value):
     return value == ENCRYPTED
 
 
-def masked(value):
-    """The value with every string behind "$encrypted$" kept masked, for diffs."""
-    return value
+def ensure_absent(client, module, path, current, view):
+    """state=absent: DELETE ``path`` when ``current`` exists (not in check mode); the diff shows what goes."""
+    if current is None:
+        return dict(changed=False)
+    if not module.check_mode:
+        client.request('DELETE', path)
+    return dict(changed=True, diff=dict(before=view(current), after={}))
 
 
 class RunnerModule(object):
@@ -284,7 +287,3 @@ class TaskFailure(Exception):
         super(TaskFailure, self).__init__(msg)
         self.msg = msg
         self.extra = extra
-
-
-def env_or(name, default=None):
-    return os.environ.get(name, default)

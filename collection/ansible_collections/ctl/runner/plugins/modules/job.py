@@ -36,6 +36,8 @@ options:
     description:
       - The playbook's YAML text (a list of plays); the module base64-encodes it for the API.
       - A list (plays written as YAML in the task) is accepted as well and sent as JSON, which is YAML.
+      - Ansible templates module options, so C({{ }}) in an inline playbook is resolved by the calling play; keep
+        expressions for the job's own run inside C({% raw %}...{% endraw %}), or read the text with C(lookup('file', ...)).
       - Exactly one of I(playbook) and I(repository) when creating.
     type: raw
   repository:

@@ -138,7 +138,7 @@ operations:
 
 import os
 
-from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, TaskFailure
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, TaskFailure, ensure_absent
 
 
 def target_spec():
@@ -173,11 +173,7 @@ def run(client, module):
     path = client.alias_path('/v2/automation/keypairs', p['alias'])
     current = client.get_or_none(path)
     if p['state'] == 'absent':
-        if current is None:
-            return dict(changed=False)
-        if not module.check_mode:
-            client.request('DELETE', path)
-        return dict(changed=True, diff=dict(before=_view(current), after={}))
+        return ensure_absent(client, module, path, current, _view)
 
     result = dict(changed=False)
     operations = []

@@ -76,7 +76,7 @@ schedule:
   type: dict
 '''
 
-from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, TaskFailure
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, TaskFailure, ensure_absent
 
 KEPT = ('description', 'serviceAccountAlias', 'trigger', 'enabled', 'overlap', 'catchUp')
 
@@ -118,11 +118,7 @@ def run(client, module):
                               % (len(found), job['id'], p['description']))
         current = found[0] if found else None
     if p['state'] == 'absent':
-        if current is None:
-            return dict(changed=False)
-        if not module.check_mode:
-            client.request('DELETE', '%s/%s' % (base, current['id']))
-        return dict(changed=True, diff=dict(before=view(current), after={}))
+        return ensure_absent(client, module, '%s/%s' % (base, (current or {}).get('id')), current, view)
     want = {}
     for option, field in (('description', 'description'), ('service_account_alias', 'serviceAccountAlias'),
                           ('enabled', 'enabled'), ('overlap', 'overlap'), ('catch_up', 'catchUp')):

@@ -100,7 +100,7 @@ server:
 '''
 
 from ansible_collections.ctl.runner.plugins.module_utils.runner_api import (
-    RunnerModule, TaskFailure, keep_stored_secrets, secret_aware_equal)
+    RunnerModule, TaskFailure, ensure_absent, keep_stored_secrets, secret_aware_equal)
 
 FIELDS = [('description', 'description'), ('ip_address', 'ipAddress'), ('port', 'port'), ('group', 'group'),
           ('location_id', 'locationId'), ('os', 'os'), ('username', 'username')]
@@ -129,11 +129,7 @@ def run(client, module):
     path = client.alias_path('/v2/servers', p['name'])
     current = client.get_or_none(path)
     if p['state'] == 'absent':
-        if current is None:
-            return dict(changed=False)
-        if not module.check_mode:
-            client.request('DELETE', path)
-        return dict(changed=True, diff=dict(before=_view(current), after={}))
+        return ensure_absent(client, module, path, current, _view)
 
     if current is None:
         if not p['ip_address']:

@@ -60,7 +60,7 @@ service_account:
   sample: {alias: nightly, username: scheduler}
 '''
 
-from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, TaskFailure
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, TaskFailure, ensure_absent
 
 
 def main():
@@ -83,11 +83,7 @@ def run(client, module):
     path = client.alias_path('/v2/automation/serviceAccounts', p['alias'])
     current = client.get_or_none(path)
     if p['state'] == 'absent':
-        if current is None:
-            return dict(changed=False)
-        if not module.check_mode:
-            client.request('DELETE', path)
-        return dict(changed=True, diff=dict(before=view(current), after={}))
+        return ensure_absent(client, module, path, current, view)
     if current is None:
         if not p['username'] or not p['password']:
             raise TaskFailure('username and password are required to create service account %s' % p['alias'])

@@ -81,7 +81,7 @@ test:
   type: dict
 '''
 
-from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, TaskFailure
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, TaskFailure, ensure_absent
 
 KEPT = ('name', 'networks', 'gateway')
 
@@ -112,11 +112,7 @@ def run(client, module):
     found = [c for c in client.list_all(base) if c.get('name') == p['name']]
     current = found[0] if found else None
     if p['state'] == 'absent':
-        if current is None:
-            return dict(changed=False)
-        if not module.check_mode:
-            client.request('DELETE', '%s/%s' % (base, current['id']))
-        return dict(changed=True, diff=dict(before=view(current), after={}))
+        return ensure_absent(client, module, '%s/%s' % (base, (current or {}).get('id')), current, view)
     want = dict(name=p['name'])
     if p['networks'] is not None:
         want['networks'] = p['networks']
