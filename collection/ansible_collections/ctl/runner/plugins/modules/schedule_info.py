@@ -1,0 +1,62 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# MIT License (see the repository's LICENSE)
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: schedule_info
+short_description: Read the schedules of an automation-runner job
+version_added: 0.1.0
+description:
+  - Lists the schedules of a job, or reads one by I(schedule_id).
+extends_documentation_fragment:
+  - ctl.runner.connection
+options:
+  job_id:
+    description: The job's id.
+    type: str
+    required: true
+  schedule_id:
+    description: One schedule's id.
+    type: str
+attributes:
+  check_mode:
+    support: full
+    details: Reads only.
+author:
+  - automation-runner maintainers
+'''
+
+EXAMPLES = r'''
+- ctl.runner.schedule_info:
+    job_id: "{{ job.job_id }}"
+'''
+
+RETURN = r'''
+schedules:
+  description: The schedules, each with C(trigger) and C(nextRunTime).
+  returned: always
+  type: list
+  elements: dict
+'''
+
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, q  # noqa: F401
+
+
+def main():
+    rm = RunnerModule(dict(job_id=dict(type='str', required=True), schedule_id=dict(type='str')), supports_check_mode=True)
+    rm.run(run)
+
+
+def run(client, module):
+    p = module.params
+    base = client.alias_path('/v2/automation/jobs', p['job_id'], 'schedules')
+    if p['schedule_id']:
+        one = client.get_or_none(base + '/' + q(p['schedule_id']))
+        return dict(changed=False, schedules=[one] if one else [])
+    return dict(changed=False, schedules=client.list_all(base))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,57 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# MIT License (see the repository's LICENSE)
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: vpn_connection_info
+short_description: Read the VPN connections of an automation-runner account
+version_added: 0.1.0
+description:
+  - Lists the VPN connections with their last check, or the one named I(name).
+extends_documentation_fragment:
+  - ctl.runner.connection
+options:
+  name:
+    description: One connection's name.
+    type: str
+attributes:
+  check_mode:
+    support: full
+    details: Reads only.
+author:
+  - automation-runner maintainers
+'''
+
+EXAMPLES = r'''
+- ctl.runner.vpn_connection_info:
+    name: east
+'''
+
+RETURN = r'''
+vpn_connections:
+  description: The connections, each with C(networks), C(gateway), C(status) and C(lastCheckMessage).
+  returned: always
+  type: list
+  elements: dict
+'''
+
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, q  # noqa: F401
+
+
+def main():
+    rm = RunnerModule(dict(name=dict(type='str')), supports_check_mode=True)
+    rm.run(run)
+
+
+def run(client, module):
+    p = module.params
+    found = client.list_all(client.alias_path('/v2/automation/vpn'))
+    if p['name']:
+        found = [c for c in found if c.get('name') == p['name']]
+    return dict(changed=False, vpn_connections=found)
+
+
+if __name__ == '__main__':
+    main()
