@@ -326,18 +326,13 @@ describe('the ctl.runner collection against the real service', () => {
     expect(ping.output).toMatch(/^lab-1\s+:\s+ok=1\s+changed=0\s+unreachable=0\s+failed=0/m);
   });
 
-  // The run's own environment carries RUNNER_API_URL and RUNNER_API_TOKEN (a token minted for the run)
-  // and <repo>/collection on ANSIBLE_COLLECTIONS_PATH: a job's playbook drives the platform with no
-  // credentials. The account alias is given through module_defaults, since a token alone does not
-  // name its account (unless the service also exports RUNNER_ACCOUNT_ALIAS into the run).
-  // enabled when run tokens land
-  it.skip('inside a run, a playbook that uses only the collection creates a server record and reads it back', async () => {
+  // The run's own environment carries RUNNER_API_URL, RUNNER_API_TOKEN (a token minted for the run)
+  // and RUNNER_ACCOUNT_ALIAS, and <repo>/collection is on ANSIBLE_COLLECTIONS_PATH: a job's playbook
+  // drives the platform with no credentials and no configuration.
+  it('inside a run, a playbook that uses only the collection, with nothing configured, creates a server record and reads it back', async () => {
     const playbook = `
 - hosts: localhost
   gather_facts: false
-  module_defaults:
-    group/ctl.runner.runner:
-      account_alias: DEMO
   tasks:
     - ctl.runner.server:
         name: from-a-run

@@ -17,10 +17,9 @@ export class AccountRepository {
     return this.repo.findOneBy({ id });
   }
 
-  /** The account's sandbox id (the run sandbox's uid is derived from it). */
-  async sandboxId(id: string): Promise<number | null> {
-    const account = await this.repo.findOne({ where: { id }, select: { sandboxId: true } });
-    return account?.sandboxId ?? null;
+  /** What a run needs of its account: its alias (for the run's environment) and sandbox id (its uid). */
+  runIdentity(id: string): Promise<Pick<Account, 'alias' | 'sandboxId'> | null> {
+    return this.repo.findOne({ where: { id }, select: { alias: true, sandboxId: true } });
   }
 
   async count(): Promise<number> {

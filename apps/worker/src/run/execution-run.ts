@@ -22,6 +22,7 @@ import {
 } from '@app/ansible';
 import { JsonLogger, RunnerConfig } from '@app/config';
 import {
+  Account,
   AccountRepository,
   AuthTokenRepository,
   Execution,
@@ -144,7 +145,7 @@ export class ExecutionRun {
       reading.catch(() => undefined); // awaited below; this only keeps an early throw from leaving it unhandled
       workspace = Workspace.create(path.join(this.deps.config.dataDir, 'workspaces'), this.execution.id);
       const data = await reading;
-      this.confine(workspace, data.sandboxId);
+      this.confine(workspace, data.account?.sandboxId ?? null);
       const prepared = await this.prepare(workspace, data);
       this.step('prepared');
       if (this.lost) return;
@@ -231,14 +232,14 @@ export class ExecutionRun {
 
   // ---- preparation (INITIALIZING) ---------------------------------------------------------
 
-  private async read(): Promise<{ job: Job | null; knownLines: string[]; vpnConnections: VpnConnection[]; sandboxId: number | null }> {
-    const [job, knownLines, vpnConnections, sandboxId] = await Promise.all([
+  private async read(): Promise<{ job: Job | null; knownLines: string[]; vpnConnections: VpnConnection[]; account: Pick<Account, 'alias' | 'sandboxId'> | null }> {
+    const [job, knownLines, vpnConnections, account] = await Promise.all([
       this.deps.jobs.findById(this.execution.jobId),
       this.deps.knownHosts.lines(this.execution.accountId),
       this.deps.vpn.all(this.execution.accountId),
-      this.deps.sandbox.enabled ? this.deps.accounts.sandboxId(this.execution.accountId) : null,
+      this.deps.accounts.runIdentity(this.execution.accountId),
     ]);
-    return { job, knownLines, vpnConnections, sandboxId };
+    return { job, knownLines, vpnConnections, account };
   }
 
   /** The run's sandbox (README "Run sandbox"): its uid owns the workspace from here on. */
@@ -251,7 +252,7 @@ export class ExecutionRun {
 
   private async prepare(
     workspace: Workspace,
-    { job, knownLines, vpnConnections }: Awaited<ReturnType<ExecutionRun['read']>>,
+    { job, knownLines, vpnConnections, account }: Awaited<ReturnType<ExecutionRun['read']>>,
   ): Promise<{ args: string[]; repositoryLog: RepositoryLog | null; ttlMinutes: number; isVpnEstablished: boolean; callBack: NodeJS.ProcessEnv }> {
     if (!job) throw new InitFailure('the job was deleted');
     const jobSecrets: JobSecrets = job.sealedSecrets ? this.deps.box.openJson(job.sealedSecrets, sealed.job(job)) : {};
@@ -342,7 +343,7 @@ export class ExecutionRun {
       checkMode: job.definition.checkMode,
     });
     const ttlMinutes = job.definition.executionTtl ?? 180;
-    return { args, repositoryLog, ttlMinutes, isVpnEstablished: vpn.keys.length > 0, callBack: await this.callBack(ttlMinutes) };
+    return { args, repositoryLog, ttlMinutes, isVpnEstablished: vpn.keys.length > 0, callBack: await this.callBack(ttlMinutes, account?.alias) };
   }
 
   /**
@@ -352,7 +353,7 @@ export class ExecutionRun {
    * executions.created_by), and is revoked when the run ends; its expiry bounds it if that end is
    * never stored. Only its hash is stored.
    */
-  private async callBack(ttlMinutes: number): Promise<NodeJS.ProcessEnv> {
+  private async callBack(ttlMinutes: number, accountAlias: string | undefined): Promise<NodeJS.ProcessEnv> {
     const userId = this.execution.createdBy;
     // Every run that reaches Ansible has a starter (a schedule without one ends INIT_FAILURE); a row
     // from before created_by was kept gets no token rather than someone else's.
@@ -372,7 +373,8 @@ export class ExecutionRun {
       },
       now,
     );
-    return { RUNNER_API_URL: this.deps.config.runApiUrl, RUNNER_API_TOKEN: token };
+    // The alias too: a token does not say which account it acts for, and the collection needs one.
+    return { RUNNER_API_URL: this.deps.config.runApiUrl, RUNNER_API_TOKEN: token, ...(accountAlias ? { RUNNER_ACCOUNT_ALIAS: accountAlias } : {}) };
   }
 
   private setMasker(secrets: (string | undefined)[]): void {
