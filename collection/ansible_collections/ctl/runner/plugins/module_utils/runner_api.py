@@ -250,6 +250,18 @@ def ensure_absent(client, module, path, current, view):
     return dict(changed=True, diff=dict(before=view(current), after={}))
 
 
+def read_info(client, path, key, result_name, where=None):
+    """What an ``*_info`` module returns: with ``key``, the one item at ``path``/``key`` (an empty list when
+    there is none); without, every item at ``path``, keeping those whose fields equal ``where`` when given."""
+    if key:
+        one = client.get_or_none(path + '/' + q(key))
+        return {'changed': False, result_name: [one] if one else []}
+    items = client.list_all(path)
+    if where:
+        items = [i for i in items if all(i.get(k) == v for k, v in where.items())]
+    return {'changed': False, result_name: items}
+
+
 class RunnerModule(object):
     """Glue for a module: argument spec with the connection options, the client, clean failures."""
 

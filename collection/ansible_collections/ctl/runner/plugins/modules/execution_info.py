@@ -13,6 +13,7 @@ description:
   - With I(stdout), also its transcript.
 extends_documentation_fragment:
   - ctl.runner.connection
+  - ctl.runner.info
 options:
   job_id:
     description: The job's id.
@@ -27,10 +28,6 @@ options:
     description: With I(execution_id), add the run's transcript as C(stdout).
     type: bool
     default: false
-attributes:
-  check_mode:
-    support: full
-    details: Reads only.
 author:
   - automation-runner maintainers
 '''
@@ -55,7 +52,7 @@ stdout:
   type: str
 '''
 
-from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, q  # noqa: F401
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, q, read_info
 
 
 def main():
@@ -65,23 +62,15 @@ def main():
 
 def run(client, module):
     p = module.params
+    path = client.alias_path('/v2/automation/jobs', *([p['job_id'], 'executions'] if p['job_id'] else ['executions']))
     if p['execution_id']:
-        path = client.alias_path('/v2/automation/jobs', p['job_id'], 'executions', p['execution_id'])
-        one = client.get_or_none(path)
-        result = dict(changed=False, executions=[one] if one else [])
-        if one and p['stdout']:
-            result['stdout'] = client.request('GET', path + '/stdout', accept_json=False, raw=True)
+        result = read_info(client, path, p['execution_id'], 'executions')
+        if result['executions'] and p['stdout']:
+            result['stdout'] = client.request('GET', '%s/%s/stdout' % (path, q(p['execution_id'])), accept_json=False, raw=True)
         return result
-    if p['job_id']:
-        path = client.alias_path('/v2/automation/jobs', p['job_id'], 'executions')
-    else:
-        path = client.alias_path('/v2/automation/jobs', 'executions')
     if p['status']:
         path += '?status=' + q(p['status'])
-    executions = client.list_all(path)
-    if p['status']:
-        executions = [e for e in executions if e.get('status') == p['status']]
-    return dict(changed=False, executions=executions)
+    return read_info(client, path, None, 'executions', dict(status=p['status']) if p['status'] else None)
 
 
 if __name__ == '__main__':

@@ -12,6 +12,7 @@ description:
   - Lists the jobs of C(/v2/automation/jobs/{alias}) (newest first), or reads one by I(job_id) or I(description).
 extends_documentation_fragment:
   - ctl.runner.connection
+  - ctl.runner.info
 options:
   job_id:
     description: One job's id.
@@ -19,10 +20,6 @@ options:
   description:
     description: The jobs with exactly this description.
     type: str
-attributes:
-  check_mode:
-    support: full
-    details: Reads only.
 author:
   - automation-runner maintainers
 '''
@@ -41,7 +38,7 @@ jobs:
   elements: dict
 '''
 
-from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, q  # noqa: F401
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, read_info
 
 
 def main():
@@ -51,13 +48,8 @@ def main():
 
 def run(client, module):
     p = module.params
-    if p['job_id']:
-        one = client.get_or_none(client.alias_path('/v2/automation/jobs', p['job_id']))
-        return dict(changed=False, jobs=[one] if one else [])
-    jobs = client.list_all(client.alias_path('/v2/automation/jobs'))
-    if p['description'] is not None:
-        jobs = [j for j in jobs if j.get('description') == p['description']]
-    return dict(changed=False, jobs=jobs)
+    where = dict(description=p['description']) if p['description'] is not None else None
+    return read_info(client, client.alias_path('/v2/automation/jobs'), p['job_id'], 'jobs', where)
 
 
 if __name__ == '__main__':

@@ -12,15 +12,12 @@ description:
   - Lists the key pairs of C(/v2/automation/keypairs/{alias}) (never a private key), or reads one by I(alias), with where each is deployed.
 extends_documentation_fragment:
   - ctl.runner.connection
+  - ctl.runner.info
 options:
   alias:
     description: One key pair's alias; all of them when left out.
     type: str
     aliases: [name]
-attributes:
-  check_mode:
-    support: full
-    details: Reads only.
 author:
   - automation-runner maintainers
 '''
@@ -39,7 +36,7 @@ keypairs:
   elements: dict
 '''
 
-from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, q  # noqa: F401
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, read_info
 
 
 def main():
@@ -48,11 +45,7 @@ def main():
 
 
 def run(client, module):
-    p = module.params
-    if p['alias']:
-        one = client.get_or_none(client.alias_path('/v2/automation/keypairs', p['alias']))
-        return dict(changed=False, keypairs=[one] if one else [])
-    return dict(changed=False, keypairs=client.list_all(client.alias_path('/v2/automation/keypairs')))
+    return read_info(client, client.alias_path('/v2/automation/keypairs'), module.params['alias'], 'keypairs')
 
 
 if __name__ == '__main__':

@@ -12,6 +12,7 @@ description:
   - Lists the schedules of a job, or reads one by I(schedule_id).
 extends_documentation_fragment:
   - ctl.runner.connection
+  - ctl.runner.info
 options:
   job_id:
     description: The job's id.
@@ -20,10 +21,6 @@ options:
   schedule_id:
     description: One schedule's id.
     type: str
-attributes:
-  check_mode:
-    support: full
-    details: Reads only.
 author:
   - automation-runner maintainers
 '''
@@ -41,7 +38,7 @@ schedules:
   elements: dict
 '''
 
-from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, q  # noqa: F401
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, read_info
 
 
 def main():
@@ -51,11 +48,7 @@ def main():
 
 def run(client, module):
     p = module.params
-    base = client.alias_path('/v2/automation/jobs', p['job_id'], 'schedules')
-    if p['schedule_id']:
-        one = client.get_or_none(base + '/' + q(p['schedule_id']))
-        return dict(changed=False, schedules=[one] if one else [])
-    return dict(changed=False, schedules=client.list_all(base))
+    return read_info(client, client.alias_path('/v2/automation/jobs', p['job_id'], 'schedules'), p['schedule_id'], 'schedules')
 
 
 if __name__ == '__main__':

@@ -12,14 +12,11 @@ description:
   - Lists the servers of C(/v2/servers/{alias}), or reads one by I(name).
 extends_documentation_fragment:
   - ctl.runner.connection
+  - ctl.runner.info
 options:
   name:
     description: One server's name; all of them when left out.
     type: str
-attributes:
-  check_mode:
-    support: full
-    details: Reads only.
 author:
   - automation-runner maintainers
 '''
@@ -38,7 +35,7 @@ servers:
   elements: dict
 '''
 
-from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, q  # noqa: F401
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, read_info
 
 
 def main():
@@ -47,11 +44,7 @@ def main():
 
 
 def run(client, module):
-    p = module.params
-    if p['name']:
-        one = client.get_or_none(client.alias_path('/v2/servers', p['name']))
-        return dict(changed=False, servers=[one] if one else [])
-    return dict(changed=False, servers=client.list_all(client.alias_path('/v2/servers')))
+    return read_info(client, client.alias_path('/v2/servers'), module.params['name'], 'servers')
 
 
 if __name__ == '__main__':

@@ -12,15 +12,12 @@ description:
   - Lists the service accounts (never a password), or reads one by I(alias).
 extends_documentation_fragment:
   - ctl.runner.connection
+  - ctl.runner.info
 options:
   alias:
     description: One service account's alias.
     type: str
     aliases: [name]
-attributes:
-  check_mode:
-    support: full
-    details: Reads only.
 author:
   - automation-runner maintainers
 '''
@@ -37,7 +34,7 @@ service_accounts:
   elements: dict
 '''
 
-from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, q  # noqa: F401
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, read_info
 
 
 def main():
@@ -46,11 +43,7 @@ def main():
 
 
 def run(client, module):
-    p = module.params
-    if p['alias']:
-        one = client.get_or_none(client.alias_path('/v2/automation/serviceAccounts', p['alias']))
-        return dict(changed=False, service_accounts=[one] if one else [])
-    return dict(changed=False, service_accounts=client.list_all(client.alias_path('/v2/automation/serviceAccounts')))
+    return read_info(client, client.alias_path('/v2/automation/serviceAccounts'), module.params['alias'], 'service_accounts')
 
 
 if __name__ == '__main__':

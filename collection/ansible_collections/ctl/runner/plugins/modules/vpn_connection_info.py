@@ -12,14 +12,11 @@ description:
   - Lists the VPN connections with their last check, or the one named I(name).
 extends_documentation_fragment:
   - ctl.runner.connection
+  - ctl.runner.info
 options:
   name:
     description: One connection's name.
     type: str
-attributes:
-  check_mode:
-    support: full
-    details: Reads only.
 author:
   - automation-runner maintainers
 '''
@@ -37,7 +34,7 @@ vpn_connections:
   elements: dict
 '''
 
-from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, q  # noqa: F401
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, read_info
 
 
 def main():
@@ -46,11 +43,9 @@ def main():
 
 
 def run(client, module):
-    p = module.params
-    found = client.list_all(client.alias_path('/v2/automation/vpn'))
-    if p['name']:
-        found = [c for c in found if c.get('name') == p['name']]
-    return dict(changed=False, vpn_connections=found)
+    # The API reads a connection by id only, so the one named is picked from the list.
+    name = module.params['name']
+    return read_info(client, client.alias_path('/v2/automation/vpn'), None, 'vpn_connections', dict(name=name) if name else None)
 
 
 if __name__ == '__main__':
