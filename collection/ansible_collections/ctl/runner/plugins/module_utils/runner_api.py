@@ -250,6 +250,16 @@ def ensure_absent(client, module, path, current, view):
     return dict(changed=True, diff=dict(before=view(current), after={}))
 
 
+def state_option():
+    """The argument spec of ``state`` (doc fragment ctl.runner.state)."""
+    return dict(type='str', choices=['present', 'absent'], default='present')
+
+
+def secret_update_option():
+    """The argument spec of ``update_password`` / ``update_secrets``: when a write-only secret is sent."""
+    return dict(type='str', choices=['always', 'on_create'], default='on_create', no_log=False)
+
+
 def read_info(client, path, key, result_name, where=None):
     """What an ``*_info`` module returns: with ``key``, the one item at ``path``/``key`` (an empty list when
     there is none); without, every item at ``path``, keeping those whose fields equal ``where`` when given."""
@@ -260,6 +270,18 @@ def read_info(client, path, key, result_name, where=None):
     if where:
         items = [i for i in items if all(i.get(k) == v for k, v in where.items())]
     return {'changed': False, result_name: items}
+
+
+def ensure_present(client, module, name, view, current, planned, method, path, body):
+    """state=present once a module has found what differs: sends ``method path body`` (a POST that creates the
+    item when ``current`` is None, else the request that changes it) unless in check mode.
+
+    The result has the item as ``name``: ``planned`` (what it would be) in check mode, else the API's answer;
+    its diff goes from view(current) (nothing when created) to view() of that item.
+    """
+    before = {} if current is None else view(current)
+    item = planned if module.check_mode else client.request(method, path, body)
+    return {'changed': True, name: item, 'diff': dict(before=before, after=view(item))}
 
 
 class RunnerModule(object):

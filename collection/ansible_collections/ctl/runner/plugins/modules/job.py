@@ -16,6 +16,7 @@ description:
   - Use M(ctl.runner.job_run) to start it.
 extends_documentation_fragment:
   - ctl.runner.connection
+  - ctl.runner.state
 options:
   job_id:
     description: The job's id (a UUID). Without it the job is looked up by I(description).
@@ -25,9 +26,6 @@ options:
     type: str
   state:
     description: Whether the job should exist. C(absent) deletes it (with I(force), active runs are killed first).
-    type: str
-    choices: [present, absent]
-    default: present
   force:
     description: With I(state=absent), kill active executions instead of failing with the API's 409.
     type: bool
@@ -100,11 +98,6 @@ options:
     type: str
     choices: [always, on_create]
     default: on_create
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
 author:
   - automation-runner maintainers
 '''
@@ -154,7 +147,8 @@ job_id:
 import json
 
 from ansible_collections.ctl.runner.plugins.module_utils.runner_api import (
-    ENCRYPTED, RunnerModule, TaskFailure, b64, keep_stored_secrets, secret_aware_equal, unb64)
+    ENCRYPTED, RunnerModule, TaskFailure, b64, ensure_present, keep_stored_secrets, secret_aware_equal, secret_update_option,
+    state_option, unb64)
 
 OPTION_FIELDS = [
     ('description', 'description'), ('playbook_tags', 'playbookTags'), ('properties', 'properties'),
@@ -169,7 +163,7 @@ def main():
     rm = RunnerModule(dict(
         job_id=dict(type='str'),
         description=dict(type='str'),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        state=state_option(),
         force=dict(type='bool', default=False),
         playbook=dict(type='raw'),
         repository=dict(type='dict', no_log=False),
@@ -186,7 +180,7 @@ def main():
         verbosity=dict(type='int'),
         run_check_mode=dict(type='bool'),
         forks=dict(type='int'),
-        update_secrets=dict(type='str', choices=['always', 'on_create'], default='on_create', no_log=False),
+        update_secrets=secret_update_option(),
     ), supports_check_mode=True, required_one_of=[('job_id', 'description')], mutually_exclusive=[('playbook', 'repository')])
     rm.run(run)
 
@@ -294,10 +288,8 @@ def run(client, module):
     if current is None:
         if 'playbook' not in want and 'repository' not in want:
             raise TaskFailure('a new job needs playbook or repository')
-        if module.check_mode:
-            return dict(changed=True, job=_view(want), diff=dict(before={}, after=_view(want)))
-        created = client.request('POST', client.alias_path('/v2/automation/jobs'), want)
-        return dict(changed=True, job=created, job_id=created['id'], diff=dict(before={}, after=_view(created)))
+        return _with_id(module, ensure_present(client, module, 'job', _view, None, want, 'POST',
+                                               client.alias_path('/v2/automation/jobs'), want))
 
     changed_fields = [f for f, v in want.items() if differs(f, v, current.get(f), always)]
     if not changed_fields:
@@ -314,11 +306,17 @@ def run(client, module):
                          if 'hostVars' in h else h for h in value]
         body[field] = value
     after = dict(current, **dict((f, body[f]) for f in changed_fields))
-    diff = dict(before=_view(current), after=_view(after))
+    return _with_id(module, ensure_present(client, module, 'job', _view, current, after, 'PUT',
+                                           client.alias_path('/v2/automation/jobs', current['id']), body))
+
+
+def _with_id(module, result):
+    """The result of a create or change with ``job_id``; in check mode its job is shown as in the diff."""
     if module.check_mode:
-        return dict(changed=True, job=_view(after), job_id=current['id'], diff=diff)
-    updated = client.request('PUT', client.alias_path('/v2/automation/jobs', current['id']), body)
-    return dict(changed=True, job=updated, job_id=updated['id'], diff=dict(before=_view(current), after=_view(updated)))
+        result['job'] = _view(result['job'])
+    if 'id' in result['job']:
+        result['job_id'] = result['job']['id']
+    return result
 
 
 def _view(job):

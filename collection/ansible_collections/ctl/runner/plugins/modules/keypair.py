@@ -17,6 +17,7 @@ description:
   - An existing generated key pair is never regenerated; remove it (I(state=absent)) to rotate it.
 extends_documentation_fragment:
   - ctl.runner.connection
+  - ctl.runner.state
 options:
   alias:
     description: The key pair's alias in the account; jobs name it as C(keyPairAlias).
@@ -25,9 +26,6 @@ options:
     aliases: [name]
   state:
     description: Whether the key pair should exist.
-    type: str
-    choices: [present, absent]
-    default: present
   type:
     description: Key type of a generated key pair (the service's default is C(ed25519)).
     type: str
@@ -82,11 +80,6 @@ options:
     description: Seconds to wait for each deployment or removal.
     type: int
     default: 120
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
 notes:
   - The generated private key is in this task's result only (unless I(private_key_path) is given); put C(no_log=true)
     on the task, and keep it with C(register) only as long as you need it. Jobs do not need it, they use C(keyPairAlias).
@@ -138,7 +131,8 @@ operations:
 
 import os
 
-from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, TaskFailure, ensure_absent
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import (
+    RunnerModule, TaskFailure, ensure_absent, state_option)
 
 
 def target_spec():
@@ -151,7 +145,7 @@ def target_spec():
 def main():
     rm = RunnerModule(dict(
         alias=dict(type='str', required=True, aliases=['name']),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        state=state_option(),
         type=dict(type='str', choices=['ed25519', 'rsa']),
         bits=dict(type='int'),
         public_key=dict(type='str'),

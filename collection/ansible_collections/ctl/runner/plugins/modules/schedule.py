@@ -13,6 +13,7 @@ description:
     its I(description) among the job's schedules (which must then be unique).
 extends_documentation_fragment:
   - ctl.runner.connection
+  - ctl.runner.state
 options:
   job_id:
     description: The job's id.
@@ -26,11 +27,6 @@ options:
   description:
     description: The schedule's description; its name when I(schedule_id) is not given.
     type: str
-  state:
-    description: Whether it should exist.
-    type: str
-    choices: [present, absent]
-    default: present
   service_account_alias:
     description: The service account the runs act as (M(ctl.runner.service_account)). Required to create one.
     type: str
@@ -51,11 +47,6 @@ options:
     description: Fire times missed while no worker ran, C(one) run for all or C(none).
     type: str
     choices: [one, none]
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
 author:
   - automation-runner maintainers
 '''
@@ -76,7 +67,8 @@ schedule:
   type: dict
 '''
 
-from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, TaskFailure, ensure_absent
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import (
+    RunnerModule, TaskFailure, ensure_absent, ensure_present, state_option)
 
 KEPT = ('description', 'serviceAccountAlias', 'trigger', 'enabled', 'overlap', 'catchUp')
 
@@ -87,7 +79,7 @@ def main():
         job_description=dict(type='str'),
         schedule_id=dict(type='str'),
         description=dict(type='str'),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        state=state_option(),
         service_account_alias=dict(type='str'),
         cron=dict(type='str'),
         date=dict(type='str'),
@@ -131,18 +123,11 @@ def run(client, module):
     if current is None:
         if 'serviceAccountAlias' not in want or 'trigger' not in want:
             raise TaskFailure('service_account_alias and cron or date are required to create a schedule')
-        if module.check_mode:
-            return dict(changed=True, schedule=want, diff=dict(before={}, after=want))
-        created = client.request('POST', base, want)
-        return dict(changed=True, schedule=created, diff=dict(before={}, after=view(created)))
+        return ensure_present(client, module, 'schedule', view, None, want, 'POST', base, want)
     after = dict(view(current), **want)
     if after == view(current):
         return dict(changed=False, schedule=current)
-    diff = dict(before=view(current), after=after)
-    if module.check_mode:
-        return dict(changed=True, schedule=dict(current, **want), diff=diff)
-    updated = client.request('PUT', '%s/%s' % (base, current['id']), after)
-    return dict(changed=True, schedule=updated, diff=dict(before=view(current), after=view(updated)))
+    return ensure_present(client, module, 'schedule', view, current, dict(current, **want), 'PUT', '%s/%s' % (base, current['id']), after)
 
 
 if __name__ == '__main__':

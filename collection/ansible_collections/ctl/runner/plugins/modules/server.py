@@ -15,6 +15,7 @@ description:
     members that differ, so a second identical run reports no change.
 extends_documentation_fragment:
   - ctl.runner.connection
+  - ctl.runner.state
 options:
   name:
     description: The server's name, unique in the account; also its inventory name.
@@ -22,9 +23,6 @@ options:
     required: true
   state:
     description: Whether the server should be registered.
-    type: str
-    choices: [present, absent]
-    default: present
   description:
     description: Free text.
     type: str
@@ -64,11 +62,6 @@ options:
       - The whole set is replaced when it differs. Ansible password variables (C(ansible_password), ...) are
         secrets the API shows as C($encrypted$); with I(update_password=on_create) a stored one is kept.
     type: dict
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
 author:
   - automation-runner maintainers
 '''
@@ -100,7 +93,8 @@ server:
 '''
 
 from ansible_collections.ctl.runner.plugins.module_utils.runner_api import (
-    RunnerModule, TaskFailure, ensure_absent, keep_stored_secrets, secret_aware_equal)
+    RunnerModule, TaskFailure, ensure_absent, ensure_present, keep_stored_secrets, secret_aware_equal, secret_update_option,
+    state_option)
 
 FIELDS = [('description', 'description'), ('ip_address', 'ipAddress'), ('port', 'port'), ('group', 'group'),
           ('location_id', 'locationId'), ('os', 'os'), ('username', 'username')]
@@ -109,7 +103,7 @@ FIELDS = [('description', 'description'), ('ip_address', 'ipAddress'), ('port', 
 def main():
     rm = RunnerModule(dict(
         name=dict(type='str', required=True),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        state=state_option(),
         description=dict(type='str'),
         ip_address=dict(type='str'),
         port=dict(type='int'),
@@ -118,7 +112,7 @@ def main():
         os=dict(type='str'),
         username=dict(type='str'),
         password=dict(type='str', no_log=True),
-        update_password=dict(type='str', choices=['always', 'on_create'], default='on_create', no_log=False),
+        update_password=secret_update_option(),
         host_vars=dict(type='dict'),
     ), supports_check_mode=True)
     rm.run(run)
@@ -145,10 +139,7 @@ def run(client, module):
         after = dict((k, v) for k, v in body.items() if k != 'password')
         if p['password'] is not None:
             after['hasPassword'] = True
-        if module.check_mode:
-            return dict(changed=True, server=after, diff=dict(before={}, after=_view(after)))
-        created = client.request('POST', client.alias_path('/v2/servers'), body)
-        return dict(changed=True, server=created, diff=dict(before={}, after=_view(created)))
+        return ensure_present(client, module, 'server', _view, None, after, 'POST', client.alias_path('/v2/servers'), body)
 
     ops = []
     for option, member in FIELDS:
@@ -170,11 +161,7 @@ def run(client, module):
     if any(op['member'] == 'password' for op in ops):
         after.pop('password', None)
         after['hasPassword'] = True
-    diff = dict(before=_view(current), after=_view(after))
-    if module.check_mode:
-        return dict(changed=True, server=after, diff=diff)
-    patched = client.request('PATCH', path, ops)
-    return dict(changed=True, server=patched, diff=dict(before=_view(current), after=_view(patched)))
+    return ensure_present(client, module, 'server', _view, current, after, 'PATCH', path, ops)
 
 
 def _view(server):

@@ -12,17 +12,13 @@ description:
   - Manages C(/v2/automation/serviceAccounts/{alias}/{serviceAccountAlias}).
 extends_documentation_fragment:
   - ctl.runner.connection
+  - ctl.runner.state
 options:
   alias:
     description: The service account's alias.
     type: str
     required: true
     aliases: [name]
-  state:
-    description: Whether it should exist.
-    type: str
-    choices: [present, absent]
-    default: present
   username:
     description: The user scheduled runs act as (of the account or a sub-account). Required to create one.
     type: str
@@ -36,11 +32,6 @@ options:
     type: str
     choices: [always, on_create]
     default: on_create
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
 author:
   - automation-runner maintainers
 '''
@@ -60,16 +51,17 @@ service_account:
   sample: {alias: nightly, username: scheduler}
 '''
 
-from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, TaskFailure, ensure_absent
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import (
+    RunnerModule, TaskFailure, ensure_absent, ensure_present, secret_update_option, state_option)
 
 
 def main():
     rm = RunnerModule(dict(
         alias=dict(type='str', required=True, aliases=['name']),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        state=state_option(),
         username=dict(type='str'),
         password=dict(type='str', no_log=True),
-        update_password=dict(type='str', choices=['always', 'on_create'], default='on_create', no_log=False),
+        update_password=secret_update_option(),
     ), supports_check_mode=True)
     rm.run(run)
 
@@ -87,12 +79,9 @@ def run(client, module):
     if current is None:
         if not p['username'] or not p['password']:
             raise TaskFailure('username and password are required to create service account %s' % p['alias'])
-        after = dict(alias=p['alias'], username=p['username'])
-        if module.check_mode:
-            return dict(changed=True, service_account=after, diff=dict(before={}, after=after))
-        created = client.request('POST', client.alias_path('/v2/automation/serviceAccounts'),
-                                 dict(alias=p['alias'], username=p['username'], password=p['password']))
-        return dict(changed=True, service_account=created, diff=dict(before={}, after=view(created)))
+        body = dict(alias=p['alias'], username=p['username'], password=p['password'])
+        return ensure_present(client, module, 'service_account', view, None, view(body),
+                              'POST', client.alias_path('/v2/automation/serviceAccounts'), body)
     username = p['username'] or current['username']
     send_password = p['password'] is not None and (p['update_password'] == 'always' or username != current['username'])
     if username == current['username'] and not send_password:
@@ -100,11 +89,7 @@ def run(client, module):
     body = dict(username=username)
     if send_password:
         body['password'] = p['password']
-    after = dict(view(current), username=username)
-    if module.check_mode:
-        return dict(changed=True, service_account=after, diff=dict(before=view(current), after=after))
-    updated = client.request('PUT', path, body)
-    return dict(changed=True, service_account=updated, diff=dict(before=view(current), after=view(updated)))
+    return ensure_present(client, module, 'service_account', view, current, dict(view(current), username=username), 'PUT', path, body)
 
 
 if __name__ == '__main__':

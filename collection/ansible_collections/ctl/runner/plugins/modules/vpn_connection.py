@@ -15,16 +15,12 @@ description:
     does not count as a change.
 extends_documentation_fragment:
   - ctl.runner.connection
+  - ctl.runner.state
 options:
   name:
     description: The connection's name, unique in the account (what a host var C(rnr_vpn) names).
     type: str
     required: true
-  state:
-    description: Whether it should exist.
-    type: str
-    choices: [present, absent]
-    default: present
   networks:
     description: IPv4/IPv6 CIDRs reached through the gateway. Required to create one.
     type: list
@@ -53,11 +49,6 @@ options:
     description: Check the gateway after the change and return C(test).
     type: bool
     default: false
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: full
 author:
   - automation-runner maintainers
 '''
@@ -81,7 +72,8 @@ test:
   type: dict
 '''
 
-from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, TaskFailure, ensure_absent
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import (
+    RunnerModule, TaskFailure, ensure_absent, ensure_present, state_option)
 
 KEPT = ('name', 'networks', 'gateway')
 
@@ -89,7 +81,7 @@ KEPT = ('name', 'networks', 'gateway')
 def main():
     rm = RunnerModule(dict(
         name=dict(type='str', required=True),
-        state=dict(type='str', choices=['present', 'absent'], default='present'),
+        state=state_option(),
         networks=dict(type='list', elements='str'),
         gateway=dict(type='dict', options=dict(
             host=dict(type='str', required=True),
@@ -119,25 +111,27 @@ def run(client, module):
     if p['gateway'] is not None:
         g = p['gateway']
         want['gateway'] = dict(host=g['host'], port=g['port'], username=g['username'], keyPairAlias=g['key_pair_alias'])
-    result = dict(changed=False)
     if current is None:
         if 'networks' not in want or 'gateway' not in want:
             raise TaskFailure('networks and gateway are required to create VPN connection %s' % p['name'])
-        result.update(changed=True, diff=dict(before={}, after=want))
-        if module.check_mode:
-            return dict(result, vpn_connection=want)
-        current = client.request('POST', base, want)
+        planned = want
+        result = ensure_present(client, module, 'vpn_connection', view, None, planned, 'POST', base, want)
+    elif dict(view(current), **want) != view(current):
+        planned = dict(current, **want)
+        result = ensure_present(client, module, 'vpn_connection', view, current, planned, 'PUT',
+                                '%s/%s' % (base, current['id']), view(planned))
     else:
-        after = dict(view(current), **want)
-        if after != view(current):
-            result.update(changed=True, diff=dict(before=view(current), after=after))
-            if module.check_mode:
-                return dict(result, vpn_connection=dict(current, **want))
-            current = client.request('PUT', '%s/%s' % (base, current['id']), after)
-    result['vpn_connection'] = current
-    if p['test'] and not module.check_mode:
-        result['test'] = client.request('POST', '%s/%s/test' % (base, current['id']))
-    return result
+        return dict(changed=False, vpn_connection=current, **check(client, module, base, current))
+    # This module's diff shows the connection as asked for, not as the API answered.
+    result['diff']['after'] = view(planned)
+    return dict(result, **check(client, module, base, result['vpn_connection']))
+
+
+def check(client, module, base, connection):
+    """With test=true (not in check mode), the gateway check of ``connection``, as ``test``."""
+    if module.params['test'] and not module.check_mode:
+        return dict(test=client.request('POST', '%s/%s/test' % (base, connection['id'])))
+    return {}
 
 
 if __name__ == '__main__':
