@@ -52,7 +52,7 @@ options:
     description: Servers and users the public key should be installed for.
     type: list
     elements: dict
-    suboptions:
+    suboptions: &targets
       server:
         description: The server's name.
         type: str
@@ -66,16 +66,7 @@ options:
     description: Servers and users the public key should not be installed for.
     type: list
     elements: dict
-    suboptions:
-      server:
-        description: The server's name.
-        type: str
-        required: true
-      usernames:
-        description: Unix users.
-        type: list
-        elements: str
-        required: true
+    suboptions: *targets
   wait_timeout:
     description: Seconds to wait for each deployment or removal.
     type: int
