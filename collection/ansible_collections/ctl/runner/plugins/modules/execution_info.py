@@ -14,10 +14,8 @@ description:
 extends_documentation_fragment:
   - ctl.runner.connection
   - ctl.runner.info
+  - ctl.runner.job.id
 options:
-  job_id:
-    description: The job's id.
-    type: str
   execution_id:
     description: One run's id (needs I(job_id)).
     type: str

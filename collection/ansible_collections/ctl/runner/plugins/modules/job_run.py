@@ -16,13 +16,8 @@ description:
     alone (no change). C(action=restart) re-runs a C(FAILURE) run against its failed hosts.
 extends_documentation_fragment:
   - ctl.runner.connection
+  - ctl.runner.job
 options:
-  job_id:
-    description: The job's id.
-    type: str
-  job_description:
-    description: The job's description, when I(job_id) is not given (it must be unique in the account).
-    type: str
   action:
     description: What to do.
     type: str

@@ -14,13 +14,10 @@ description:
 extends_documentation_fragment:
   - ctl.runner.connection
   - ctl.runner.state
+  - ctl.runner.job
 options:
-  job_id:
-    description: The job's id.
-    type: str
   job_description:
     description: The job's description, when I(job_id) is not given.
-    type: str
   schedule_id:
     description: The schedule's id.
     type: str

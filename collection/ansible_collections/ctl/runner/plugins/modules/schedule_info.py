@@ -13,10 +13,9 @@ description:
 extends_documentation_fragment:
   - ctl.runner.connection
   - ctl.runner.info
+  - ctl.runner.job.id
 options:
   job_id:
-    description: The job's id.
-    type: str
     required: true
   schedule_id:
     description: One schedule's id.
