@@ -20,3 +20,21 @@ attributes:
   diff_mode:
     support: full
 '''
+
+    # When a write-only secret is sent (argument spec runner_api.secret_update_option); the module says what
+    # its secrets are in the option's description. ctl.runner.state.update_password, ctl.runner.state.update_secrets.
+    UPDATE_PASSWORD = r'''
+options:
+  update_password:
+    type: str
+    choices: [always, on_create]
+    default: on_create
+'''
+
+    UPDATE_SECRETS = r'''
+options:
+  update_secrets:
+    type: str
+    choices: [always, on_create]
+    default: on_create
+'''

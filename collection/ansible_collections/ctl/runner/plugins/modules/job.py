@@ -17,6 +17,7 @@ description:
 extends_documentation_fragment:
   - ctl.runner.connection
   - ctl.runner.state
+  - ctl.runner.state.update_secrets
 options:
   job_id:
     description: The job's id (a UUID). Without it the job is looked up by I(description).
@@ -95,9 +96,6 @@ options:
         are write-only and can't be compared.
       - C(on_create) sends them when the job is created and keeps the stored ones afterwards (a new secret
         variable name is still sent); C(always) sends them on every run, which then always reports a change.
-    type: str
-    choices: [always, on_create]
-    default: on_create
 author:
   - automation-runner maintainers
 '''

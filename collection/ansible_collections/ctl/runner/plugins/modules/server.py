@@ -16,6 +16,7 @@ description:
 extends_documentation_fragment:
   - ctl.runner.connection
   - ctl.runner.state
+  - ctl.runner.state.update_password
 options:
   name:
     description: The server's name, unique in the account; also its inventory name.
@@ -53,9 +54,6 @@ options:
     description:
       - C(on_create) sets I(password) when the server has none stored, and otherwise keeps the stored one
         (the API never returns it, so it can't be compared); C(always) sends it on every run, which always reports a change.
-    type: str
-    choices: [always, on_create]
-    default: on_create
   host_vars:
     description:
       - Variables of this host in runs with C(useDynamicInventory) and in the C(ctl.runner.servers) inventory.

@@ -13,6 +13,7 @@ description:
 extends_documentation_fragment:
   - ctl.runner.connection
   - ctl.runner.state
+  - ctl.runner.state.update_password
 options:
   alias:
     description: The service account's alias.
@@ -29,9 +30,6 @@ options:
     description:
       - C(on_create) sends I(password) only when creating (or when I(username) changes); C(always) on every run,
         which always reports a change.
-    type: str
-    choices: [always, on_create]
-    default: on_create
 author:
   - automation-runner maintainers
 '''
