@@ -272,6 +272,15 @@ def read_info(client, path, key, result_name, where=None):
     return {'changed': False, result_name: items}
 
 
+def ensure_state(client, module, path, view, present):
+    """A module whose item lives at ``path``: GETs it, then with state=absent removes it (ensure_absent), and
+    with state=present returns present(client, module, path, current), where current is None when there is none."""
+    current = client.get_or_none(path)
+    if module.params['state'] == 'absent':
+        return ensure_absent(client, module, path, current, view)
+    return present(client, module, path, current)
+
+
 def ensure_present(client, module, name, view, current, planned, method, path, body):
     """state=present once a module has found what differs: sends ``method path body`` (a POST that creates the
     item when ``current`` is None, else the request that changes it) unless in check mode.

@@ -123,7 +123,7 @@ operations:
 import os
 
 from ansible_collections.ctl.runner.plugins.module_utils.runner_api import (
-    RunnerModule, TaskFailure, ensure_absent, state_option)
+    RunnerModule, TaskFailure, ensure_state, state_option)
 
 
 def target_spec():
@@ -154,12 +154,11 @@ def key_of(line):
 
 
 def run(client, module):
-    p = module.params
-    path = client.alias_path('/v2/automation/keypairs', p['alias'])
-    current = client.get_or_none(path)
-    if p['state'] == 'absent':
-        return ensure_absent(client, module, path, current, _view)
+    return ensure_state(client, module, client.alias_path('/v2/automation/keypairs', module.params['alias']), _view, present)
 
+
+def present(client, module, path, current):
+    p = module.params
     result = dict(changed=False)
     operations = []
     deployed = {}

@@ -91,7 +91,7 @@ server:
 '''
 
 from ansible_collections.ctl.runner.plugins.module_utils.runner_api import (
-    RunnerModule, TaskFailure, ensure_absent, ensure_present, keep_stored_secrets, secret_aware_equal, secret_update_option,
+    RunnerModule, TaskFailure, ensure_present, ensure_state, keep_stored_secrets, secret_aware_equal, secret_update_option,
     state_option)
 
 FIELDS = [('description', 'description'), ('ip_address', 'ipAddress'), ('port', 'port'), ('group', 'group'),
@@ -117,12 +117,11 @@ def main():
 
 
 def run(client, module):
-    p = module.params
-    path = client.alias_path('/v2/servers', p['name'])
-    current = client.get_or_none(path)
-    if p['state'] == 'absent':
-        return ensure_absent(client, module, path, current, _view)
+    return ensure_state(client, module, client.alias_path('/v2/servers', module.params['name']), _view, present)
 
+
+def present(client, module, path, current):
+    p = module.params
     if current is None:
         if not p['ip_address']:
             raise TaskFailure('ip_address is required to register server %s' % p['name'])

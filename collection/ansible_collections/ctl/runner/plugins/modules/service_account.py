@@ -50,7 +50,7 @@ service_account:
 '''
 
 from ansible_collections.ctl.runner.plugins.module_utils.runner_api import (
-    RunnerModule, TaskFailure, ensure_absent, ensure_present, secret_update_option, state_option)
+    RunnerModule, TaskFailure, ensure_present, ensure_state, secret_update_option, state_option)
 
 
 def main():
@@ -69,11 +69,11 @@ def view(sa):
 
 
 def run(client, module):
+    return ensure_state(client, module, client.alias_path('/v2/automation/serviceAccounts', module.params['alias']), view, present)
+
+
+def present(client, module, path, current):
     p = module.params
-    path = client.alias_path('/v2/automation/serviceAccounts', p['alias'])
-    current = client.get_or_none(path)
-    if p['state'] == 'absent':
-        return ensure_absent(client, module, path, current, view)
     if current is None:
         if not p['username'] or not p['password']:
             raise TaskFailure('username and password are required to create service account %s' % p['alias'])
