@@ -4,12 +4,14 @@ import * as path from 'node:path';
 import { ApiClient, b64 } from '../support/http';
 import { ADMIN_PASSWORD, ROOT, tempDir } from '../support/processes';
 import { startSshd, TestSshd } from '../support/sshd';
-import { createAndStart, Stack, startStack, waitForStatus } from '../support/stack';
+import { allRecords, createAndStart, Stack, startStack, waitForStatus } from '../support/stack';
 import { UnixUsers } from '../support/unix-users';
 
 // The Ansible collection ctl.runner, driven by the real ansible-playbook from outside the service
 // (as a user's laptop or CI would), against the real api, worker, PostgreSQL and an sshd on loopback.
 const COLLECTIONS = path.join(ROOT, 'collection');
+// The provisioning tests run Ansible several times (one login per task, scrypt on the api) and, in a
+// run, a run inside a run: more than Jest's default on a loaded 2-core machine.
 const USER_PASSWORD = 'lab-User-Pa55word!';
 
 const PROVISION = `
@@ -230,7 +232,7 @@ describe('the ctl.runner collection against the real service', () => {
     // And so does check mode now.
     const checked = await provision('--check');
     expect(checked.changedTasks).toEqual([]);
-  });
+  }, 300_000);
 
   it('fails the task with the API\'s message, and a failed run fails the task with its status', async () => {
     fs.writeFileSync(
@@ -353,4 +355,31 @@ describe('the ctl.runner collection against the real service', () => {
     expect({ status: done.status, reason: done.reason }).toEqual({ status: 'SUCCESS', reason: null });
     expect((await client.get('/v2/servers/DEMO/from-a-run')).body).toMatchObject({ ipAddress: '192.0.2.10', group: 'Made In Runs' });
   });
+
+  it('the provisioning playbook as a job inside the service: no credentials, SUCCESS, and a second run changes only the run', async () => {
+    // An account of its own, so the names the playbook uses are free; the run's token acts for it.
+    expect((await client.post('/v2/accounts/DEMO', { alias: 'INRUN', name: 'collection in a run' })).status).toBe(201);
+    const job = await client.post('/v2/automation/jobs/INRUN', {
+      playbook: b64(PROVISION),
+      hosts: [{ id: 'localhost', hostVars: { ansible_connection: 'local', ansible_python_interpreter: '/usr/bin/python3' } }],
+      properties: { sshd_port: sshd.port, ssh_user: labUser, key_path: '/tmp/lab-key' },
+      secretProperties: { ssh_password: USER_PASSWORD },
+    });
+    expect(job.status).toBe(201);
+    const changedTasks = async (): Promise<string[]> => {
+      const started = await client.post(`/v2/automation/jobs/INRUN/${job.body.id}/start`, {});
+      const done = await waitForStatus(client, `/v2/automation/jobs/INRUN/${job.body.id}/executions/${started.body.execution_id}`, undefined, 240_000);
+      expect({ status: done.status, reason: done.reason }).toEqual({ status: 'SUCCESS', reason: null });
+      const records = await allRecords(client, 'INRUN', job.body.id, started.body.execution_id);
+      return records.filter((r) => r.event_type === 'runner_on_ok' && r.changed).map((r) => r.task);
+    };
+    expect(await changedTasks()).toEqual([
+      'register the lab server',
+      'generate a key pair and deploy it for the lab user',
+      'a job on the registered servers with that key pair',
+      'run the job',
+    ]);
+    expect((await client.get('/v2/automation/keypairs/INRUN/lab-key')).body.deployedServers).toEqual([{ serverId: 'lab-1', usernames: [labUser] }]);
+    expect(await changedTasks()).toEqual(['run the job']);
+  }, 300_000);
 });
