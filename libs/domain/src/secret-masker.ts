@@ -107,6 +107,8 @@ export class LineMasker {
   }
 
   private piece(token: string, continued: { run: string; at: number }[]): { masked: string; open: { run: string; at: number }[] } {
+    // Most pieces are words: too short to mask unless they continue a run from the line before.
+    if (token.length < MIN_WRAPPED && !continued.length) return { masked: token, open: [] };
     let text = token;
     const open: { run: string; at: number }[] = [];
     for (const { run, at } of continued) {
@@ -121,14 +123,17 @@ export class LineMasker {
         if (inside + text.length < run.length) open.push({ run, at: inside + text.length });
         return { masked: MASK, open };
       }
+      // Only lengths whose last (first) character matches are compared: a line's pieces are many,
+      // and comparing every length against every run made this the worker's costliest step.
+      const last = run[run.length - 1];
       for (let length = Math.min(run.length - 1, text.length); length >= MIN_WRAPPED; length--) {
-        if (text.startsWith(run.slice(run.length - length))) {
+        if (text[length - 1] === last && run.endsWith(text.slice(0, length))) {
           text = MASK + text.slice(length);
           break;
         }
       }
       for (let length = Math.min(run.length - 1, text.length); length >= MIN_WRAPPED; length--) {
-        if (text.endsWith(run.slice(0, length))) {
+        if (text[text.length - length] === run[0] && run.startsWith(text.slice(text.length - length))) {
           text = text.slice(0, text.length - length) + MASK;
           open.push({ run, at: length });
           break;
