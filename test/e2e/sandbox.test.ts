@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiClient, b64 } from '../support/http';
 import { ROOT, startProcess, tempDir, TEST_ENCRYPTION_KEY } from '../support/processes';
+import { PortGate } from '../support/gate';
+import { UnixUsers } from '../support/unix-users';
 import { allRecords, createAndStart, processCommandLines, Stack, startStack, waitForStatus } from '../support/stack';
 
 /**
@@ -192,6 +194,45 @@ describe('run sandbox: a tenant playbook cannot reach the service, other tenants
     });
     expect((await waitForStatus(admin, run.path)).status).toBe('SUCCESS');
     expect(await stack.db.query('SELECT line FROM known_hosts')).toEqual([]);
+  });
+
+  it("keeps the run's own identity and a working /etc while the host adds and removes accounts", async () => {
+    // useradd and userdel replace /etc/passwd and /etc/group by renaming new files over them.
+    const gate = await PortGate.create();
+    const probe = 'echo "whoami=$(id -un) accounts=$(getent passwd | cut -d: -f1 | sort | tr \'\\n\' \' \')"; test -s /etc/hosts && echo etc-hosts-ok';
+    const run = await createAndStart(admin, 'DEMO', {
+      playbook: b64(
+        [
+          '- hosts: all',
+          '  gather_facts: false',
+          '  tasks:',
+          `    - { name: gate, ansible.builtin.wait_for: ${gate.waitFor} }`,
+          `    - ansible.builtin.shell: ${JSON.stringify(probe)}`,
+          '',
+        ].join('\n'),
+      ),
+      hosts: [{ id: 'localhost', hostVars: LOCAL }],
+    });
+    for (let at = Date.now(); ; await new Promise((resolve) => setTimeout(resolve, 200))) {
+      const records = await allRecords(admin, 'DEMO', run.job.id, run.execution.execution_id);
+      if (records.some((r) => r.event_type === 'runner_on_start' && r.task === 'gate')) break;
+      if (Date.now() - at > 60_000) throw new Error('the run did not reach its gate');
+    }
+    const users = new UnixUsers();
+    try {
+      users.create();
+    } finally {
+      users.removeAll();
+    }
+    await gate.open();
+    try {
+      expect((await waitForStatus(admin, run.path)).status).toBe('SUCCESS');
+    } finally {
+      gate.close();
+    }
+    const stdout = (await allRecords(admin, 'DEMO', run.job.id, run.execution.execution_id)).map((r) => r.stdout ?? '').join('\n');
+    expect(stdout).toContain('whoami=runner accounts=nobody root runner \n');
+    expect(stdout).toContain('etc-hosts-ok');
   });
 
   it('makes the same attempts fail when a ServerOperator makes them through start-time properties', async () => {

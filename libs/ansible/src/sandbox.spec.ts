@@ -1,7 +1,8 @@
-import { bwrapArguments, HostLayout } from './sandbox';
+import { bwrapArguments, EtcEntry, HostLayout } from './sandbox';
 
 const layout: HostLayout = { rootEntries: ['--symlink', 'usr/bin', '/bin'] };
 const workspace = '/srv/runner/data/workspaces/abc-123';
+const etc: EtcEntry[] = [{ name: 'hosts' }, { name: 'passwd' }, { name: 'group' }, { name: 'ssl' }, { name: 'mtab', link: '../proc/self/mounts' }];
 
 /** The mounts of an argument list: [kind, source, destination] for every bind. */
 function binds(args: string[]): string[][] {
@@ -13,7 +14,7 @@ function binds(args: string[]): string[][] {
 }
 
 describe('bwrapArguments', () => {
-  const rootArgs = bwrapArguments({ layout, workspace, readOnly: ['/opt/runner/plugin'], uid: 2_000_000_007 }, ['ansible-playbook', 'site.yml']);
+  const rootArgs = bwrapArguments({ layout, etc, workspace, readOnly: ['/opt/runner/plugin'], uid: 2_000_000_007 }, ['ansible-playbook', 'site.yml']);
 
   it('binds the workspace read-write and nothing else of the host but system folders, read-only', () => {
     const writable = binds(rootArgs).filter(([kind]) => kind === '--bind');
@@ -43,7 +44,7 @@ describe('bwrapArguments', () => {
   });
 
   it('not as root: an unprivileged user namespace, no setpriv', () => {
-    const args = bwrapArguments({ layout, workspace, readOnly: [], uid: null }, ['true']);
+    const args = bwrapArguments({ layout, etc, workspace, readOnly: [], uid: null }, ['true']);
     expect(args).toContain('--unshare-user');
     expect(args).not.toContain('/usr/bin/setpriv');
   });
@@ -55,5 +56,24 @@ describe('bwrapArguments', () => {
       const at = rootArgs.findIndex((arg, i) => arg === '--tmpfs' && rootArgs[i + 1] === scratch);
       expect(rootArgs.slice(at - 2, at)).toEqual(['--perms', '1777']);
     }
+  });
+
+  it("gives the run an /etc of links into the host's, which a rename on the host cannot detach, with its own passwd and group", () => {
+    const at = (flag: string, dest: string): number => rootArgs.findIndex((arg, i) => arg === flag && rootArgs[i + 2] === dest);
+    expect(rootArgs.some((arg, i) => arg === '--tmpfs' && rootArgs[i + 1] === '/etc')).toBe(true);
+    expect(binds(rootArgs)).toContainEqual(['--ro-bind', '/etc', '/run/host/etc']);
+    expect(at('--symlink', '/etc/hosts')).toBeGreaterThan(0);
+    expect(rootArgs[at('--symlink', '/etc/hosts') + 1]).toBe('/run/host/etc/hosts');
+    // The host's own links stay as they are (relative to /etc).
+    expect(rootArgs[at('--symlink', '/etc/mtab') + 1]).toBe('../proc/self/mounts');
+    for (const name of ['passwd', 'group']) {
+      expect(at('--symlink', `/etc/${name}`)).toBe(-1);
+      expect(binds(rootArgs)).toContainEqual(['--ro-bind', `${workspace}/.sandbox/${name}`, `/etc/${name}`]);
+      expect(binds(rootArgs)).toContainEqual(['--ro-bind', `${workspace}/.sandbox/${name}`, `/run/host/etc/${name}`]);
+    }
+    // Everything under /etc is in place before it is made read-only.
+    const remount = rootArgs.indexOf('--remount-ro');
+    expect(rootArgs[remount + 1]).toBe('/etc');
+    expect(rootArgs.slice(remount).some((arg) => arg.startsWith('/etc/'))).toBe(false);
   });
 });

@@ -64,7 +64,10 @@ const SANDBOX_USER = 'runner';
  * with no capabilities, an empty bounding set and no-new-privileges, so a setuid binary gains
  * nothing. `uid` null (a worker that is not root): an unprivileged user namespace, same uid.
  */
-export function bwrapArguments(options: { layout: HostLayout; workspace: string; readOnly: string[]; uid: number | null }, command: string[]): string[] {
+export function bwrapArguments(
+  options: { layout: HostLayout; etc: EtcEntry[]; workspace: string; readOnly: string[]; uid: number | null },
+  command: string[],
+): string[] {
   const { layout, workspace, uid } = options;
   const identity = path.join(workspace, '.sandbox');
   return [
@@ -81,10 +84,8 @@ export function bwrapArguments(options: { layout: HostLayout; workspace: string;
     '--die-with-parent',
     '--ro-bind', '/usr', '/usr',
     ...layout.rootEntries,
-    '--ro-bind', '/etc', '/etc',
-    '--ro-bind', path.join(identity, 'passwd'), '/etc/passwd',
-    '--ro-bind', path.join(identity, 'group'), '/etc/group',
-    ...(layout.resolverDir ? ['--ro-bind-try', layout.resolverDir, layout.resolverDir] : []),
+    ...etcArguments(options.etc, identity),
+    ...(layout.resolverDir ? [...parents(layout.resolverDir), '--ro-bind-try', layout.resolverDir, layout.resolverDir] : []),
     // Read-only, for the facts Ansible gathers (the sandbox's own cgroup is not writable there).
     '--ro-bind', '/sys', '/sys',
     '--proc', '/proc',
@@ -104,6 +105,47 @@ export function bwrapArguments(options: { layout: HostLayout; workspace: string;
     '/usr/bin/env', '--default-signal=INT', `PATH=${SANDBOX_PATH}`, `USER=${SANDBOX_USER}`, `LOGNAME=${SANDBOX_USER}`,
     ...command,
   ];
+}
+
+/** An entry of the host's /etc: its name, and where it points if it is a symbolic link. */
+export interface EtcEntry {
+  name: string;
+  link?: string;
+}
+
+/** Where the host's /etc is in a sandbox; the sandbox's own /etc links into it. */
+const HOST_ETC = '/run/host/etc';
+/** The sandbox's own: the run's uid has a name, the host's accounts are not listed. */
+const IDENTITY_FILES = ['passwd', 'group'];
+
+/** The host's /etc as it is now (read per run: a package installed since start adds entries). */
+export function readEtcEntries(): EtcEntry[] {
+  return fs.readdirSync('/etc', { withFileTypes: true }).map((entry) =>
+    entry.isSymbolicLink() ? { name: entry.name, link: fs.readlinkSync(path.join('/etc', entry.name)) } : { name: entry.name },
+  );
+}
+
+/**
+ * The sandbox's /etc: a tmpfs of symbolic links into the host's /etc (bound whole, read-only, at
+ * /run/host/etc), with passwd and group of its own. Not the host's /etc with files bound over it:
+ * tools such as useradd replace /etc/passwd by renaming a new file over it, and the kernel then
+ * detaches every mount on the old file, so a running sandbox would suddenly see the host's accounts
+ * and lose the name of its own uid (ssh: "No user exists for uid …"). A link resolves through the
+ * directory, which renames inside it do not detach; the host's own links are copied as they are.
+ * Over /run/host/etc the identity files hide the host's too, until the host next replaces them.
+ */
+function etcArguments(entries: EtcEntry[], identity: string): string[] {
+  const args = [...parents(HOST_ETC), '--ro-bind', '/etc', HOST_ETC, '--perms', '0755', '--tmpfs', '/etc'];
+  for (const { name, link } of entries) {
+    if (IDENTITY_FILES.includes(name)) continue;
+    args.push('--symlink', link ?? `${HOST_ETC}/${name}`, `/etc/${name}`);
+  }
+  for (const name of IDENTITY_FILES) {
+    args.push('--ro-bind', path.join(identity, name), `/etc/${name}`, '--ro-bind', path.join(identity, name), `${HOST_ETC}/${name}`);
+  }
+  // Without a uid of its own the run owns what bubblewrap made: read-only, as the host's /etc is.
+  args.push('--remount-ro', '/etc');
+  return args;
 }
 
 /**
@@ -204,7 +246,10 @@ export class RunSandbox {
     // if there (bubblewrap refuses to bind a missing folder).
     const collections = fs.existsSync(COLLECTIONS_DIR) ? [COLLECTIONS_DIR] : [];
     return {
-      argv: bwrapArguments({ layout: this.layout, workspace: this.workspace, readOnly: [CALLBACK_PLUGIN_DIR, ...collections, ...own], uid: this.uid }, command),
+      argv: bwrapArguments(
+        { layout: this.layout, etc: readEtcEntries(), workspace: this.workspace, readOnly: [CALLBACK_PLUGIN_DIR, ...collections, ...own], uid: this.uid },
+        command,
+      ),
       sandbox: { cgroups: this.limits.cgroupProcs, rlimits: this.limits.rlimits },
     };
   }
