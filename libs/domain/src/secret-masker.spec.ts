@@ -54,6 +54,21 @@ describe('SecretMasker encodings', () => {
     }
   });
 
+  it('masks base64 wrapped inside one value with escaped line breaks (JSON shown inside JSON)', () => {
+    const encoded = Buffer.from('prefix: ' + secret + ' and after').toString('base64');
+    const out = masker.text(`{"stdout": "${encoded.replace(/(.{12})/g, '$1\\n')}"}`);
+    expect(Buffer.from(out.replace(/\\n/g, '').slice(12, -2), 'base64').toString()).not.toContain('pa ss');
+    expect(out).toContain('********');
+  });
+
+  it("keeps a token's pattern to its plain forms: no per-character alternatives for characters no encoder changes", () => {
+    // A run's token is masked in every run; V8 compiles the pattern once per run (see BREAK).
+    const token = 'Xk3-9_abcDEFghiJKLmnoPQRstuVWXyz0123456789a';
+    const source = (new SecretMasker([token]) as unknown as { pattern: RegExp }).pattern.source;
+    expect(source).not.toContain('(?:');
+    expect(source).toContain(token.replace(/-/g, '\\-'));
+  });
+
   it('masks base64 wrapped across transcript lines, line by line', () => {
     for (const width of [8, 10, 16, 76]) {
       const encoded = Buffer.from('header: ' + secret).toString('base64');

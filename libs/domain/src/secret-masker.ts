@@ -13,8 +13,18 @@ const SHORT_SECRET = 256;
  * ordinary text by chance about once in 10^11 lines, and leave at most 3 bytes of a secret unmasked.
  */
 const MIN_WRAPPED = 6;
-/** Where a wrapped encoding may be broken: a real line break, or one escaped as in JSON. */
-const BREAK = String.raw`(?:\r?\n|\\r?\\n)?`;
+/**
+ * Where a wrapped encoding may be broken: a real line break, or one escaped as in JSON. Wrapped
+ * base64 is found piece by piece (LineMasker), not by a pattern that allows a break between any two
+ * characters: V8 took about half a second to compile that pattern for one token, once per run.
+ */
+const BREAK = /(\r?\n|(?:\\r)?\\n)/;
+/**
+ * Characters that URL-encoding leaves as they are and JSON never escapes: for these the masker
+ * looks for the character itself only (a percent or \u form of a letter is deliberate obfuscation,
+ * which masking cannot stop anyway, not something a playbook prints by accident).
+ */
+const PLAIN = /^[A-Za-z0-9._~-]$/;
 
 /**
  * Replaces known secret values in output before it is stored, in the forms a playbook is likely to
@@ -44,7 +54,7 @@ export class SecretMasker {
       const encodedForms = short ? [...new Set([secret, jsonEscaped(secret, false), jsonEscaped(secret, true)])].map((f) => Buffer.from(f, 'utf8')) : [bytes];
       for (const run of encodedForms.flatMap((form) => base64Alignments(form, short ? [0, 1, 2] : [0]))) {
         if (run.length < MIN_SECRET_LENGTH) continue;
-        needles.add(short ? [...run].map(literal).join(BREAK) : literal(run));
+        needles.add(literal(run));
         if (short) runs.add(run);
       }
       for (const form of [secret, bytes.toString('base64')]) {
@@ -62,6 +72,13 @@ export class SecretMasker {
   }
 
   text(value: string): string {
+    const masked = this.flat(value);
+    // A value of several lines (a command's stdout) may hold base64 wrapped across them.
+    return this.base64Runs.length && BREAK.test(masked) ? new LineMasker(this).pieces(masked) : masked;
+  }
+
+  /** The value with every whole form of a secret masked (no wrapped base64). */
+  flat(value: string): string {
     return this.pattern ? value.replace(this.pattern, MASK) : value;
   }
 
@@ -96,14 +113,48 @@ export class LineMasker {
   constructor(private readonly masker: SecretMasker) {}
 
   line(value: string): string {
+    return this.pieces(this.masker.flat(value));
+  }
+
+  /** Masks the pieces of wrapped base64 in a line that may itself hold (escaped) line breaks. */
+  pieces(masked: string): string {
+    return masked
+      .split(BREAK)
+      .map((part, i) => (i % 2 ? part : this.segment(part)))
+      .join('');
+  }
+
+  /**
+   * One line: each run of base64 characters is a piece (piece()). A scan rather than a replace with
+   * a callback: most pieces are short words, and this runs on every line of output.
+   */
+  private segment(text: string): string {
     let continued = this.open;
     this.open = [];
-    return this.masker.text(value).replace(/[A-Za-z0-9+/_=-]+/g, (token) => {
-      const { masked, open } = this.piece(token, continued);
-      continued = [];
-      this.open = open; // the last piece's wins
-      return masked;
-    });
+    let out = '';
+    let copied = 0;
+    for (let start = 0; start < text.length; ) {
+      if (!isBase64(text.charCodeAt(start))) {
+        start++;
+        continue;
+      }
+      let end = start + 1;
+      while (end < text.length && isBase64(text.charCodeAt(end))) end++;
+      if (end - start >= MIN_WRAPPED || continued.length) {
+        const token = text.slice(start, end);
+        const { masked, open } = this.piece(token, continued);
+        this.open = open;
+        if (masked !== token) {
+          out += text.slice(copied, start) + masked;
+          copied = end;
+        }
+      } else {
+        this.open = [];
+      }
+      continued = []; // the last piece's open runs win
+      start = end;
+    }
+    return copied ? out + text.slice(copied) : text;
   }
 
   private piece(token: string, continued: { run: string; at: number }[]): { masked: string; open: { run: string; at: number }[] } {
@@ -142,6 +193,14 @@ export class LineMasker {
     }
     return { masked: text, open };
   }
+}
+
+/** The characters of either base64 alphabet, with padding. */
+const BASE64_CHARS = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_=-') BASE64_CHARS[c.charCodeAt(0)] = 1;
+
+function isBase64(code: number): boolean {
+  return code < 128 && BASE64_CHARS[code] === 1;
 }
 
 function commonPrefix(a: string, b: string): number {
@@ -184,6 +243,7 @@ function escapedAt(secret: string, depth: number, yamlSingle: boolean): string {
   const uSlashes = '\\\\'.repeat(Math.max(1, 2 ** (depth - 1)));
   return [...secret]
     .map((char) => {
+      if (PLAIN.test(char)) return char;
       let escaped = char;
       for (let i = 0; i < depth; i++) escaped = jsonEscaped(escaped, false);
       const forms = new Set([literal(yamlSingle && char === "'" ? "''" : escaped)]);
