@@ -20,6 +20,6 @@ export const CALLBACK_PLUGIN_DIR = path.join(PLUGIN_DIR, 'callbacks');
 export const COLLECTIONS_DIR = path.resolve(PLUGIN_DIR, '..', '..', '..', '..', 'collection');
 
 /** Ansible's own default collections path (ansible-config: COLLECTIONS_PATHS), kept after ours. */
-const ANSIBLE_DEFAULT_COLLECTIONS_PATH = '~/.ansible/collections:/usr/share/ansible/collections';
+export const ANSIBLE_DEFAULT_COLLECTIONS_PATH = '~/.ansible/collections:/usr/share/ansible/collections';
 
 export const RUN_COLLECTIONS_PATH = `${COLLECTIONS_DIR}:${ANSIBLE_DEFAULT_COLLECTIONS_PATH}`;

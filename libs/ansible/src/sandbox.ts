@@ -226,6 +226,9 @@ export class Sandbox {
 
 /** One run's confinement: its uid, the files that give that uid a name, its limits. */
 export class RunSandbox {
+  /** Folders outside the workspace the run may read (its cached requirements: requirements.ts). */
+  private readonly shown: string[] = [];
+
   constructor(
     private readonly layout: HostLayout,
     private readonly workspace: string,
@@ -247,11 +250,16 @@ export class RunSandbox {
     const collections = fs.existsSync(COLLECTIONS_DIR) ? [COLLECTIONS_DIR] : [];
     return {
       argv: bwrapArguments(
-        { layout: this.layout, etc: readEtcEntries(), workspace: this.workspace, readOnly: [CALLBACK_PLUGIN_DIR, ...collections, ...own], uid: this.uid },
+        { layout: this.layout, etc: readEtcEntries(), workspace: this.workspace, readOnly: [CALLBACK_PLUGIN_DIR, ...collections, ...own, ...this.shown], uid: this.uid },
         command,
       ),
       sandbox: { cgroups: this.limits.cgroupProcs, rlimits: this.limits.rlimits },
     };
+  }
+
+  /** Lets the commands wrapped from now on read `dir` (read-only). */
+  showReadOnly(dir: string): void {
+    this.shown.push(dir);
   }
 
   /** The reason to end the run with, once it has reached a limit. */

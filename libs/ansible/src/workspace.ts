@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { renderUnsafeYaml } from './extra-vars';
-
-import { CALLBACK_PLUGIN_DIR, RUN_COLLECTIONS_PATH } from './plugin-dir';
+import { ANSIBLE_DEFAULT_COLLECTIONS_PATH, CALLBACK_PLUGIN_DIR, COLLECTIONS_DIR, RUN_COLLECTIONS_PATH } from './plugin-dir';
+import { mergeAnsibleConfig } from './project/ansible-config';
 
 export interface InventoryHost {
   id: string;
@@ -16,6 +16,10 @@ export interface InventoryHost {
 export class Workspace {
   readonly dir: string;
   private owner?: number;
+  /** The run's ansible.cfg (ANSIBLE_CONFIG): here, or at the repository's root (project-config.ts). */
+  private config?: string;
+  /** Collections folders of the run's project (requirements, the repository's own), after the service's. */
+  private projectCollections: string[] = [];
 
   private constructor(dir: string) {
     this.dir = dir;
@@ -59,6 +63,14 @@ export class Workspace {
     fs.writeFileSync(file, content, { mode });
     if (this.owner !== undefined) fs.chownSync(file, this.owner, this.owner);
     return file;
+  }
+
+  /** A folder of the workspace, the run's uid's like the rest. */
+  mkdir(name: string): string {
+    const dir = this.path(name);
+    fs.mkdirSync(dir, { mode: 0o700 });
+    if (this.owner !== undefined) fs.chownSync(dir, this.owner, this.owner);
+    return dir;
   }
 
   /** Inventory as JSON (valid YAML): every host under `all`, with its variables. */
@@ -122,27 +134,53 @@ export class Workspace {
     ].join(' ');
   }
 
-  writeAnsibleConfig(options: { forks?: number }): string {
-    return this.write(
-      'ansible.cfg',
-      [
-        '[defaults]',
-        'host_key_checking = True',
-        'retry_files_enabled = False',
-        'callbacks_enabled = runner_events',
-        `callback_plugins = ${CALLBACK_PLUGIN_DIR}`,
-        'interpreter_python = auto_silent',
-        `local_tmp = ${this.path('tmp')}`,
-        'nocolor = True',
-        'deprecation_warnings = False',
-        ...(options.forks ? [`forks = ${options.forks}`] : []),
-        '',
-        '[ssh_connection]',
-        `ssh_args = ${this.sshOptions()}`,
-        'pipelining = True',
-        '',
-      ].join('\n'),
-    );
+  get configFile(): string {
+    return this.config ?? this.path('ansible.cfg');
+  }
+
+  get collectionsPath(): string {
+    return this.projectCollections.length ? [COLLECTIONS_DIR, ...this.projectCollections, ANSIBLE_DEFAULT_COLLECTIONS_PATH].join(':') : RUN_COLLECTIONS_PATH;
+  }
+
+  /**
+   * Settings a run keeps whatever a repository's ansible.cfg says (README "Playbook projects"):
+   * our event callback and stdout, host key checking, where temporary files go, the forks limit.
+   */
+  serviceConfig(options: { forks?: number; rolesPath?: string }): Record<string, Record<string, string>> {
+    return {
+      defaults: {
+        host_key_checking: 'True',
+        retry_files_enabled: 'False',
+        callbacks_enabled: 'runner_events',
+        callback_plugins: CALLBACK_PLUGIN_DIR,
+        stdout_callback: 'default',
+        local_tmp: this.path('tmp'),
+        remote_tmp: '~/.ansible/tmp',
+        nocolor: 'True',
+        ...(options.forks ? { forks: String(options.forks) } : {}),
+        ...(options.rolesPath ? { roles_path: options.rolesPath } : {}),
+      },
+      ssh_connection: { ssh_args: this.sshOptions() },
+    };
+  }
+
+  /** Defaults a repository's ansible.cfg may change. */
+  static readonly CONFIG_DEFAULTS = { defaults: { interpreter_python: 'auto_silent', deprecation_warnings: 'False' }, ssh_connection: { pipelining: 'True' } };
+
+  /**
+   * Writes the run's ansible.cfg: the service's settings over `project`'s own file (its text, null
+   * if none), into `project.dir` when given so that the repository's relative paths mean what they
+   * mean in bare Ansible (it resolves them from the config file's folder).
+   */
+  writeAnsibleConfig(options: { forks?: number; rolesPath?: string }, project?: { dir: string; text: string | null; collections: string[] }): string {
+    const text = mergeAnsibleConfig(project?.text ?? null, this.serviceConfig(options), Workspace.CONFIG_DEFAULTS);
+    if (!project) return this.write('ansible.cfg', text);
+    const file = path.join(project.dir, 'ansible.cfg');
+    // Never through a link the repository put there: the worker writing it may be root.
+    fs.rmSync(file, { force: true });
+    this.config = this.write(path.relative(this.dir, file), text);
+    this.projectCollections = project.collections;
+    return this.config;
   }
 
   remove(): void {
@@ -157,9 +195,9 @@ export function runEnvironment(workspace: Workspace, agentSocket?: string): Node
     HOME: workspace.path('home'),
     LANG: 'C.UTF-8',
     LC_ALL: 'C.UTF-8',
-    ANSIBLE_CONFIG: workspace.path('ansible.cfg'),
-    // The environment rather than ansible.cfg: a job's own ansible.cfg cannot drop it (it comes second).
-    ANSIBLE_COLLECTIONS_PATH: RUN_COLLECTIONS_PATH,
+    ANSIBLE_CONFIG: workspace.configFile,
+    // The environment rather than ansible.cfg: it beats any collections_path a repository's ansible.cfg sets.
+    ANSIBLE_COLLECTIONS_PATH: workspace.collectionsPath,
     ANSIBLE_NOCOLOR: '1',
     ANSIBLE_FORCE_COLOR: '0',
     PYTHONUNBUFFERED: '1',
@@ -170,6 +208,8 @@ export function runEnvironment(workspace: Workspace, agentSocket?: string): Node
 
 export interface PlaybookArgs {
   playbook: string;
+  /** Every inventory, in order (`-i` each); the workspace's inventory.yml alone when absent. */
+  inventories?: string[];
   tags?: string[];
   limit?: string;
   verbosity?: number;
@@ -178,7 +218,8 @@ export interface PlaybookArgs {
 
 /** ansible-playbook's argument array: files by path, no secret ever. */
 export function playbookArguments(workspace: Workspace, options: PlaybookArgs): string[] {
-  const args = ['-i', workspace.path('inventory.yml'), '--extra-vars', `@${workspace.path('extra-vars.yml')}`];
+  const inventories = options.inventories ?? [workspace.path('inventory.yml')];
+  const args = [...inventories.flatMap((inventory) => ['-i', inventory]), '--extra-vars', `@${workspace.path('extra-vars.yml')}`];
   if (options.tags?.length) args.push('--tags', options.tags.join(','));
   if (options.limit) args.push('--limit', options.limit);
   if (options.verbosity) args.push(`-${'v'.repeat(options.verbosity)}`);

@@ -84,6 +84,11 @@ export interface RunnerConfig {
    * to every run as RUNNER_API_URL with its token (README "Runs that call back").
    */
   runApiUrl: string;
+  /**
+   * The Galaxy server the requirements of a repository are installed from when they name a role or
+   * collection by name (RUNNER_GALAXY_URL; ansible-galaxy's own default, galaxy.ansible.com, when unset).
+   */
+  galaxyUrl?: string;
   /** How runs are confined (README "Run sandbox"); `enabled: false` only for a trusted single-team install. */
   sandbox: {
     enabled: boolean;
@@ -208,6 +213,7 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
     ansiblePlaybook: text(env, 'RUNNER_ANSIBLE_PLAYBOOK', 'ansible-playbook', /^[\w./+-]+$/, 'must be a command name or an absolute path'),
     // Runs share the host's network: on a machine with an api too, loopback reaches it.
     runApiUrl: baseUrl(env, 'RUNNER_RUN_API_URL', `${tlsCert ? 'https' : 'http'}://127.0.0.1:${port || 8080}`),
+    galaxyUrl: optional(env, 'RUNNER_GALAXY_URL') === undefined ? undefined : baseUrl(env, 'RUNNER_GALAXY_URL', ''),
     sandbox: {
       enabled: text(env, 'RUNNER_SANDBOX', 'on', /^(on|off)$/, 'must be on or off') === 'on',
       uidBase: integer(env, 'RUNNER_SANDBOX_UID_BASE', 2_000_000_000, 1000, 4_000_000_000),

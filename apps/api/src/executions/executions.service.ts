@@ -144,10 +144,13 @@ export class ExecutionsService {
   }
 }
 
-/** A host a start may name: one of the job's, or any with the dynamic inventory. */
+/**
+ * A host a start may name: one of the job's, or any with the dynamic inventory or a repository's
+ * inventory (the run then narrows to the hosts it has: repository-inventory.ts, never adds one).
+ */
 function isJobHost(job: Job): (host: string) => boolean {
   const known = new Set(job.definition.hosts.map((h) => h.id));
-  return (host) => !!job.definition.useDynamicInventory || known.has(host);
+  return (host) => !!job.definition.useDynamicInventory || !!job.definition.repository?.inventory?.length || known.has(host);
 }
 
 /** 400 naming the first host of the request that is not `allowed`, or the first key that is not a private key. */

@@ -36,6 +36,13 @@ describe('job validation', () => {
     expect(() => checkJobRequest({ playbook: b64('- hosts: all\n'), hosts: [{ id }] } as JobRequest)).toThrow(/^hosts\.0\.id: /);
   });
 
+  it('checks each repository inventory as a repository path, naming it', () => {
+    const job = (inventory: string[]): JobRequest => ({ repository: { url: 'https://git.example/r.git', defaultPlaybook: 'site.yml', inventory } }) as JobRequest;
+    expect(() => checkJobRequest(job(['inventories/prod', 'hosts.ini']))).not.toThrow();
+    expect(() => checkJobRequest(job(['inventories/prod', 'inventories/../../etc']))).toThrow(/^repository\.inventory\.1: must stay inside the repository/);
+    expect(() => checkJobRequest(job(['/etc/ansible/hosts']))).toThrow(/^repository\.inventory\.0: /);
+  });
+
   it('recognises PEM and OpenSSH private keys only', () => {
     expect(() => checkPrivateKey('k', b64('-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n'))).not.toThrow();
     expect(() => checkPrivateKey('k', b64('-----BEGIN RSA PRIVATE KEY-----\nabc\n-----END RSA PRIVATE KEY-----'))).not.toThrow();

@@ -61,6 +61,7 @@ export function checkJobRequest(job: JobRequest): void {
     const problem = repositoryUrlProblem(job.repository.url);
     if (problem) throw invalid('repository.url', problem);
     checkRepositoryPath('repository.defaultPlaybook', job.repository.defaultPlaybook);
+    (job.repository.inventory ?? []).forEach((entry, index) => checkRepositoryPath(`repository.inventory.${index}`, entry));
     const key = job.repository.credentials?.sshPrivateKey;
     if (key) checkPrivateKey('repository.credentials.sshPrivateKey', key);
   }

@@ -60,6 +60,21 @@ export class JobRepository {
   @Matches(TAG, { each: true, message: 'each tag must be 1-100 characters without commas or spaces' })
   playbookTags?: string[];
 
+  /**
+   * Inventory files or folders in the repository (one path or a list; relative, staying inside it),
+   * read with the job's `hosts` or instead of them; their group_vars/host_vars apply. Always
+   * returned as a list.
+   */
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? [value] : value))
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(1024, { each: true })
+  @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, maxItems: 20 }], example: ['inventories/production'] })
+  inventory?: string[];
+
   @OutputOnly('whether repository credentials are stored (they are never returned)') hasCredentials?: boolean;
 }
 

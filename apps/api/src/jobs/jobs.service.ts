@@ -136,10 +136,11 @@ function definitionOf(request: JobRequest, shown: ReturnType<typeof secretVariab
   };
   if (request.playbook !== undefined) definition.playbook = request.playbook.replace(/\s+/g, '');
   if (request.repository) {
-    const { url, branch, defaultPlaybook, playbookTags } = request.repository;
+    const { url, branch, defaultPlaybook, playbookTags, inventory } = request.repository;
     definition.repository = { url, defaultPlaybook };
     if (branch !== undefined) definition.repository.branch = branch;
     if (playbookTags !== undefined) definition.repository.playbookTags = playbookTags;
+    if (inventory?.length) definition.repository.inventory = inventory;
   }
   for (const key of ['playbookTags', 'keyPairAlias', 'useDynamicInventory', 'limit', 'verbosity', 'checkMode', 'forks'] as const) {
     if (request[key] !== undefined && request[key] !== null) (definition as unknown as Record<string, unknown>)[key] = request[key];

@@ -10,6 +10,7 @@ import {
   LineSplitter,
   parseEventLine,
   playbookArguments,
+  ProjectError,
   PlaybookLauncher,
   PlaybookProcess,
   runEnvironment,
@@ -44,6 +45,7 @@ import { ExecutionStatus, repositoryHost, runLimit, SecretMasker, withSecrets } 
 import { bearerTokenHash, linesToRemember, newBearerToken, openServerHostVars, SecretBox, sealed } from '@app/keys';
 import { RecordWriter } from './record-writer';
 import { rideOutOutage } from './ride-out';
+import { RunProject } from './run-project';
 import { prepareVpn, VpnUnavailable } from './vpn-gateways';
 
 /** Preparation failed for a reason the user can act on: INIT_FAILURE with this message. */
@@ -163,12 +165,9 @@ export class ExecutionRun {
     } catch (error) {
       if (this.lost) return;
       // Masked like output: an error's message may quote what it failed on (a variable, a URL).
-      const reason = this.masker.text(
-        error instanceof InitFailure || error instanceof UnusableKeyError || error instanceof CheckoutError
-          ? error.message
-          : `internal error while preparing the run: ${(error as Error).message}`,
-      );
-      if (!(error instanceof InitFailure || error instanceof UnusableKeyError || error instanceof CheckoutError)) {
+      const known = error instanceof InitFailure || error instanceof UnusableKeyError || error instanceof CheckoutError || error instanceof ProjectError;
+      const reason = this.masker.text(known ? error.message : `internal error while preparing the run: ${(error as Error).message}`);
+      if (!known) {
         this.deps.logger.write('error', 'run failed', { executionId: this.execution.id, error: this.masker.text(String((error as Error).stack)) });
       }
       await this.writer.flush();
@@ -292,6 +291,7 @@ export class ExecutionRun {
     const env = runEnvironment(workspace, this.agent?.socket);
     let playbook: string;
     let repositoryLog: RepositoryLog | null = null;
+    let project: RunProject | undefined;
     if (job.definition.repository) {
       const repo = job.definition.repository;
       const target = workspace.path('repo');
@@ -310,6 +310,7 @@ export class ExecutionRun {
       if (!real || !fs.statSync(real).isFile()) throw new InitFailure(`playbook ${repo.defaultPlaybook} does not exist in ${repo.url}`);
       if (!real.startsWith(fs.realpathSync(target) + path.sep)) throw new InitFailure(`playbook ${repo.defaultPlaybook} points outside the repository`);
       this.checkYaml(playbook, repo.defaultPlaybook);
+      project = RunProject.prepare(this.deps, workspace, { dir: target, url: repo.url, credentials: jobSecrets.repositoryCredentials, accountId: this.execution.accountId, forks: job.definition.forks, inventory: repo.inventory });
     } else {
       // Checked by the api when the job was stored (job-validation.ts).
       playbook = workspace.write('playbook.yml', Buffer.from(job.definition.playbook ?? '', 'base64').toString('utf8'));
@@ -333,10 +334,15 @@ export class ExecutionRun {
       if (typeof address === 'string') this.hostKeys.targets.add(address);
     }
     const selection = this.selection();
-    workspace.writeInventory(vpn.hosts, selection ? { ...inventory.groups, [SELECTED_GROUP]: selection } : inventory.groups);
+    const inventories = project?.inventoryArguments(selection, SELECTED_GROUP);
+    workspace.writeInventory(vpn.hosts, selection && !inventories ? { ...inventory.groups, [SELECTED_GROUP]: selection } : inventory.groups);
     workspace.writeExtraVars(extraVars);
+    // Last: the installer's uid owns the workspace, and the worker writes nothing into it after this.
+    await project?.install(this.sandbox, `ssh ${workspace.sshOptions()}`, env, (line) => this.writer.output(this.transcript.line(line)), (text) => this.masker.text(text));
+    this.step('requirements');
     const args = playbookArguments(workspace, {
       playbook,
+      inventories,
       tags: job.definition.repository?.playbookTags ?? job.definition.playbookTags,
       limit: runLimit(job.definition.limit, selection ? SELECTED_GROUP : undefined),
       verbosity: job.definition.verbosity,

@@ -22,6 +22,8 @@ export interface JobRepositoryDefinition {
   branch?: string;
   defaultPlaybook: string;
   playbookTags?: string[];
+  /** Inventory files or folders of the repository (relative paths), read with or instead of `hosts`. */
+  inventory?: string[];
   /** Only whether credentials exist; their values live in the sealed secrets. */
   hasCredentials?: boolean;
 }
