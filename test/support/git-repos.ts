@@ -55,10 +55,13 @@ function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'init.defaultBranch=main', ...args], { cwd, env: GIT_ENV, encoding: 'utf8', stdio: 'pipe' }).trim();
 }
 
-/** Creates a bare repository with the given files committed on `main`; optional extra branches/tags: each entry commits its own files on top. */
+/**
+ * Creates a bare repository with the given files committed on `main` (`links`: symbolic links, name
+ * to target, committed with them); optional extra branches/tags: each entry commits its own files on top.
+ */
 export function createBareRepo(
   files: Record<string, string>,
-  options: { branches?: Record<string, Record<string, string>>; tags?: Record<string, Record<string, string>> } = {},
+  options: { branches?: Record<string, Record<string, string>>; tags?: Record<string, Record<string, string>>; links?: Record<string, string> } = {},
 ): TestRepo {
   const root = tempDir('test-git-');
   const dir = path.join(root, `repo-${crypto.randomBytes(4).toString('hex')}.git`);
@@ -76,6 +79,10 @@ export function createBareRepo(
     commits.push({ sha: git(work, 'rev-parse', 'HEAD'), message });
   };
 
+  for (const [name, target] of Object.entries(options.links ?? {})) {
+    fs.mkdirSync(path.dirname(path.join(work, name)), { recursive: true });
+    fs.symlinkSync(target, path.join(work, name));
+  }
   commit(files, 'Initial commit on main');
   for (const [branch, contents] of Object.entries(options.branches ?? {})) {
     git(work, 'checkout', '-q', '-b', branch, 'main');

@@ -77,24 +77,22 @@ export class RunProject {
       sandbox?.showReadOnly(cached);
       return;
     }
-    output(`requirements: installing ${plan.files.map((f) => path.relative(this.repository.dir, f)).join(', ')} (${label})`);
+    output(`requirements: installing ${plan.files.map((f) => path.relative(this.repository.dir, f.path)).join(', ')} (${label})`);
     const staging = this.workspace.mkdir('requirements');
     const installerEnv = installerEnvironment(env, {
-      target: staging,
       config: this.workspace.write('galaxy.cfg', '[defaults]\n'),
       galaxyUrl: this.deps.config.galaxyUrl,
       repositoryUrl: this.repository.url,
       credentials: this.repository.credentials,
       sshCommand,
     });
-    for (const argv of installCommands(galaxyCommand(this.deps.config.ansiblePlaybook), plan, staging)) {
+    for (const { file, argv } of installCommands(galaxyCommand(this.deps.config.ansiblePlaybook), plan, staging)) {
       const result = await runGuarded(this.deps.launcher, { command: sandbox ? sandbox.wrap(argv) : { argv }, cwd: this.workspace.dir, env: installerEnv, timeoutMs: INSTALL_TIMEOUT_MS });
       const text = mask(result.output);
       for (const line of text.split('\n').filter((l) => l.trim())) output(line);
       if (result.exitCode !== 0) {
-        const file = path.relative(this.repository.dir, argv[3]);
         const why = result.timedOut ? `it took over ${INSTALL_TIMEOUT_MS / 60_000} minutes` : installerMessage(text);
-        throw new RequirementsError(`the requirements of ${file} could not be installed: ${why}`);
+        throw new RequirementsError(`the requirements of ${path.relative(this.repository.dir, file)} could not be installed: ${why}`);
       }
     }
     const entry = keepInstalled(staging, plan);

@@ -57,7 +57,7 @@ describe('requirementsPlan', () => {
       fs.writeFileSync(path.join(repo, 'roles', 'requirements.yml'), '- src: https://git.example/role.git\n  scm: git\n');
       fs.writeFileSync(path.join(repo, 'collections', 'requirements.yml'), 'collections: []\n');
       const plan = requirementsPlan(repo, { cacheDir: '/cache/acct' })!;
-      expect(plan.files).toEqual([path.join(repo, 'roles', 'requirements.yml')]);
+      expect(plan.files).toEqual([{ path: path.join(repo, 'roles', 'requirements.yml'), roles: true, collections: false }]);
       expect(plan.entry).toBe(`/cache/acct/${plan.hash}`);
       expect(requirementsPlan(repo, { cacheDir: '/cache/acct', galaxyUrl: 'https://galaxy.example' })!.hash).not.toBe(plan.hash);
       fs.writeFileSync(path.join(repo, 'roles', 'requirements.yml'), '- src: https://git.example/role.git\n  scm: git\n  version: v2\n');

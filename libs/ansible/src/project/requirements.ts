@@ -10,9 +10,17 @@ export const REQUIREMENT_FILES = ['roles/requirements.yml', 'collections/require
 /** An installation of requirements failed: INIT_FAILURE with the installer's words. */
 export class RequirementsError extends ProjectError {}
 
+export interface RequirementFile {
+  /** Its absolute path in the checkout. */
+  path: string;
+  /** Which of its sections list something. */
+  roles: boolean;
+  collections: boolean;
+}
+
 export interface RequirementsPlan {
-  /** The requirement files that list something, as absolute paths in the checkout. */
-  files: string[];
+  /** The requirement files that list something. */
+  files: RequirementFile[];
   /** sha256 of the files' names and contents and the Galaxy server: the cache entry's name. */
   hash: string;
   /** The cache entry: complete once it exists (filled elsewhere, then renamed into place). */
@@ -22,11 +30,12 @@ export interface RequirementsPlan {
 /** The repository's requirements (null: none listed), and where their installation is cached for the account. */
 export function requirementsPlan(repository: string, options: { cacheDir: string; galaxyUrl?: string }): RequirementsPlan | null {
   const hash = createHash('sha256').update(`galaxy ${options.galaxyUrl ?? ''}\0`);
-  const files: string[] = [];
+  const files: RequirementFile[] = [];
   for (const relative of REQUIREMENT_FILES) {
     const text = readRepositoryFile(repository, relative, 'requirements file');
-    if (text === null || !listsSomething(text, relative)) continue;
-    files.push(path.join(repository, relative));
+    const sections = text === null ? null : listed(text, relative);
+    if (!sections || !(sections.roles || sections.collections)) continue;
+    files.push({ path: path.join(repository, relative), ...sections });
     hash.update(`${relative}\0${text}\0`);
   }
   if (!files.length) return null;
@@ -34,26 +43,32 @@ export function requirementsPlan(repository: string, options: { cacheDir: string
   return { files, hash: digest, entry: path.join(options.cacheDir, digest) };
 }
 
-/** ansible-galaxy refuses a file with nothing in it; an empty list or section is no requirement. */
-function listsSomething(text: string, relative: string): boolean {
+/**
+ * What a requirements file lists: a plain list is roles (the older format), a mapping has `roles:`
+ * and `collections:` sections. ansible-galaxy refuses a file with nothing in it: an empty one is none.
+ */
+function listed(text: string, relative: string): { roles: boolean; collections: boolean } {
   let document: unknown;
   try {
     document = parse(text, { maxAliasCount: 1000 });
   } catch (error) {
     throw new ProjectError(`${relative} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
-  if (Array.isArray(document)) return document.length > 0;
-  if (document && typeof document === 'object') return Object.values(document).some((v) => !Array.isArray(v) || v.length > 0);
-  return false;
+  if (Array.isArray(document)) return { roles: document.length > 0, collections: false };
+  const sections = (document && typeof document === 'object' ? document : {}) as Record<string, unknown>;
+  const lists = (key: string): boolean => Array.isArray(sections[key]) && (sections[key] as unknown[]).length > 0;
+  return { roles: lists('roles'), collections: lists('collections') };
 }
 
 /**
- * The installer's commands: each file into `target`'s roles/ (-p) and collections/ (the
- * installer's ANSIBLE_COLLECTIONS_PATH, see installerEnvironment), which is where `ansible-galaxy
- * install -r` puts the collections of a file that lists both.
+ * The installer's commands: roles into `target`/roles, collections into `target`/collections
+ * (ansible-galaxy ignores a file's collections when given a roles path, hence one command a kind).
  */
-export function installCommands(galaxy: string, plan: RequirementsPlan, target: string): string[][] {
-  return plan.files.map((file) => [galaxy, 'install', '--role-file', file, '--roles-path', path.join(target, 'roles')]);
+export function installCommands(galaxy: string, plan: RequirementsPlan, target: string): { file: string; argv: string[] }[] {
+  return plan.files.flatMap((file) => [
+    ...(file.roles ? [{ file: file.path, argv: [galaxy, 'role', 'install', '--role-file', file.path, '--roles-path', path.join(target, 'roles')] }] : []),
+    ...(file.collections ? [{ file: file.path, argv: [galaxy, 'collection', 'install', '--requirements-file', file.path, '--collections-path', path.join(target, 'collections')] }] : []),
+  ]);
 }
 
 /**
@@ -64,12 +79,11 @@ export function installCommands(galaxy: string, plan: RequirementsPlan, target: 
  */
 export function installerEnvironment(
   base: NodeJS.ProcessEnv,
-  options: { target: string; config: string; galaxyUrl?: string; repositoryUrl: string; credentials?: { username?: string; password?: string }; sshCommand: string },
+  options: { config: string; galaxyUrl?: string; repositoryUrl: string; credentials?: { username?: string; password?: string }; sshCommand: string },
 ): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...base,
     ANSIBLE_CONFIG: options.config,
-    ANSIBLE_COLLECTIONS_PATH: path.join(options.target, 'collections'),
     ...(options.galaxyUrl ? { ANSIBLE_GALAXY_SERVER: options.galaxyUrl } : {}),
     GIT_TERMINAL_PROMPT: '0',
     GIT_SSH_COMMAND: options.sshCommand,
