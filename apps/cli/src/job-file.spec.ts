@@ -81,6 +81,16 @@ describe('job.yaml → API body', () => {
     expect(decode(again.playbook)).toBe(playbook);
     expect(again).toMatchObject({ description: 'd', hosts: [{ id: 'web', hostVars: { a: 1 } }] });
   });
+
+  it("keeps a repository's inventories, one path or a list, and round-trips them", () => {
+    expect(body('repository:\n  url: https://git.example/p.git\n  defaultPlaybook: site.yml\n  inventory: inventories/prod\n').repository).toEqual({
+      url: 'https://git.example/p.git',
+      defaultPlaybook: 'site.yml',
+      inventory: 'inventories/prod',
+    });
+    const stored = { id: 'j2', accountAlias: 'DEMO', status: 'ACTIVE', repository: { url: 'https://git.example/p.git', defaultPlaybook: 'site.yml', inventory: ['inventories/prod', 'extra.ini'] } };
+    expect(body(jobToYaml(stored)).repository).toEqual(stored.repository);
+  });
 });
 
 describe('run options → start body', () => {

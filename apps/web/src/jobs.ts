@@ -5,7 +5,7 @@ export interface Job {
   accountAlias: string;
   description: string;
   playbook?: string;
-  repository?: { url: string; branch?: string; defaultPlaybook: string };
+  repository?: { url: string; branch?: string; defaultPlaybook: string; inventory?: string[] };
   hosts: { id: string; hostVars?: Record<string, unknown> }[];
   properties?: Record<string, unknown>;
   keyPairAlias?: string;

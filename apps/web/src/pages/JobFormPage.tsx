@@ -24,7 +24,7 @@ export function JobFormPage({ session, jobId }: { session: Session; jobId?: stri
   const [description, setDescription] = useState('');
   const [source, setSource] = useState<'inline' | 'repository'>('inline');
   const [playbook, setPlaybook] = useState(jobId ? '' : EXAMPLE);
-  const [repository, setRepository] = useState({ url: '', branch: '', defaultPlaybook: '' });
+  const [repository, setRepository] = useState({ url: '', branch: '', defaultPlaybook: '', inventory: '' });
   const [hosts, setHosts] = useState<Row[]>(jobId ? [] : [{ name: 'localhost', value: 'ansible_connection=local' }]);
   const [properties, setProperties] = useState<Row[]>([]);
   const [keyPairAlias, setKeyPairAlias] = useState('');
@@ -40,7 +40,7 @@ export function JobFormPage({ session, jobId }: { session: Session; jobId?: stri
         setDescription(job.description ?? '');
         if (job.repository) {
           setSource('repository');
-          setRepository({ url: job.repository.url, branch: job.repository.branch ?? '', defaultPlaybook: job.repository.defaultPlaybook });
+          setRepository({ url: job.repository.url, branch: job.repository.branch ?? '', defaultPlaybook: job.repository.defaultPlaybook, inventory: (job.repository.inventory ?? []).join(', ') });
         } else setPlaybook(job.playbook ? fromBase64(job.playbook) : '');
         setHosts(job.hosts.map((h) => ({ name: h.id, value: formatHostVars(h.hostVars) })));
         setProperties(rowsFromProperties(job.properties));
@@ -64,6 +64,10 @@ export function JobFormPage({ session, jobId }: { session: Session; jobId?: stri
       const { hasCredentials: _dropped, ...kept } = old;
       base.repository = { ...kept, url: repository.url.trim(), defaultPlaybook: repository.defaultPlaybook.trim(), ...(repository.branch.trim() ? { branch: repository.branch.trim() } : {}) };
       if (!repository.branch.trim()) delete (base.repository as Record<string, unknown>).branch;
+      // Inventories in the repository: comma-separated paths, read with the hosts below or instead of them.
+      const inventory = repository.inventory.split(',').map((p) => p.trim()).filter(Boolean);
+      if (inventory.length) (base.repository as Record<string, unknown>).inventory = inventory;
+      else delete (base.repository as Record<string, unknown>).inventory;
     }
     base.description = description;
     base.hosts = hostsFromRows(hosts);
@@ -158,13 +162,17 @@ export function JobFormPage({ session, jobId }: { session: Session; jobId?: stri
                   Playbook path
                   <input name="repository.defaultPlaybook" value={repository.defaultPlaybook} onChange={(e) => setRepository({ ...repository, defaultPlaybook: e.target.value })} placeholder="site.yml" />
                 </label>
+                <label className="span-2">
+                  Inventories in the repository (optional)
+                  <input name="repository.inventory" value={repository.inventory} onChange={(e) => setRepository({ ...repository, inventory: e.target.value })} placeholder="inventories/production, extra-hosts.ini" />
+                </label>
               </div>
             )}
           </fieldset>
   
           <fieldset>
             <legend>Hosts</legend>
-            <p className="hint">Inventory names with their variables as key=value, separated by spaces.</p>
+            <p className="hint">Inventory names with their variables as key=value, separated by spaces. With inventories in the repository, these are added to theirs (or leave them out).</p>
             <PairRows noun="Host" valueLabel="variables" field="hosts" rows={hosts} placeholders={['web-1', 'ansible_host=10.0.0.5 ansible_user=deploy']} onChange={setHosts} />
           </fieldset>
   
