@@ -15,6 +15,8 @@ import { allRecords, createAndStart, Stack, startStack, waitForStatus } from '..
  */
 
 const LOCAL_HOST = { ansible_connection: 'local', ansible_python_interpreter: '/usr/bin/python3' };
+const ROLE_META = 'galaxy_info:\n  author: tester\n  description: a test role\n  license: MIT\n  min_ansible_version: "2.14"\ndependencies: []\n';
+const PRIVATE_PASSWORD = 'requirements-git-secret-7f3a';
 
 /** A collection with one module, built into a tarball by ansible-galaxy as a team would publish it. */
 function buildCollection(): Buffer {
@@ -97,6 +99,9 @@ const HOSTILE_CFG = [
   '',
 ].join('\n');
 
+// A first run installs from two servers before it starts: generous on a shared, loaded machine.
+jest.setTimeout(300_000);
+
 describe('playbook projects', () => {
   let stack: Stack;
   let client: ApiClient;
@@ -104,17 +109,20 @@ describe('playbook projects', () => {
   let files: TestFileServer;
   let roleRepoPath: string;
   let projectJob: any;
+  let authServer: TestGitHttpServer;
+  let roleRepoUrl: string;
   /** The project repositories' URLs, by name. */
   let repos: Record<string, string>;
 
   beforeAll(async () => {
     const roleRepo = createBareRepo({
-      'meta/main.yml': 'galaxy_info:\n  author: tester\n  description: greets\n  license: MIT\n  min_ansible_version: "2.14"\ndependencies: []\n',
+      'meta/main.yml': ROLE_META,
       'tasks/main.yml': '- name: greet\n  ansible.builtin.set_fact:\n    greeter_said: greeter role ran\n',
     });
     files = await startFileServer({ '/testns-tools-1.0.0.tar.gz': buildCollection() });
     gitServer = await startGitHttpServer([roleRepo]);
     roleRepoPath = path.basename(roleRepo.dir);
+    roleRepoUrl = gitServer.url(roleRepo);
     const project = createBareRepo({
       'site.yml': SITE,
       'ansible.cfg': HOSTILE_CFG,
@@ -130,12 +138,28 @@ describe('playbook projects', () => {
     });
     const escaping = createBareRepo({ 'site.yml': '- hosts: all\n  gather_facts: false\n  tasks: []\n' }, { links: { 'inventories/escape': '/etc' } });
     const projectServer = await startGitHttpServer([project, missing, escaping]);
+    // A private project whose private role lives on the same git server, and a public role elsewhere.
+    const privateRole = createBareRepo({ 'meta/main.yml': ROLE_META, 'tasks/main.yml': '- ansible.builtin.set_fact:\n    private_said: private role ran\n' });
+    const privateProject = createBareRepo({
+      'site.yml': '- hosts: all\n  gather_facts: false\n  roles: [private_role, greeter]\n  tasks:\n    - ansible.builtin.debug:\n        msg: "{{ private_said }} and {{ greeter_said }}"\n',
+    });
+    authServer = await startGitHttpServer([privateRole, privateProject], { username: 'deploy', password: PRIVATE_PASSWORD });
+    const requirements = `- src: ${authServer.url(privateRole)}\n  scm: git\n  name: private_role\n- src: ${roleRepoUrl}\n  scm: git\n  name: greeter\n`;
+    execFileSync('git', ['-c', 'init.defaultBranch=main', 'clone', '-q', privateProject.dir, path.join(path.dirname(privateProject.dir), 'edit')]);
+    const edit = path.join(path.dirname(privateProject.dir), 'edit');
+    fs.mkdirSync(path.join(edit, 'roles'));
+    fs.writeFileSync(path.join(edit, 'roles', 'requirements.yml'), requirements);
+    const git = (...args: string[]): string => execFileSync('git', args, { cwd: edit, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' }, encoding: 'utf8' });
+    git('add', '-A');
+    git('commit', '-qm', 'requirements');
+    git('push', '-q', 'origin', 'HEAD:main');
     stack = await startStack();
     client = stack.admin;
-    repos = { project: projectServer.url(project), missing: projectServer.url(missing), escaping: projectServer.url(escaping) };
+    repos = { project: projectServer.url(project), missing: projectServer.url(missing), escaping: projectServer.url(escaping), private: authServer.url(privateProject) };
   });
   afterAll(async () => {
     await gitServer?.stop();
+    await authServer?.stop();
     await files?.stop();
     await stack?.stop();
   });
@@ -200,6 +224,29 @@ describe('playbook projects', () => {
     const put = await client.put(self, { ...before, description: 'round trip' });
     expect(put.status).toBe(200);
     expect((await client.get(self)).body.repository.inventory).toEqual(['inventories/prod']);
+    const openapi = (await client.get('/v2/openapi.json')).body;
+    expect(openapi.components.schemas.JobRepository.properties.inventory).toBeDefined();
+  });
+
+  it("sends the repository's credentials to git sources on its own server only, and shows them nowhere", async () => {
+    const openRequests = gitServer.requests.length;
+    const { job, execution, path: executionPath } = await createAndStart(client, 'DEMO', {
+      repository: { url: repos.private, defaultPlaybook: 'site.yml', credentials: { username: 'deploy', password: PRIVATE_PASSWORD } },
+      hosts: [{ id: 'local', hostVars: LOCAL_HOST }],
+    });
+    const done = await waitForStatus(client, executionPath, undefined, 240_000);
+    const text = await stdout(executionPath);
+    expect({ status: done.status, reason: done.reason }).toEqual({ status: 'SUCCESS', reason: null });
+    expect(text).toContain('private role ran and greeter role ran');
+    // The public role's server was asked, and never got the header.
+    const toOpen = gitServer.requests.slice(openRequests);
+    expect(toOpen.length).toBeGreaterThan(0);
+    expect(toOpen.filter((r) => r.authorization)).toEqual([]);
+    const records = await allRecords(client, 'DEMO', job.id, execution.execution_id);
+    const basic = Buffer.from(`deploy:${PRIVATE_PASSWORD}`).toString('base64');
+    for (const secret of [PRIVATE_PASSWORD, basic]) {
+      expect(text + JSON.stringify(records) + JSON.stringify(done) + stack.worker.output()).not.toContain(secret);
+    }
   });
 
   it("ends INIT_FAILURE with the installer's message when a requirement's source is missing", async () => {

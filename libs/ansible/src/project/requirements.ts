@@ -140,10 +140,10 @@ export function cachedEntry(plan: RequirementsPlan): string | null {
   return fs.lstatSync(plan.entry, { throwIfNoEntry: false })?.isDirectory() ? plan.entry : null;
 }
 
-/** The last lines of an installer's output, for a reason: at most `max` characters. */
+/** The installer's output from its first warning or error (what says why), at most `max` characters. */
 export function installerMessage(output: string, max = 2000): string {
   const lines = output.split('\n').map((l) => l.trimEnd()).filter(Boolean);
-  const errors = lines.filter((l) => /ERROR|error:|fatal:|failed/i.test(l));
-  const text = (errors.length ? errors : lines).slice(-8).join('\n');
+  const first = lines.findIndex((l) => /\[WARNING\]|ERROR|error:|fatal:/.test(l));
+  const text = (first >= 0 ? lines.slice(first) : lines).slice(-10).join('\n');
   return text.length > max ? `…${text.slice(-max)}` : text || 'no output';
 }
