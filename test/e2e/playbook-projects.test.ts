@@ -6,6 +6,7 @@ import { createBareRepo, startGitHttpServer, TestGitHttpServer } from '../suppor
 import { startFileServer, TestFileServer } from '../support/file-server';
 import { ApiClient } from '../support/http';
 import { allRecords, createAndStart, Stack, startStack, waitForStatus } from '../support/stack';
+import { until } from '../support/webhook-servers';
 
 /**
  * Playbook projects as teams write them (README "Playbook projects"): requirements from a git
@@ -119,7 +120,7 @@ describe('playbook projects', () => {
       'meta/main.yml': ROLE_META,
       'tasks/main.yml': '- name: greet\n  ansible.builtin.set_fact:\n    greeter_said: greeter role ran\n',
     });
-    files = await startFileServer({ '/testns-tools-1.0.0.tar.gz': buildCollection() });
+    files = await startFileServer({ '/testns-tools-1.0.0.tar.gz': buildCollection() }, ['/testns-stalled-1.0.0.tar.gz']);
     gitServer = await startGitHttpServer([roleRepo]);
     roleRepoPath = path.basename(roleRepo.dir);
     roleRepoUrl = gitServer.url(roleRepo);
@@ -136,8 +137,12 @@ describe('playbook projects', () => {
       'site.yml': '- hosts: all\n  gather_facts: false\n  tasks: []\n',
       'requirements.yml': `collections:\n  - name: ${files.url('/testns-missing-1.0.0.tar.gz')}\n    type: url\n`,
     });
+    const stalled = createBareRepo({
+      'site.yml': '- hosts: all\n  gather_facts: false\n  tasks: []\n',
+      'collections/requirements.yml': `collections:\n  - name: ${files.url('/testns-stalled-1.0.0.tar.gz')}\n    type: url\n`,
+    });
     const escaping = createBareRepo({ 'site.yml': '- hosts: all\n  gather_facts: false\n  tasks: []\n' }, { links: { 'inventories/escape': '/etc' } });
-    const projectServer = await startGitHttpServer([project, missing, escaping]);
+    const projectServer = await startGitHttpServer([project, missing, stalled, escaping]);
     // A private project whose private role lives on the same git server, and a public role elsewhere.
     const privateRole = createBareRepo({ 'meta/main.yml': ROLE_META, 'tasks/main.yml': '- ansible.builtin.set_fact:\n    private_said: private role ran\n' });
     const privateProject = createBareRepo({
@@ -155,7 +160,7 @@ describe('playbook projects', () => {
     git('push', '-q', 'origin', 'HEAD:main');
     stack = await startStack();
     client = stack.admin;
-    repos = { project: projectServer.url(project), missing: projectServer.url(missing), escaping: projectServer.url(escaping), private: authServer.url(privateProject) };
+    repos = { project: projectServer.url(project), missing: projectServer.url(missing), stalled: projectServer.url(stalled), escaping: projectServer.url(escaping), private: authServer.url(privateProject) };
   });
   afterAll(async () => {
     await gitServer?.stop();
@@ -254,6 +259,15 @@ describe('playbook projects', () => {
     const done = await waitForStatus(client, executionPath, undefined, 240_000);
     expect(done.status).toBe('INIT_FAILURE');
     expect(done.reason).toMatch(/^the requirements of requirements\.yml could not be installed: .*testns-missing-1\.0\.0\.tar\.gz.*(404|Not Found)/is);
+  });
+
+  it('stops a run while it installs its requirements: the stop reaches the installer', async () => {
+    // The tarball trickles for ever: only a stop that reaches the installer ends this run in time.
+    const { path: executionPath } = await createAndStart(client, 'DEMO', { repository: { url: repos.stalled, defaultPlaybook: 'site.yml' }, hosts: [{ id: 'local', hostVars: LOCAL_HOST }] });
+    await until(() => files.requests.includes('/testns-stalled-1.0.0.tar.gz'), 120_000, 'the installer asking for the stalled tarball');
+    expect((await client.post(`${executionPath}/stop`, {})).status).toBeLessThan(300);
+    const done = await waitForStatus(client, executionPath, undefined, 120_000);
+    expect({ status: done.status, reason: done.reason }).toEqual({ status: 'STOPPED', reason: 'stopped on request' });
   });
 
   it('refuses an inventory path that leaves the repository when stored, and one that links outside when run', async () => {

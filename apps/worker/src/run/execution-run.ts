@@ -338,7 +338,18 @@ export class ExecutionRun {
     workspace.writeInventory(vpn.hosts, selection && !inventories ? { ...inventory.groups, [SELECTED_GROUP]: selection } : inventory.groups);
     workspace.writeExtraVars(extraVars);
     // Last: the installer's uid owns the workspace, and the worker writes nothing into it after this.
-    await project?.install(this.sandbox, `ssh ${workspace.sshOptions()}`, env, (line) => this.writer.output(this.transcript.line(line)), (text) => this.masker.text(text));
+    await project?.install({
+      sandbox: this.sandbox,
+      sshCommand: `ssh ${workspace.sshOptions()}`,
+      env,
+      output: (line) => this.writer.output(this.transcript.line(line)),
+      mask: (text) => this.masker.text(text),
+      // A stop or kill reaches the installer as it would ansible-playbook (one that came first, at once).
+      onSpawn: (installer) => {
+        this.process = installer;
+        if (this.requested) installer.signal('SIGKILL');
+      },
+    });
     this.step('requirements');
     const args = playbookArguments(workspace, {
       playbook,

@@ -6,6 +6,7 @@ import {
   installerMessage,
   keepInstalled,
   PlaybookLauncher,
+  PlaybookProcess,
   repositoryInventories,
   RequirementsError,
   RequirementsPlan,
@@ -65,9 +66,18 @@ export class RunProject {
   /**
    * The requirements, from the account's cache or installed now (then cached), shown to the run
    * read-only. Says which in the run's output. A failed installation throws RequirementsError with
-   * the installer's own last words (`mask`ed).
+   * the installer's own last words (`mask`ed). `onSpawn` gets each installer process, for a stop or
+   * kill to reach it as it would ansible-playbook.
    */
-  async install(sandbox: RunSandbox | undefined, sshCommand: string, env: NodeJS.ProcessEnv, output: (line: string) => void, mask: (text: string) => string): Promise<void> {
+  async install(run: {
+    sandbox: RunSandbox | undefined;
+    sshCommand: string;
+    env: NodeJS.ProcessEnv;
+    output: (line: string) => void;
+    mask: (text: string) => string;
+    onSpawn: (process: PlaybookProcess) => void;
+  }): Promise<void> {
+    const { sandbox, output, mask } = run;
     const plan = this.plan;
     if (!plan) return;
     const label = plan.hash.slice(0, 12);
@@ -79,15 +89,16 @@ export class RunProject {
     }
     output(`requirements: installing ${plan.files.map((f) => path.relative(this.repository.dir, f.path)).join(', ')} (${label})`);
     const staging = this.workspace.mkdir('requirements');
-    const installerEnv = installerEnvironment(env, {
+    const installerEnv = installerEnvironment(run.env, {
       config: this.workspace.write('galaxy.cfg', '[defaults]\n'),
       galaxyUrl: this.deps.config.galaxyUrl,
       repositoryUrl: this.repository.url,
       credentials: this.repository.credentials,
-      sshCommand,
+      sshCommand: run.sshCommand,
     });
     for (const { file, argv } of installCommands(galaxyCommand(this.deps.config.ansiblePlaybook), plan, staging)) {
-      const result = await runGuarded(this.deps.launcher, { command: sandbox ? sandbox.wrap(argv) : { argv }, cwd: this.workspace.dir, env: installerEnv, timeoutMs: INSTALL_TIMEOUT_MS });
+      const command = sandbox ? sandbox.wrap(argv) : { argv };
+      const result = await runGuarded(this.deps.launcher, { command, cwd: this.workspace.dir, env: installerEnv, timeoutMs: INSTALL_TIMEOUT_MS, onSpawn: run.onSpawn });
       const text = mask(result.output);
       for (const line of text.split('\n').filter((l) => l.trim())) output(line);
       if (result.exitCode !== 0) {

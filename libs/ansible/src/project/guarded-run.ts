@@ -1,4 +1,4 @@
-import type { PlaybookLauncher } from '../process-runner';
+import type { PlaybookLauncher, PlaybookProcess } from '../process-runner';
 import type { GuardedCommand } from '../sandbox';
 
 /**
@@ -8,7 +8,7 @@ import type { GuardedCommand } from '../sandbox';
  */
 export async function runGuarded(
   launcher: PlaybookLauncher,
-  options: { command: GuardedCommand; cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; maxOutputBytes?: number },
+  options: { command: GuardedCommand; cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; maxOutputBytes?: number; onSpawn?: (process: PlaybookProcess) => void },
 ): Promise<{ exitCode: number | null; output: string; timedOut: boolean }> {
   const max = options.maxOutputBytes ?? 256 * 1024;
   let output = '';
@@ -24,6 +24,7 @@ export async function runGuarded(
     },
     onEvents: () => undefined,
   });
+  options.onSpawn?.(child);
   const timer = setTimeout(() => {
     timedOut = true;
     child.signal('SIGKILL');
