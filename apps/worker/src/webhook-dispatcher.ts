@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
 import { AccountRepository, WebhookDelivery, WebhookRepository } from '@app/database';
 import { postWebhook, toRecordDocument } from '@app/realtime';
@@ -24,7 +24,7 @@ const LEASE_MARGIN_SECONDS = 60;
  * starts: a free place is filled on the next pass, so a slow endpoint holds only its own places.
  */
 @Injectable()
-export class WebhookDispatcher {
+export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly periodic: Periodic;
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -47,12 +47,13 @@ export class WebhookDispatcher {
     });
   }
 
-  start(): void {
+  /** Started and stopped by Nest with the worker (the pool drains runs meanwhile). */
+  onApplicationBootstrap(): void {
     this.periodic.start(250);
   }
 
   /** Claims no more; attempts under way end by their deadline (or their leases lapse if the process exits first). */
-  stop(): void {
+  beforeApplicationShutdown(): void {
     this.periodic.stop();
   }
 

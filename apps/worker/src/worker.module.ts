@@ -8,6 +8,7 @@ import { Reaper } from './reaper';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { OperationRunner } from './operation-runner';
 import { Scheduler } from './scheduler';
+import { RunFactory, RunRepositories } from './run/run-factory';
 
 @Module({})
 export class WorkerModule {
@@ -15,7 +16,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, KeysModule],
-      providers: [{ provide: JsonLogger, useValue: logger }, { provide: Clock, useClass: SystemClock }, Reaper, WebhookDispatcher, OperationRunner, Scheduler, PoolService],
+      providers: [{ provide: JsonLogger, useValue: logger }, { provide: Clock, useClass: SystemClock }, Reaper, WebhookDispatcher, OperationRunner, Scheduler, RunRepositories, RunFactory, PoolService],
     };
   }
 }
