@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 
 /** One message as the test SMTP server received it: the envelope, the raw data, its parsed header block and decoded text. */
 export interface ReceivedMail {
@@ -22,14 +23,23 @@ function decodeWords(value: string): string {
 
 /**
  * A small SMTP server on 127.0.0.1 (a free port), enough for the service's client: EHLO, MAIL,
- * RCPT, DATA, QUIT; no STARTTLS, no AUTH. A recipient in `refuse` gets 550 (a permanent refusal).
+ * RCPT, DATA, QUIT; with `tls` (a certificate) it offers STARTTLS, and AUTH PLAIN once the
+ * connection is secure. A recipient in `refuse` gets 550 (a permanent refusal); `silent` makes it
+ * accept connections and never say a word.
  */
 export class TestSmtpServer {
   port = 0;
   readonly messages: ReceivedMail[] = [];
   readonly refuse = new Set<string>();
+  /** Every command line received, with whether the connection was TLS by then. */
+  readonly commands: { line: string; secure: boolean }[] = [];
+  /** AUTH PLAIN credentials received (decoded). */
+  readonly logins: { user: string; password: string; secure: boolean }[] = [];
+  silent = false;
   private readonly sockets = new Set<net.Socket>();
   private readonly server = net.createServer((socket) => this.serve(socket));
+
+  constructor(private readonly tls?: { cert: string | Buffer; key: string | Buffer }) {}
 
   async start(): Promise<void> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
@@ -45,16 +55,18 @@ export class TestSmtpServer {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  private serve(socket: net.Socket): void {
-    this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
-    socket.on('error', () => undefined);
+  private serve(raw: net.Socket): void {
+    this.sockets.add(raw);
+    raw.on('close', () => this.sockets.delete(raw));
+    raw.on('error', () => undefined);
+    if (this.silent) return;
+    let socket: net.Socket = raw;
+    let secure = false;
     let buffer = '';
     let inData = false;
     let envelope: { from: string; to: string[] } = { from: '', to: [] };
     const reply = (line: string): boolean => socket.write(`${line}\r\n`);
-    reply('220 test-smtp ready');
-    socket.on('data', (chunk) => {
+    const onData = (chunk: Buffer): void => {
       buffer += chunk.toString('utf8');
       for (;;) {
         if (inData) {
@@ -72,9 +84,25 @@ export class TestSmtpServer {
         if (at < 0) return;
         const line = buffer.slice(0, at);
         buffer = buffer.slice(at + 2);
-        const verb = line.slice(0, 4).toUpperCase();
-        if (verb === 'EHLO' || verb === 'HELO') reply('250-test-smtp\r\n250 8BITMIME');
-        else if (verb === 'MAIL') {
+        this.commands.push({ line, secure });
+        const verb = line.split(' ')[0].toUpperCase();
+        if (verb === 'EHLO' || verb === 'HELO') {
+          const offers = [this.tls && !secure ? 'STARTTLS' : '', secure ? 'AUTH PLAIN' : ''].filter(Boolean);
+          reply(['test-smtp', '8BITMIME', ...offers].map((o, i, all) => `250${i === all.length - 1 ? ' ' : '-'}${o}`).join('\r\n'));
+        } else if (verb === 'STARTTLS' && this.tls && !secure) {
+          reply('220 go ahead');
+          raw.off('data', onData);
+          const upgraded = new tls.TLSSocket(raw, { isServer: true, cert: this.tls.cert, key: this.tls.key });
+          upgraded.on('error', () => undefined);
+          upgraded.on('data', onData);
+          socket = upgraded;
+          secure = true;
+          return;
+        } else if (verb === 'AUTH' && secure) {
+          const [user, password] = Buffer.from(line.split(' ')[2] ?? '', 'base64').toString('utf8').split('\0').slice(1);
+          this.logins.push({ user, password, secure });
+          reply('235 welcome');
+        } else if (verb === 'MAIL') {
           envelope.from = /<([^>]*)>/.exec(line)?.[1] ?? '';
           reply('250 ok');
         } else if (verb === 'RCPT') {
@@ -93,7 +121,9 @@ export class TestSmtpServer {
         } else if (verb === 'RSET' || verb === 'NOOP') reply('250 ok');
         else reply('502 not implemented');
       }
-    });
+    };
+    raw.on('data', onData);
+    reply('220 test-smtp ready');
   }
 }
 
