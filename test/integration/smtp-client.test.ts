@@ -3,6 +3,7 @@ import { sendMail, SmtpError } from '../../libs/realtime/src/smtp-client';
 import { selfSigned } from '../support/certificates';
 import { tempDir } from '../support/processes';
 import { TestSmtpServer } from '../support/smtp-server';
+import { until } from '../support/webhook-servers';
 
 // The service's SMTP client against a real SMTP server on loopback: STARTTLS whenever offered,
 // credentials only over TLS, dot-stuffing, refused recipients, and the deadline.
@@ -82,11 +83,13 @@ describe('SMTP client', () => {
     });
   });
 
-  it('gives up on a server that never answers at its deadline', async () => {
+  it('gives up on a server that never answers at its deadline, and hangs up', async () => {
     const server = new TestSmtpServer();
     server.silent = true;
     await withServer(server, async () => {
       await expect(sendMail(`smtp://127.0.0.1:${server.port}`, 'runner@runner.test', ['ops@runner.test'], MESSAGE, { timeoutMs: 500 })).rejects.toThrow(/did not finish within 500 ms/);
+      // It hung up: a stalled relay does not collect the service's sockets.
+      await until(() => server.open === 0, 10_000, 'the client hung up');
     });
   });
 });

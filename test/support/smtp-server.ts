@@ -46,6 +46,11 @@ export class TestSmtpServer {
     this.port = (this.server.address() as net.AddressInfo).port;
   }
 
+  /** Connections still open (a client that gave up has hung up). */
+  get open(): number {
+    return this.sockets.size;
+  }
+
   get url(): string {
     return `smtp://127.0.0.1:${this.port}`;
   }

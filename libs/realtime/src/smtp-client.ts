@@ -89,16 +89,19 @@ class ReplyReader {
   }
 }
 
-function connect(url: URL, options: SmtpOptions): Promise<net.Socket> {
+/** The socket at once (so a deadline can destroy one still connecting), and when it is connected. */
+function connect(url: URL, options: SmtpOptions): { socket: net.Socket; ready: Promise<void> } {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const implicitTls = url.protocol === 'smtps:';
   const port = Number(url.port || (implicitTls ? 465 : 25));
-  return new Promise((resolve, reject) => {
-    const socket = implicitTls
-      ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...options.tls }, () => resolve(socket))
-      : net.connect({ host, port }, () => resolve(socket));
-    socket.once('error', reject);
-  });
+  let connected!: () => void;
+  const ready = new Promise<void>((resolve) => (connected = resolve));
+  const socket = implicitTls
+    ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ...options.tls }, () => connected())
+    : net.connect({ host, port }, () => connected());
+  const failed = new Promise<never>((_, reject) => socket.once('error', reject));
+  failed.catch(() => undefined);
+  return { socket, ready: Promise.race([ready, failed]) };
 }
 
 function upgrade(socket: net.Socket, host: string, options: SmtpOptions): Promise<tls.TLSSocket> {
@@ -125,7 +128,9 @@ export async function sendMail(serverUrl: string, from: string, to: string[], me
     }, options.timeoutMs);
   });
   const conversation = async (): Promise<void> => {
-    socket = await connect(url, options);
+    const connecting = connect(url, options);
+    socket = connecting.socket;
+    await connecting.ready;
     reader.attach(socket);
     const expect = async (codes: number[], what: string): Promise<Reply> => {
       const reply = await reader.next();
@@ -175,10 +180,15 @@ export async function sendMail(serverUrl: string, from: string, to: string[], me
   };
   try {
     await Promise.race([conversation(), deadline]);
+    // The message was accepted: the QUIT's answer is not waited for.
+    const done = socket as net.Socket | null;
+    done?.end();
+    setTimeout(() => done?.destroy(), 1000).unref();
+  } catch (error) {
+    // Refused, broken or out of time: hang up at once, also on a socket still connecting.
+    (socket as net.Socket | null)?.destroy();
+    throw error;
   } finally {
     clearTimeout(timer);
-    // The message was accepted (or not): the QUIT's answer is not waited for.
-    (socket as net.Socket | null)?.end();
-    setTimeout(() => (socket as net.Socket | null)?.destroy(), 1000).unref();
   }
 }
