@@ -3,13 +3,15 @@ import { fields, time } from '../format';
 
 const seg = encodeURIComponent;
 const serversPath = (ctx: Context): string => `/v2/servers/${seg(ctx.alias())}`;
+/** `10.0.0.5:22`, `[fd00::5]:22`. */
+const address = (s: any): string => (String(s.ipAddress).includes(':') ? `[${s.ipAddress}]:${s.port}` : `${s.ipAddress}:${s.port}`);
 const serverHint = (ctx: Context): string => `"automation-runner servers list" shows the servers of account ${ctx.alias()}.`;
 
 export const listServers: Command = async (ctx) => {
   const paged = await ctx.api().get(serversPath(ctx) + ctx.pageQuery());
   ctx.printList(paged, `No servers in account ${ctx.alias()}.`, [
     ['NAME', (s) => s.name],
-    ['ADDRESS', (s) => `${s.ipAddress}:${s.port}`],
+    ['ADDRESS', address],
     ['USER', (s) => s.username],
     ['GROUP', (s) => s.group],
     ['LOCATION', (s) => s.locationId],
@@ -21,7 +23,7 @@ export const listServers: Command = async (ctx) => {
 function serverLines(s: any): string[] {
   return fields([
     ['name', s.name],
-    ['address', `${s.ipAddress}:${s.port}`],
+    ['address', address(s)],
     ['user', s.username],
     ['group', s.group],
     ['location', s.locationId],
@@ -46,7 +48,7 @@ export const createServer: Command = async (ctx) => {
   if (ctx.string('port')) body.port = Number(ctx.string('port'));
   if (ctx.options['password-stdin']) body.password = await ctx.secret(`Bootstrap password for ${name}: `);
   const server = await ctx.api().post(serversPath(ctx), body);
-  ctx.print(server, () => [`Registered server ${server.name} (${server.ipAddress}:${server.port}, user ${server.username}).`]);
+  ctx.print(server, () => [`Registered server ${server.name} (${address(server)}, user ${server.username}).`]);
 };
 
 export const deleteServer: Command = async (ctx) => {
