@@ -111,6 +111,10 @@ describe('the CLI covers the whole service (servers, schedules, service accounts
     expect(trigger.code).toBe(2);
     expect(trigger.stderr).toContain('Give exactly one of --cron EXPRESSION or --at DATE');
 
+    // A password is never taken from argv; with no terminal to ask on, only --password-stdin gives one.
+    const noPassword = await cli(['service-accounts', 'create', 'sa', '--username', 'admin']);
+    expect(noPassword.code).toBe(2);
+    expect(noPassword.stderr).toContain('Use --password-stdin');
     const unknownJob = await cli(['schedules', 'list', '00000000-0000-4000-8000-000000000000']);
     expect(unknownJob.code).toBe(5);
     expect(unknownJob.stderr).toContain('"automation-runner jobs list" shows the jobs of account DEMO');
@@ -257,6 +261,10 @@ describe('the CLI covers the whole service (servers, schedules, service accounts
     const bad = await stack.admin.get('/v2/automation/jobs/DEMO/executions?includeSubAccounts=yes');
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].field).toBe('includeSubAccounts');
+    const openapi = (await stack.admin.get('/v2/openapi.json')).body;
+    const parameter = openapi.paths['/v2/automation/jobs/{alias}/executions'].get.parameters.find((p: any) => p.name === 'includeSubAccounts');
+    expect(parameter).toMatchObject({ in: 'query', required: false, schema: { enum: ['true', 'false'] } });
+    expect(parameter.description).toContain('sub-accounts');
   });
 
   it('activity --follow prints a sub-account\'s run as it starts and as it ends, until Ctrl-C', async () => {

@@ -1,4 +1,4 @@
-import { helpText, parseCommandLine } from './args';
+import { COMMANDS, helpText, parseCommandLine, usageLine } from './args';
 import { CliError, EXIT } from './exit-codes';
 
 const usage = (argv: string[]): CliError => {
@@ -58,5 +58,13 @@ describe('parseCommandLine', () => {
     expect(usage(['completion', 'fish']).message).toContain('SHELL must be bash or zsh, not "fish"');
     expect(usage(['activity', '--status', 'DONE']).code).toBe(EXIT.usage);
     expect(parseCommandLine(['vpn', 'create', 'office', '--network', '10.1.0.0/24', '--network', '10.2.0.0/24', '--gateway', 'gw:2222', '--gateway-user', 'u', '--key-pair', 'k']).options.network).toEqual(['10.1.0.0/24', '10.2.0.0/24']);
+  });
+
+  it('gives every command its own --help with its usage line', () => {
+    for (const spec of COMMANDS) {
+      const argv = [...spec.name.split(' '), '--help'];
+      expect(parseCommandLine(argv)).toMatchObject({ command: 'help', args: { TOPIC: spec.name } });
+      expect(helpText(spec.name)).toContain(`Usage: ${usageLine(spec)}`);
+    }
   });
 });

@@ -78,7 +78,9 @@ export class Context {
    * --password-stdin, else a no-echo prompt. Never from argv, where `ps` would show it.
    */
   async secret(prompt: string): Promise<string> {
-    const value = this.options['password-stdin'] === true ? (await readStdin()).replace(/\r?\n$/, '') : await promptPassword(prompt);
+    const fromStdin = this.options['password-stdin'] === true;
+    if (!fromStdin && !process.stdin.isTTY) throw new CliError(EXIT.usage, 'No password: there is no terminal to ask on. Use --password-stdin.');
+    const value = fromStdin ? (await readStdin()).replace(/\r?\n$/, '') : await promptPassword(prompt);
     if (!value) throw new CliError(EXIT.usage, 'The password is empty.');
     return value;
   }

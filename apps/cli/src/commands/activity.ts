@@ -85,8 +85,10 @@ async function followActivity(ctx: Context): Promise<never> {
     process.once('SIGINT', onInterrupt);
     // Records of one run arrive in order; the chain keeps the lines in that order across the reads.
     let chain = Promise.resolve();
+    // An unreachable server is waited out (socket.io reconnects, and the list is read again then);
+    // anything else (the token refused, say) ends the follow with its exit code.
     const then = (step: () => Promise<void>): void => {
-      chain = chain.then(step).catch((error) => fail(error as Error));
+      chain = chain.then(step).catch((error) => (error instanceof CliError && error.code === EXIT.serverDown ? ctx.note(error.message) : fail(error as Error)));
     };
     let connectedBefore = false;
     socket.on('connect', () => {
