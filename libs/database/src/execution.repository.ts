@@ -86,6 +86,20 @@ export class ExecutionRepository {
     });
   }
 
+  /**
+   * The runs of the account at `accountPath` and of every account below it, newest first. starts_with,
+   * not LIKE: a path is compared as text, with no character in it read as a wildcard.
+   */
+  pageInTree(accountPath: string, status: ExecutionStatus | undefined, page: number, size: number): Promise<[Execution[], number]> {
+    const query = this.dataSource
+      .getRepository(Execution)
+      .createQueryBuilder('e')
+      .innerJoin('accounts', 'a', 'a.id = e.account_id')
+      .where('starts_with(a.path, :path)', { path: accountPath });
+    if (status !== undefined) query.andWhere('e.status = :status', { status });
+    return query.orderBy('e.createdAt', 'DESC').addOrderBy('e.id', 'DESC').offset(page * size).limit(size).getManyAndCount();
+  }
+
   /** Where an execution lives, for routing its records to subscribers. */
   async scope(id: string): Promise<{ createdAt: number; jobId: string; accountId: string; accountPath: string; accountAlias: string } | null> {
     const [row] = await this.dataSource.query(

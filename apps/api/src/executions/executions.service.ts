@@ -61,6 +61,10 @@ export class ExecutionsService {
   page(where: { jobId?: string; accountId?: string; status?: ExecutionStatus }, page: number, size: number): Promise<[Execution[], number]> {
     return this.executions.page(where, page, size);
   }
+  pageInTree(accountPath: string, status: ExecutionStatus | undefined, page: number, size: number): Promise<[Execution[], number]> {
+    return this.executions.pageInTree(accountPath, status, page, size);
+  }
+
 
   /**
    * Only from FAILURE: back to the queue against the failed hosts only (or those of them the body
