@@ -1,60 +1,24 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CliOptions, CliRun, CliRunner, Running, until } from '../support/cli';
 import { freePort } from '../support/free-port';
 import { PortGate } from '../support/gate';
 import { ADMIN_PASSWORD, ApiHandle, ROOT, startApi, tempDir } from '../support/processes';
 import { allRecords, processCommandLines, Stack, startStack } from '../support/stack';
 
-/** The installed command: bin/automation-runner.js, which runs the built dist/apps/cli. */
-const CLI = path.join(ROOT, 'bin', 'automation-runner.js');
 const LOCAL_HOST = ['hosts:', '  - id: localhost', '    hostVars:', '      ansible_connection: local', '      ansible_python_interpreter: /usr/bin/python3'];
 /** job.yaml lines: one play on the local host with these task lines (indented as tasks). */
 const playJob = (tasks: string[]): string[] => ['playbook:', '  - hosts: all', '    gather_facts: false', '    tasks:', ...tasks.map((t) => `      ${t}`), ...LOCAL_HOST];
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-interface Running {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  done: Promise<CliRun>;
-}
 
 describe('the automation-runner CLI against the real stack', () => {
   let stack: Stack;
   let work: string;
   let configHome: string;
   let api: ApiHandle | undefined; // an api started by a test, stopped at the end
-  const children = new Set<ChildProcess>();
-
-  /** Starts the CLI as a user would, with its own HOME and config folder. */
-  const start = (args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Running => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: work,
-      env: { PATH: process.env.PATH, HOME: work, XDG_CONFIG_HOME: configHome, LANG: 'C.UTF-8', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (chunk) => (stdout += chunk));
-    child.stderr!.on('data', (chunk) => (stderr += chunk));
-    child.stdin!.end(options.input ?? '');
-    const done = new Promise<CliRun>((resolve) =>
-      child.once('close', (code) => {
-        children.delete(child);
-        resolve({ code, stdout, stderr });
-      }),
-    );
-    return { child, stdout: () => stdout, stderr: () => stderr, done };
-  };
-  const cli = (args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<CliRun> => start(args, options).done;
+  let runner: CliRunner;
+  const start = (args: string[], options: CliOptions = {}): Running => runner.start(args, options);
+  const cli = (args: string[], options: CliOptions = {}): Promise<CliRun> => runner.run(args, options);
 
   const writeFile = (name: string, lines: string[]): string => {
     const file = path.join(work, name);
@@ -68,21 +32,14 @@ describe('the automation-runner CLI against the real stack', () => {
     return JSON.parse(created.stdout).id;
   };
 
-  const until = async (condition: () => boolean | Promise<boolean>, what: string): Promise<void> => {
-    const deadline = Date.now() + 90_000;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
-
   beforeAll(async () => {
     stack = await startStack();
     work = tempDir('runner-cli-');
     configHome = path.join(work, 'config');
+    runner = new CliRunner(work, configHome);
   });
   afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL');
+    runner?.stopAll();
     await api?.stop();
     await stack?.stop();
     if (work) fs.rmSync(work, { recursive: true, force: true });

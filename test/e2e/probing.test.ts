@@ -2,10 +2,14 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 // Straight from its file: @app/keys's index also loads the Ansible runner (ES modules Jest cannot load).
 import { probeGateway } from '../../libs/keys/src/gateway-probe';
+import { sealed } from '../../libs/keys/src/sealed-columns';
+import { SecretBox } from '../../libs/keys/src/secret-box';
 import { freePort } from '../support/free-port';
 import { ApiClient, TRIVIAL_PLAYBOOK } from '../support/http';
+import { TEST_ENCRYPTION_KEY } from '../support/processes';
 import { generateKeyPair } from '../support/sshd';
 import { createAndStart, Stack, startStack, waitForOperation, waitForStatus } from '../support/stack';
+import { until } from '../support/webhook-servers';
 
 /**
  * The service's own SSH connections (VPN `test`, the gateway check before a run, key deployment)
@@ -59,6 +63,8 @@ describe('probing from the service refuses internal addresses (RUNNER_PROBE_ALLO
     await listener?.close();
   });
 
+  const accountId = async (): Promise<string> => (await stack.db.query<{ id: string }>(`SELECT id FROM accounts WHERE alias = 'DEMO'`))[0].id;
+
   // Networks may not overlap within an account: each connection gets a /24 of its own.
   let networks = 0;
   const connection = (name: string, host: string, port = listener.port) => ({
@@ -109,6 +115,38 @@ describe('probing from the service refuses internal addresses (RUNNER_PROBE_ALLO
     const done = await waitForStatus(client, path);
     expect(done.status).toBe('INIT_FAILURE');
     expect(done.reason).toMatch(/VPN gateway stored .* is down: 127\.0\.0\.1 is a loopback address/);
+    expect(listener.connections()).toBe(0);
+  });
+
+  it('refuses chat notification URLs on internal addresses, and a stored one on loopback is never called', async () => {
+    // (RUNNER_WEBHOOK_ALLOW_PRIVATE is off here, as in production: chat URLs share the callbacks' guard.)
+    for (const host of ['127.0.0.1', '[::1]', '169.254.169.254', '[fd00:ec2::254]', 'localhost', '0.0.0.0']) {
+      const url = `http://${host}:${listener.port}/services/T0/B0/x`;
+      const job = await client.post('/v2/automation/jobs/DEMO', { playbook: TRIVIAL_PLAYBOOK, notify: { chat: { url, on: 'always' } } });
+      expect({ host, status: job.status, field: job.body.errors?.[0].field }).toEqual({ host, status: 400, field: 'notify.chat.url' });
+      expect(job.body.message).toContain('RUNNER_WEBHOOK_ALLOW_PRIVATE');
+      const fallback = await client.put('/v2/accounts/DEMO/notify', { chat: { url, on: 'always' } });
+      expect({ host, status: fallback.status }).toEqual({ host, status: 400 });
+    }
+    expect((await client.get('/v2/accounts/DEMO/notify')).body).toEqual({});
+
+    // A URL stored with a name that resolves nowhere, then pointed at loopback in the database (as a
+    // name that later resolves inward would be): the delivery checks again when it connects.
+    const { job, execution, path } = await createAndStart(client, 'DEMO', {
+      playbook: TRIVIAL_PLAYBOOK,
+      hosts: [{ id: 'localhost', hostVars: { ansible_connection: 'local', ansible_python_interpreter: '/usr/bin/python3' } }],
+      notify: { chat: { url: 'http://chat.invalid/services/T0/B0/x', on: 'always' } },
+    });
+    const box = new SecretBox(Buffer.from(TEST_ENCRYPTION_KEY, 'base64'));
+    await stack.db.query(
+      `UPDATE jobs SET sealed_secrets = $2, definition = jsonb_set(definition, '{notify,chat,origin}', to_jsonb($3::text)) WHERE id = $1`,
+      [job.id, box.sealJson({ chatUrl: `http://127.0.0.1:${listener.port}/services/T0/B0/x` }, sealed.job({ id: job.id, accountId: await accountId() })), `http://127.0.0.1:${listener.port}`],
+    );
+    await waitForStatus(client, path);
+    const refusal = async (): Promise<string | null> =>
+      (await stack.db.query<{ last_error: string | null }>(`SELECT last_error FROM webhook_deliveries WHERE execution_id = $1 AND kind = 'chat'`, [execution.execution_id]))[0]?.last_error ?? null;
+    await until(async () => (await refusal()) !== null, 60_000, 'a delivery attempt');
+    expect(await refusal()).toMatch(/127\.0\.0\.1 is .*loopback/);
     expect(listener.connections()).toBe(0);
   });
 

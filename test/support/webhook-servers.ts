@@ -98,3 +98,15 @@ export class DripServer extends LoopbackServer {
 /** Records as a webhook carries them: the status API adds the deliveries made for each (`notifications`). */
 // eslint-disable-next-line @typescript-eslint/no-unused-vars
 export const asSent = (records: any[]): any[] => records.map(({ notifications, ...record }) => record);
+
+/** An endpoint that takes each request and never answers (nor closes): counts the requests and how many the caller gave up on. */
+export class HangServer extends LoopbackServer {
+  requests = 0;
+  endedByCaller = 0;
+
+  protected handle(request: http.IncomingMessage, response: http.ServerResponse): void {
+    this.requests++;
+    request.resume();
+    response.on('close', () => this.endedByCaller++);
+  }
+}

@@ -36,6 +36,8 @@ import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 import { VpnController } from './vpn/vpn.controller';
 import { VpnService } from './vpn/vpn.service';
+import { NotifyController } from './notify/notify.controller';
+import { NotifyService } from './notify/notify.service';
 
 @Module({})
 export class ApiModule {
@@ -44,7 +46,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, KeysModule, DiscoveryModule],
       // ExecutionsController before JobsController: `:alias/executions` must win over `:alias/:jobId`.
-      controllers: [AuthController, AccountsController, UsersController, ExecutionsController, JobsController, StatusController, WebhooksController, ServersController, KeypairsController, SchedulesController, RunnersController, VpnController, HealthController],
+      controllers: [AuthController, AccountsController, NotifyController, UsersController, ExecutionsController, JobsController, StatusController, WebhooksController, ServersController, KeypairsController, SchedulesController, RunnersController, VpnController, HealthController],
       providers: [
         { provide: JsonLogger, useValue: logger },
         { provide: HttpMetrics, useValue: metrics },
@@ -64,6 +66,7 @@ export class ApiModule {
         KeypairsService,
         SchedulesService,
         VpnService,
+        NotifyService,
         RecordFeed,
         SocketAuthority,
         RealtimeGateway,

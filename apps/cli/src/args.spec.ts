@@ -1,4 +1,4 @@
-import { helpText, parseCommandLine } from './args';
+import { COMMANDS, helpText, parseCommandLine, usageLine } from './args';
 import { CliError, EXIT } from './exit-codes';
 
 const usage = (argv: string[]): CliError => {
@@ -49,5 +49,22 @@ describe('parseCommandLine', () => {
     expect(usage(['jobs', 'list', '--size', '0']).message).toContain('--size must be a whole number from 1 to 100');
     expect(usage(['jobs', 'list', '--page', '-1']).code).toBe(EXIT.usage);
     expect(usage(['login', '--username', '']).message).toContain('--username must not be empty');
+  });
+
+  it('checks --output and the options and arguments that take one of a few values', () => {
+    expect(parseCommandLine(['servers', 'list', '--output', 'yaml']).options.output).toBe('yaml');
+    expect(usage(['servers', 'list', '--output', 'xml']).message).toContain('--output must be table, json, yaml, not "xml"');
+    expect(usage(['users', 'create', 'bob', '--role', 'AccountViewer', '--role', 'Root']).message).toContain('--role must be AccountViewer');
+    expect(usage(['completion', 'fish']).message).toContain('SHELL must be bash or zsh, not "fish"');
+    expect(usage(['activity', '--status', 'DONE']).code).toBe(EXIT.usage);
+    expect(parseCommandLine(['vpn', 'create', 'office', '--network', '10.1.0.0/24', '--network', '10.2.0.0/24', '--gateway', 'gw:2222', '--gateway-user', 'u', '--key-pair', 'k']).options.network).toEqual(['10.1.0.0/24', '10.2.0.0/24']);
+  });
+
+  it('gives every command its own --help with its usage line', () => {
+    for (const spec of COMMANDS) {
+      const argv = [...spec.name.split(' '), '--help'];
+      expect(parseCommandLine(argv)).toMatchObject({ command: 'help', args: { TOPIC: spec.name } });
+      expect(helpText(spec.name)).toContain(`Usage: ${usageLine(spec)}`);
+    }
   });
 });

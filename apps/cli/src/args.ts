@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { EXECUTION_STATUSES, ROLES } from '@app/domain';
 import { usageError } from './exit-codes';
 
 /**
@@ -7,7 +8,7 @@ import { usageError } from './exit-codes';
  * what is wrong and shows the command's usage line.
  */
 
-interface OptionSpec {
+export interface OptionSpec {
   type: 'string' | 'boolean';
   short?: string;
   multiple?: boolean;
@@ -16,6 +17,10 @@ interface OptionSpec {
   description: string;
   /** Must be a whole number (validated here, returned as a string). */
   integer?: { min: number; max: number };
+  /** Must be one of these (validated here; also what shell completion offers). */
+  choices?: readonly string[];
+  /** Its value is a file name (shell completion offers files). */
+  file?: boolean;
 }
 
 export interface CommandSpec {
@@ -23,14 +28,19 @@ export interface CommandSpec {
   name: string;
   /** Positional arguments in order; a trailing `?` marks an optional one. */
   args: string[];
+  /** The values a positional argument may take, by name (validated here; offered by completion). */
+  argChoices?: Record<string, readonly string[]>;
   options: Record<string, OptionSpec>;
   /** Options that must be given. */
   required?: string[];
   summary: string;
 }
 
-const GLOBAL: Record<string, OptionSpec> = {
-  json: { type: 'boolean', description: 'print JSON for scripts (one object per line when following)' },
+export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
+
+export const GLOBAL: Record<string, OptionSpec> = {
+  output: { type: 'string', hint: 'FORMAT', choices: OUTPUT_FORMATS, description: 'table (default), json or yaml (following: one object per line, or one YAML document each)' },
+  json: { type: 'boolean', description: 'the same as --output json' },
   url: { type: 'string', hint: 'URL', description: 'server URL (default: the login\'s, or AUTOMATION_RUNNER_URL)' },
   account: { type: 'string', hint: 'ALIAS', description: 'account alias (default: the login\'s, or AUTOMATION_RUNNER_ACCOUNT)' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
@@ -61,14 +71,14 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'jobs create',
     args: [],
-    options: { file: { type: 'string', short: 'f', hint: 'FILE', description: 'job definition (YAML or JSON; - for stdin)' } },
+    options: { file: { type: 'string', short: 'f', hint: 'FILE', file: true, description: 'job definition (YAML or JSON; - for stdin)' } },
     required: ['file'],
     summary: 'create a job from a job.yaml file',
   },
   {
     name: 'jobs update',
     args: ['JOB'],
-    options: { file: { type: 'string', short: 'f', hint: 'FILE', description: 'job definition (YAML or JSON; - for stdin)' } },
+    options: { file: { type: 'string', short: 'f', hint: 'FILE', file: true, description: 'job definition (YAML or JSON; - for stdin)' } },
     required: ['file'],
     summary: 'replace a job with the definition in a job.yaml file',
   },
@@ -116,7 +126,7 @@ export const COMMANDS: CommandSpec[] = [
     options: {
       type: { type: 'string', hint: 'ed25519|rsa', description: 'key type (default ed25519)' },
       bits: { type: 'string', hint: 'N', description: 'RSA size, 3072 or 4096', integer: { min: 1, max: 16384 } },
-      out: { type: 'string', short: 'o', hint: 'FILE', description: 'save the private key here (0600) and the public key in FILE.pub' },
+      out: { type: 'string', short: 'o', hint: 'FILE', file: true, description: 'save the private key here (0600) and the public key in FILE.pub' },
     },
     summary: 'generate a key pair; the private key is shown once, so only --out saves it',
   },
@@ -131,10 +141,118 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'install the public key in authorized_keys on a registered server',
   },
   { name: 'keypairs delete', args: ['ALIAS'], options: {}, summary: 'delete a key pair' },
+  { name: 'servers list', args: [], options: PAGE, summary: 'list the registered servers' },
+  { name: 'servers get', args: ['NAME'], options: {}, summary: 'show a server' },
+  {
+    name: 'servers create',
+    args: ['NAME'],
+    options: {
+      ip: { type: 'string', hint: 'ADDRESS', description: 'its IP address' },
+      port: { type: 'string', hint: 'N', description: 'SSH port (default 22)', integer: { min: 1, max: 65_535 } },
+      group: { type: 'string', hint: 'GROUP', description: 'inventory group (default "Default Group")' },
+      'ssh-user': { type: 'string', hint: 'USER', description: 'the user Ansible logs in as (default root)' },
+      description: { type: 'string', hint: 'TEXT', description: 'what it is for' },
+      os: { type: 'string', hint: 'OS', description: 'its operating system, for the record' },
+      location: { type: 'string', hint: 'ID', description: 'location id (also an inventory group)' },
+      'password-stdin': { type: 'boolean', description: 'read a bootstrap password for the first key deployment from standard input' },
+    },
+    required: ['ip'],
+    summary: 'register a server that jobs with useDynamicInventory target',
+  },
+  { name: 'servers delete', args: ['NAME'], options: {}, summary: 'remove a server' },
+  { name: 'schedules list', args: ['JOB'], options: PAGE, summary: 'list the schedules of a job with their next fire time' },
+  { name: 'schedules get', args: ['JOB', 'SCHEDULE'], options: {}, summary: 'show a schedule' },
+  {
+    name: 'schedules create',
+    args: ['JOB'],
+    options: {
+      cron: { type: 'string', hint: 'EXPRESSION', description: 'five-field cron in UTC, e.g. "0 3 * * *"' },
+      at: { type: 'string', hint: 'DATE', description: 'once, at this ISO-8601 date-time' },
+      'service-account': { type: 'string', hint: 'ALIAS', description: 'the service account the runs act as' },
+      description: { type: 'string', hint: 'TEXT', description: 'what it is for' },
+      overlap: { type: 'string', hint: 'MODE', choices: ['allow', 'skip', 'queue'], description: 'while the previous run is active: allow, skip or queue' },
+      'catch-up': { type: 'string', hint: 'MODE', choices: ['one', 'none'], description: 'fire times missed while no worker ran: one run, or none' },
+      disabled: { type: 'boolean', description: 'create it disabled' },
+    },
+    required: ['service-account'],
+    summary: 'schedule a job (--cron or --at)',
+  },
+  { name: 'schedules enable', args: ['JOB', 'SCHEDULE'], options: {}, summary: 'let a schedule fire again' },
+  { name: 'schedules disable', args: ['JOB', 'SCHEDULE'], options: {}, summary: 'keep a schedule from firing' },
+  { name: 'schedules delete', args: ['JOB', 'SCHEDULE'], options: {}, summary: 'delete a schedule' },
+  { name: 'service-accounts list', args: [], options: {}, summary: 'list service accounts (the users scheduled runs act as)' },
+  { name: 'service-accounts get', args: ['ALIAS'], options: {}, summary: 'show a service account' },
+  {
+    name: 'service-accounts create',
+    args: ['ALIAS'],
+    options: {
+      username: { type: 'string', short: 'u', hint: 'USER', description: 'the user scheduled runs act as' },
+      'password-stdin': { type: 'boolean', description: 'read its password from standard input' },
+    },
+    required: ['username'],
+    summary: 'create a service account (password: --password-stdin or a prompt)',
+  },
+  { name: 'service-accounts delete', args: ['ALIAS'], options: {}, summary: 'delete a service account' },
+  { name: 'vpn list', args: [], options: {}, summary: 'list VPN connections and their last check' },
+  { name: 'vpn get', args: ['ID'], options: {}, summary: 'show a VPN connection' },
+  {
+    name: 'vpn create',
+    args: ['NAME'],
+    options: {
+      network: { type: 'string', multiple: true, hint: 'CIDR', description: 'a network reached through the gateway (repeatable)' },
+      gateway: { type: 'string', hint: 'HOST[:PORT]', description: 'the SSH gateway' },
+      'gateway-user': { type: 'string', hint: 'USER', description: 'the user on the gateway' },
+      'key-pair': { type: 'string', hint: 'ALIAS', description: 'the stored key pair that logs in to the gateway' },
+    },
+    required: ['network', 'gateway', 'gateway-user', 'key-pair'],
+    summary: 'add a VPN connection (an SSH gateway to other networks)',
+  },
+  { name: 'vpn test', args: ['ID'], options: {}, summary: 'check the gateway now: prints its status and latency, exit 1 when down' },
+  { name: 'vpn delete', args: ['ID'], options: {}, summary: 'delete a VPN connection' },
+  { name: 'users list', args: [], options: PAGE, summary: 'list the users of the account with their roles' },
+  {
+    name: 'users create',
+    args: ['USER'],
+    options: {
+      role: { type: 'string', multiple: true, hint: 'ROLE', choices: ROLES, description: 'AccountViewer, ServerOperator, ServerAdmin or AccountAdmin (repeatable)' },
+      'password-stdin': { type: 'boolean', description: 'read the new user\'s password from standard input' },
+    },
+    required: ['role'],
+    summary: 'add a user to the account (--account for a sub-account; password: --password-stdin or a prompt)',
+  },
+  { name: 'users delete', args: ['USER'], options: {}, summary: 'remove a user' },
+  { name: 'accounts list', args: [], options: {}, summary: 'list the direct sub-accounts of the account' },
+  { name: 'accounts get', args: ['ALIAS?'], options: {}, summary: 'show an account (default: the current one), its parent and sub-accounts' },
+  {
+    name: 'accounts create',
+    args: ['ALIAS'],
+    options: { name: { type: 'string', hint: 'NAME', description: 'its display name' } },
+    required: ['name'],
+    summary: 'create a sub-account below the account',
+  },
+  {
+    name: 'activity',
+    args: [],
+    options: {
+      ...PAGE,
+      status: { type: 'string', hint: 'STATUS', choices: EXECUTION_STATUSES, description: 'only runs in (with --follow: reaching) this status' },
+      job: { type: 'string', hint: 'JOB', description: 'only runs of this job' },
+      follow: { type: 'boolean', description: 'then print each new run and status change live, until Ctrl-C' },
+    },
+    summary: 'every run of the account and its sub-accounts, newest first',
+  },
+  {
+    name: 'completion',
+    args: ['SHELL'],
+    argChoices: { SHELL: ['bash', 'zsh'] },
+    options: {},
+    summary: 'print a completion script: source <(automation-runner completion bash)',
+  },
   { name: 'version', args: [], options: {}, summary: 'print the CLI version' },
 ];
 
-const GROUPS = ['jobs', 'executions', 'keypairs'];
+/** `jobs`, `executions`, …: the first word of every two-word command. */
+export const GROUPS = [...new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]))];
 
 export type OptionValues = Record<string, string | boolean | string[] | undefined>;
 
@@ -216,7 +334,7 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
   for (const option of spec.required ?? []) {
     if (strict.values[option] === undefined) throw usageError(`Missing --${option}.\nUsage: ${usageLine(spec)}`);
   }
-  for (const [option, s] of Object.entries(spec.options)) {
+  for (const [option, s] of Object.entries({ ...GLOBAL, ...spec.options })) {
     const value = strict.values[option];
     if (s.integer && typeof value === 'string') {
       const n = Number(value);
@@ -225,9 +343,16 @@ export function parseCommandLine(argv: string[]): ParsedCommand {
       }
     }
     if (s.type === 'string' && !s.multiple && value === '') throw usageError(`--${option} must not be empty.`);
+    const values = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
+    const wrong = values.find((v) => s.choices && !s.choices.includes(v));
+    if (wrong !== undefined) throw usageError(`--${option} must be ${s.choices!.join(', ')}, not "${wrong}".`);
   }
   const args: Record<string, string | undefined> = {};
   spec.args.forEach((a, i) => (args[a.replace(/\?$/, '')] = given[i]));
+  for (const [name, choices] of Object.entries(spec.argChoices ?? {})) {
+    const value = args[name];
+    if (value !== undefined && !choices.includes(value)) throw usageError(`${name} must be ${choices.join(' or ')}, not "${value}".\nUsage: ${usageLine(spec)}`);
+  }
   return { command: spec.name, args, options: strict.values };
 }
 

@@ -4,7 +4,7 @@
  */
 export const EXIT = {
   ok: 0,
-  /** The execution ended FAILURE (or a key deployment failed). */
+  /** The execution ended FAILURE (or a key deployment failed, or `vpn test` found the gateway down). */
   failure: 1,
   /** Bad command line, or a job file that cannot be read. */
   usage: 2,

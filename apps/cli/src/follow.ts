@@ -1,7 +1,8 @@
-import { io, Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { isExecutionStatus, isTerminal } from '@app/domain';
 import { ApiClient } from './api-client';
 import { CliError, EXIT } from './exit-codes';
+import { openFeedSocket } from './feed-socket';
 import { ExecutionDocument, StatusRecord } from './progress';
 import { RecordSequencer } from './record-sequencer';
 
@@ -47,12 +48,7 @@ export function followExecution(target: FollowTarget): Promise<ExecutionDocument
     let checking = false;
     let checkAgain = false;
     let unreachableSince: number | null = null;
-    const socket: Socket = io(`${api.url}/automation`, {
-      auth: { token: target.token },
-      transports: ['websocket'],
-      reconnectionDelay: 500,
-      reconnectionDelayMax: 5_000,
-    });
+    const socket: Socket = openFeedSocket(api.url, target.token);
     const timer = setInterval(() => void check(), POLL_MS);
 
     const settle = (error: Error | null, execution?: ExecutionDocument): void => {

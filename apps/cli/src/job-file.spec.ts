@@ -91,6 +91,14 @@ describe('job.yaml → API body', () => {
     const stored = { id: 'j2', accountAlias: 'DEMO', status: 'ACTIVE', repository: { url: 'https://git.example/p.git', defaultPlaybook: 'site.yml', inventory: ['inventories/prod', 'extra.ini'] } };
     expect(body(jobToYaml(stored)).repository).toEqual(stored.repository);
   });
+
+  it('passes notify through, and a stored job\'s "$encrypted$" chat URL goes back as it came (the server keeps the URL)', () => {
+    const notify = { email: { to: ['ops@example.com'], on: 'failure' }, chat: { url: 'https://hooks.example.com/services/T/B/X', on: 'always' } };
+    expect(body(`playbook: site.yml\nnotify:\n  email: { to: [ops@example.com], on: failure }\n  chat: { url: "${notify.chat.url}", on: always }\n`).notify).toEqual(notify);
+    const stored = { ...notify, chat: { url: '$encrypted$', on: 'always', origin: 'https://hooks.example.com' } };
+    const text = jobToYaml({ id: 'j1', accountAlias: 'DEMO', status: 'ACTIVE', playbook: Buffer.from('- hosts: all\n').toString('base64'), hosts: [], notify: stored });
+    expect(body(text).notify).toEqual(stored);
+  });
 });
 
 describe('run options → start body', () => {

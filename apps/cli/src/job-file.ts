@@ -10,7 +10,8 @@ import { usageError } from './exit-codes';
  * - `sshPrivateKey` (job or host): the key's PEM/OpenSSH text or a path to the key file
  *   (`~/` allowed); sent as base64. A value that is already base64 passes through.
  * Every other field passes through unchanged (`repository.inventory`: one path or a list of the
- * repository's inventory files or folders); the server validates it and names the field.
+ * repository's inventory files or folders; `notify` too: a stored chat URL shows as "$encrypted$",
+ * which the server takes back as "keep it"); the server validates it and names the field.
  */
 
 /** How the module reads a file named in the job file; the caller passes fs.readFileSync. */

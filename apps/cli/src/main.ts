@@ -10,6 +10,14 @@ import { createJob, deleteJob, getJob, listJobs, updateJob } from './commands/jo
 import { followCommand, getExecution, kill, listExecutions, restart, run, stdout, stop } from './commands/executions';
 import { createKeypair, deleteKeypair, deployKeypair, getKeypair, listKeypairs } from './commands/keypairs';
 import { login, logout } from './commands/session';
+import { activity } from './commands/activity';
+import { createAccount, getAccount, listAccounts } from './commands/accounts';
+import { createSchedule, deleteSchedule, disableSchedule, enableSchedule, getSchedule, listSchedules } from './commands/schedules';
+import { createServer, deleteServer, getServer, listServers } from './commands/servers';
+import { createServiceAccount, deleteServiceAccount, getServiceAccount, listServiceAccounts } from './commands/service-accounts';
+import { createUser, deleteUser, listUsers } from './commands/users';
+import { createVpn, deleteVpn, getVpn, listVpn, testVpn } from './commands/vpn';
+import { completionScript } from './completion';
 import { Command, Context } from './context';
 import { CliError, EXIT } from './exit-codes';
 
@@ -34,6 +42,35 @@ const COMMANDS: Record<string, Command> = {
   'keypairs create': createKeypair,
   'keypairs deploy': deployKeypair,
   'keypairs delete': deleteKeypair,
+  'servers list': listServers,
+  'servers get': getServer,
+  'servers create': createServer,
+  'servers delete': deleteServer,
+  'schedules list': listSchedules,
+  'schedules get': getSchedule,
+  'schedules create': createSchedule,
+  'schedules enable': enableSchedule,
+  'schedules disable': disableSchedule,
+  'schedules delete': deleteSchedule,
+  'service-accounts list': listServiceAccounts,
+  'service-accounts get': getServiceAccount,
+  'service-accounts create': createServiceAccount,
+  'service-accounts delete': deleteServiceAccount,
+  'vpn list': listVpn,
+  'vpn get': getVpn,
+  'vpn create': createVpn,
+  'vpn test': testVpn,
+  'vpn delete': deleteVpn,
+  'users list': listUsers,
+  'users create': createUser,
+  'users delete': deleteUser,
+  'accounts list': listAccounts,
+  'accounts get': getAccount,
+  'accounts create': createAccount,
+  activity,
+  completion: async (ctx) => {
+    process.stdout.write(completionScript(ctx.arg('SHELL')));
+  },
   version: async () => {
     process.stdout.write(`${version()}\n`);
   },

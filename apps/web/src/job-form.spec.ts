@@ -1,4 +1,4 @@
-import { FormProblem, formatHostVars, hostsFromRows, parseHostVars, playbookProblem, propertiesFromRows, rowsFromProperties } from './job-form';
+import { FormProblem, formatHostVars, hostsFromRows, notifyFormOf, notifyFromForm, parseHostVars, playbookProblem, propertiesFromRows, rowsFromProperties } from './job-form';
 
 describe('job form', () => {
   it('reads host variables written inventory style, and writes them back the same way', () => {
@@ -35,5 +35,22 @@ describe('job form', () => {
     expect(playbookProblem('')).toMatch(/empty/);
     expect(playbookProblem('hosts: all\n')).toMatch(/list of plays/);
     expect(playbookProblem('- hosts: all\n  tasks: [\n')).toMatch(/^line \d+:/);
+  });
+});
+
+describe('job form: notifications', () => {
+  it('reads a stored notify without its chat URL, and sends "$encrypted$" back to keep it', () => {
+    const form = notifyFormOf({ email: { to: ['ops@example.com', 'oncall@example.com'], on: 'failure' }, chat: { url: '$encrypted$', on: 'always', origin: 'https://hooks.example.com' } });
+    expect(form).toEqual({ mode: 'own', emails: 'ops@example.com, oncall@example.com', emailOn: 'failure', chatUrl: '', chatOn: 'always', chatStored: true });
+    expect(notifyFromForm(form)).toEqual({ email: { to: ['ops@example.com', 'oncall@example.com'], on: 'failure' }, chat: { url: '$encrypted$', on: 'always' } });
+    expect(notifyFromForm({ ...form, chatUrl: 'https://hooks.example.com/new' })!.chat!.url).toBe('https://hooks.example.com/new');
+  });
+
+  it('sends no notify for the account default, {} for no one, and names what is missing', () => {
+    expect(notifyFormOf(undefined).mode).toBe('default');
+    expect(notifyFromForm(notifyFormOf(undefined))).toBeUndefined();
+    expect(notifyFromForm({ ...notifyFormOf(undefined), mode: 'own' })).toEqual({});
+    expect(() => notifyFromForm({ ...notifyFormOf(undefined), mode: 'own', emailOn: 'failure' })).toThrow(/at least one address/);
+    expect(() => notifyFromForm({ ...notifyFormOf(undefined), mode: 'own', chatOn: 'always' })).toThrow(/incoming-webhook URL/);
   });
 });

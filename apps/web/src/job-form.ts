@@ -74,3 +74,51 @@ export function playbookProblem(text: string): string | null {
   if (!Array.isArray(doc.toJS())) return 'a playbook is a YAML list of plays (each starting with “- hosts: …”)';
   return null;
 }
+
+/** When a notification goes out; '' = not by this channel. */
+export type NotifyWhen = '' | 'success' | 'failure' | 'always';
+
+/** The job's `notify` as the form edits it: whose settings apply, and each channel's target and when. */
+export interface NotifyForm {
+  /** `default`: the account's default (no `notify` on the job); `own`: the fields below. */
+  mode: 'default' | 'own';
+  emails: string;
+  emailOn: NotifyWhen;
+  /** A new chat URL; empty keeps the stored one (`chatStored`), which is never shown. */
+  chatUrl: string;
+  chatOn: NotifyWhen;
+  chatStored: boolean;
+}
+
+interface Notify {
+  email?: { to: string[]; on: string };
+  chat?: { url: string; on: string; origin?: string };
+}
+
+export function notifyFormOf(notify: Notify | undefined): NotifyForm {
+  return {
+    mode: notify ? 'own' : 'default',
+    emails: notify?.email?.to.join(', ') ?? '',
+    emailOn: (notify?.email?.on as NotifyWhen) ?? '',
+    chatUrl: '',
+    chatOn: (notify?.chat?.on as NotifyWhen) ?? '',
+    chatStored: !!notify?.chat,
+  };
+}
+
+/** The `notify` to send, or undefined for the account's default. A stored chat URL is kept by sending "$encrypted$" back. */
+export function notifyFromForm(form: NotifyForm): Notify | undefined {
+  if (form.mode === 'default') return undefined;
+  const notify: Notify = {};
+  if (form.emailOn) {
+    const to = form.emails.split(/[\s,;]+/).filter(Boolean);
+    if (!to.length) throw new FormProblem('notify.email.to', 'name at least one address, or turn e-mail off');
+    notify.email = { to, on: form.emailOn };
+  }
+  if (form.chatOn) {
+    const url = form.chatUrl.trim() || (form.chatStored ? '$encrypted$' : '');
+    if (!url) throw new FormProblem('notify.chat.url', 'give the incoming-webhook URL, or turn chat off');
+    notify.chat = { url, on: form.chatOn };
+  }
+  return notify;
+}

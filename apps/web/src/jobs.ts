@@ -10,6 +10,8 @@ export interface Job {
   properties?: Record<string, unknown>;
   keyPairAlias?: string;
   useDynamicInventory?: boolean;
+  /** Run notifications; the chat URL comes back as "$encrypted$". */
+  notify?: { email?: { to: string[]; on: string }; chat?: { url: string; on: string; origin?: string } };
   createdTime: number;
   lastUpdatedTime: number;
 }

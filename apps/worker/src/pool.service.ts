@@ -3,30 +3,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { CONFIG, JsonLogger, RUNNER_VERSION, RunnerConfig } from '@app/config';
-import {
-  AccountRepository,
-  AuthTokenRepository,
-  CHANNELS,
-  ExecutionRepository,
-  isDatabaseUnavailable,
-  JobRepository,
-  KeypairRepository,
-  KnownHostRepository,
-  OPERATIONS_CHANNEL,
-  PgListener,
-  RunnerRepository,
-  ServerRepository,
-  VpnConnectionRepository,
-} from '@app/database';
-import { ansiblePlaybookVersion, landlockAbi, PlaybookLauncher, Sandbox } from '@app/ansible';
+import { CHANNELS, ExecutionRepository, isDatabaseUnavailable, OPERATIONS_CHANNEL, PgListener, RunnerRepository } from '@app/database';
+import { ansiblePlaybookVersion, landlockAbi } from '@app/ansible';
 import { ExecutionStatus } from '@app/domain';
-import { SecretBox } from '@app/keys';
-import { ExecutionRun, RunDependencies } from './run/execution-run';
+import { ExecutionRun } from './run/execution-run';
+import { RunFactory } from './run/run-factory';
 import { FailureLog } from './periodic';
 import { Reaper } from './reaper';
 import { OperationRunner } from './operation-runner';
-import { Scheduler } from './scheduler';
-import { WebhookDispatcher } from './webhook-dispatcher';
 
 /** How long a run stopped by a shutdown gets before it is killed. */
 const SHUTDOWN_GRACE_SECONDS = 10;
@@ -46,28 +30,16 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
   private fillAgain = false;
   private draining = false;
   private readonly claimFailures: FailureLog;
-  private readonly launcher = new PlaybookLauncher();
-  private readonly sandbox: Sandbox;
 
   constructor(
     @Inject(CONFIG) private readonly config: RunnerConfig,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
     private readonly executions: ExecutionRepository,
-    private readonly jobs: JobRepository,
-    private readonly knownHosts: KnownHostRepository,
-    private readonly keypairs: KeypairRepository,
-    private readonly servers: ServerRepository,
-    private readonly vpn: VpnConnectionRepository,
-    private readonly box: SecretBox,
-    private readonly reaper: Reaper,
-    private readonly webhooks: WebhookDispatcher,
-    private readonly operations: OperationRunner,
-    private readonly scheduler: Scheduler,
     private readonly runners: RunnerRepository,
-    private readonly accounts: AccountRepository,
-    private readonly tokens: AuthTokenRepository,
+    private readonly reaper: Reaper,
+    private readonly operations: OperationRunner,
+    private readonly runFactory: RunFactory,
   ) {
-    this.sandbox = new Sandbox(config.sandbox);
     this.claimFailures = new FailureLog(logger, 'claiming failed; will retry', 'claiming works again');
   }
 
@@ -95,11 +67,9 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     this.pollTimer = setInterval(() => void this.fill(), this.config.pollIntervalMs);
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), (this.config.leaseSeconds * 1000) / 3);
     this.reaper.start();
-    this.webhooks.start();
     this.operations.start(this.workerId);
-    this.scheduler.start();
     this.logger.write('info', 'worker pool ready', { workerId: this.workerId, slots: this.config.workerSlots });
-    this.launcher.warm();
+    this.runFactory.launcher.warm();
     void this.fill();
   }
 
@@ -117,7 +87,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
           const claimStarted = performance.now();
           const { claimed, more } = await this.executions.claimNext(this.workerId, this.config.leaseSeconds, this.config.accountMaxRuns);
           if (!claimed) break;
-          this.launch(new ExecutionRun(this.dependencies(), claimed), performance.now() - claimStarted);
+          this.launch(this.runFactory.create(claimed), performance.now() - claimStarted);
           if (!more) break;
         }
       } while (this.fillAgain);
@@ -131,45 +101,28 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Refuses to start a worker that cannot confine its runs, unless told to run them unconfined. */
   private async startSandbox(): Promise<void> {
-    if (!this.sandbox.enabled) {
+    const sandbox = this.runFactory.sandbox;
+    if (!sandbox.enabled) {
       this.logger.write('warn', 'RUNNER_SANDBOX=off: playbooks run unconfined, as this worker\'s own user; only for a trusted single-team install');
       return;
     }
     try {
-      this.sandbox.start();
-      await this.sandbox.probe(this.launcher, path.join(this.config.dataDir, 'workspaces'));
+      sandbox.start();
+      await this.runFactory.probeSandbox();
     } catch (error) {
       throw new Error(
         `the run sandbox cannot be set up: ${lastLine((error as Error).message)}. It needs bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) ` +
           'and, in a container, the rights README "Run sandbox" lists. For a trusted single-team install only, RUNNER_SANDBOX=off runs playbooks unconfined.',
       );
     }
-    if (!this.sandbox.perAccountUid) {
+    if (!sandbox.perAccountUid) {
       this.logger.write('warn', 'the worker is not root: runs are sandboxed but keep the worker\'s uid, and limits are per process (rlimits)');
     }
     const landlock = await landlockAbi();
-    this.logger.write('info', 'run sandbox ready', { limits: this.sandbox.limitBackend, perAccountUid: this.sandbox.perAccountUid, landlockAbi: landlock });
+    this.logger.write('info', 'run sandbox ready', { limits: sandbox.limitBackend, perAccountUid: sandbox.perAccountUid, landlockAbi: landlock });
     if (landlock < 6) {
       this.logger.write('warn', `this kernel's Landlock ABI is ${landlock}: runs can reach abstract Unix sockets of the host and of other runs${landlock < 4 ? ' and listen on TCP ports' : ''} (Linux 6.12 confines both)`);
     }
-  }
-
-  private dependencies(): RunDependencies {
-    return {
-      config: this.config,
-      accounts: this.accounts,
-      sandbox: this.sandbox,
-      logger: this.logger,
-      executions: this.executions,
-      jobs: this.jobs,
-      knownHosts: this.knownHosts,
-      keypairs: this.keypairs,
-      servers: this.servers,
-      vpn: this.vpn,
-      box: this.box,
-      launcher: this.launcher,
-      tokens: this.tokens,
-    };
   }
 
   private launch(run: ExecutionRun, claimMs: number): void {
@@ -241,9 +194,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     void this.runners.heartbeat(this.workerId, true).catch(() => undefined);
     clearInterval(this.pollTimer);
     this.reaper.stop();
-    this.webhooks.stop();
     this.operations.stop();
-    this.scheduler.stop();
     await this.listener?.stop();
     if (this.runs.size) this.logger.write('info', 'draining', { runs: this.runs.size, seconds: this.config.drainSeconds });
     await this.whileRunning(this.config.drainSeconds * 1000);
@@ -258,7 +209,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
       run.requestStop(SHUTDOWN_GRACE_SECONDS);
     }
     await this.whileRunning((SHUTDOWN_GRACE_SECONDS + 5) * 1000);
-    this.launcher.close();
+    this.runFactory.launcher.close();
     clearInterval(this.heartbeatTimer);
     await this.runners.remove(this.workerId).catch(() => undefined);
   }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
 import { ExecutionRepository, isDatabaseUnavailable } from '@app/database';
+import { finalStatus } from '@app/domain';
 import { Periodic } from './periodic';
 
 /**
@@ -77,7 +78,7 @@ export class Reaper {
         if (current.status === 'INITIALIZING') {
           return { status: 'PENDING', set: { owner: null, leaseExpiresAt: null, timers: current.timers.slice(0, -1) }, notify: 'queue' };
         }
-        const status = current.status === 'KILLING' ? 'KILLED' : current.status === 'STOPPING' ? 'STOPPED' : 'FAILURE';
+        const status = finalStatus(current.status, 'FAILURE');
         return { status, set: { reason: 'runner lost' } };
       });
       if (reaped) this.logger.write('warn', 'reaped a run whose runner was lost', { executionId: id, status: reaped.status });

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
 import { ExecutionRepository, JobRepository, LoginFailureRepository, newExecution, Schedule, ScheduleRepository, UserRepository } from '@app/database';
@@ -16,7 +16,7 @@ const MISSED_AFTER_MS = 60_000;
  * may not start runs of that job, gives an execution that ends INIT_FAILURE with the reason.
  */
 @Injectable()
-export class Scheduler {
+export class Scheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly periodic: Periodic;
 
   constructor(
@@ -33,11 +33,12 @@ export class Scheduler {
     this.periodic = new Periodic('scheduler', logger, () => this.schedules.withDue(this.now(), (em, schedule) => this.fire(em, schedule)));
   }
 
-  start(): void {
+  /** Started and stopped by Nest with the worker (the pool drains runs meanwhile). */
+  onApplicationBootstrap(): void {
     this.periodic.start(1000);
   }
 
-  stop(): void {
+  beforeApplicationShutdown(): void {
     this.periodic.stop();
   }
 

@@ -6,8 +6,10 @@ import { Clock, SystemClock } from '@app/domain';
 import { PoolService } from './pool.service';
 import { Reaper } from './reaper';
 import { WebhookDispatcher } from './webhook-dispatcher';
+import { RunNoticeSender } from './run-notice-sender';
 import { OperationRunner } from './operation-runner';
 import { Scheduler } from './scheduler';
+import { RunFactory, RunRepositories } from './run/run-factory';
 
 @Module({})
 export class WorkerModule {
@@ -15,7 +17,18 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, KeysModule],
-      providers: [{ provide: JsonLogger, useValue: logger }, { provide: Clock, useClass: SystemClock }, Reaper, WebhookDispatcher, OperationRunner, Scheduler, PoolService],
+      providers: [
+        { provide: JsonLogger, useValue: logger },
+        { provide: Clock, useClass: SystemClock },
+        Reaper,
+        RunNoticeSender,
+        WebhookDispatcher,
+        OperationRunner,
+        Scheduler,
+        RunRepositories,
+        RunFactory,
+        PoolService,
+      ],
     };
   }
 }

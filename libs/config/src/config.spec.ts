@@ -63,4 +63,31 @@ describe('loadConfig', () => {
     expect(loadConfig({ RUNNER_RUN_API_URL: 'https://runner.example:8443/' }).runApiUrl).toBe('https://runner.example:8443');
     expect(loadConfig({ RUNNER_RUN_API_URL: 'http://10.0.0.5/runner/' }).runApiUrl).toBe('http://10.0.0.5/runner');
   });
+
+  it('takes an SMTP relay with its sender, both or neither, and never echoes the URL (it may hold a password)', () => {
+    expect(loadConfig({}).smtp).toBeUndefined();
+    expect(loadConfig({ RUNNER_SMTP_URL: 'smtp://relay:pw@mail.example.com:587', RUNNER_SMTP_FROM: 'runner@example.com' }).smtp).toEqual({
+      url: 'smtp://relay:pw@mail.example.com:587',
+      from: 'runner@example.com',
+    });
+    expect(() => loadConfig({ RUNNER_SMTP_URL: 'smtp://mail.example.com' })).toThrow(/RUNNER_SMTP_FROM/);
+    expect(() => loadConfig({ RUNNER_SMTP_FROM: 'runner@example.com' })).toThrow(/RUNNER_SMTP_URL/);
+    expect(() => loadConfig({ RUNNER_SMTP_URL: 'smtp://mail.example.com', RUNNER_SMTP_FROM: 'Runner <runner@example.com>' })).toThrow(/RUNNER_SMTP_FROM/);
+    for (const url of ['http://relay:hunter2secret@mail.example.com', 'smtp://relay:hunter2secret@mail.example.com/x', 'smtp:relay:hunter2secret']) {
+      let problem = '';
+      try {
+        loadConfig({ RUNNER_SMTP_URL: url, RUNNER_SMTP_FROM: 'runner@example.com' });
+      } catch (error) {
+        problem = (error as Error).message;
+      }
+      expect(problem).toMatch(/RUNNER_SMTP_URL must be smtp:/);
+      expect(problem).not.toContain('hunter2secret');
+    }
+  });
+
+  it('links notifications under RUNNER_PUBLIC_URL, the local console by default', () => {
+    expect(loadConfig({}).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ RUNNER_PUBLIC_URL: 'https://runner.example.com/' }).publicUrl).toBe('https://runner.example.com');
+    expect(() => loadConfig({ RUNNER_PUBLIC_URL: 'ftp://x' })).toThrow(ConfigError);
+  });
 });

@@ -89,6 +89,18 @@ export interface RunnerConfig {
    * collection by name (RUNNER_GALAXY_URL; ansible-galaxy's own default, galaxy.ansible.com, when unset).
    */
   galaxyUrl?: string;
+  /**
+   * The service's mail relay for run notifications (README "Notifications"): RUNNER_SMTP_URL
+   * (`smtp://[user:pass@]host[:port]`, STARTTLS whenever offered, or `smtps://` for TLS from the
+   * start; secret: may hold a password) and RUNNER_SMTP_FROM, the sender address. Undefined: jobs
+   * may not ask for e-mail.
+   */
+  smtp?: { url: string; from: string };
+  /**
+   * The console's address as people open it (RUNNER_PUBLIC_URL, no trailing slash): notifications
+   * link a run's page under it.
+   */
+  publicUrl: string;
   /** How runs are confined (README "Run sandbox"); `enabled: false` only for a trusted single-team install. */
   sandbox: {
     enabled: boolean;
@@ -174,6 +186,7 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
   if (tlsCert && !tlsKey) throw new ConfigError('RUNNER_TLS_KEY', 'must be set with RUNNER_TLS_CERT (the PEM file of its private key)');
   if (tlsKey && !tlsCert) throw new ConfigError('RUNNER_TLS_CERT', 'must be set with RUNNER_TLS_KEY (the PEM file of the certificate chain)');
   const port = integer(env, 'PORT', 8080, 0, 65535);
+  const smtp = smtpSettings(env);
   return {
     port,
     host: text(env, 'RUNNER_LISTEN_HOST', '0.0.0.0'),
@@ -214,6 +227,8 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
     // Runs share the host's network: on a machine with an api too, loopback reaches it.
     runApiUrl: baseUrl(env, 'RUNNER_RUN_API_URL', `${tlsCert ? 'https' : 'http'}://127.0.0.1:${port || 8080}`),
     galaxyUrl: optional(env, 'RUNNER_GALAXY_URL') === undefined ? undefined : baseUrl(env, 'RUNNER_GALAXY_URL', ''),
+    smtp,
+    publicUrl: baseUrl(env, 'RUNNER_PUBLIC_URL', `${tlsCert ? 'https' : 'http'}://localhost:${port || 8080}`),
     sandbox: {
       enabled: text(env, 'RUNNER_SANDBOX', 'on', /^(on|off)$/, 'must be on or off') === 'on',
       uidBase: integer(env, 'RUNNER_SANDBOX_UID_BASE', 2_000_000_000, 1000, 4_000_000_000),
@@ -238,6 +253,30 @@ function baseUrl(env: Env, name: string, fallback: string): string {
     throw new ConfigError(name, `must be an http:// or https:// URL with no credentials, query or fragment, got "${raw}"`);
   }
   return url.href.replace(/\/+$/, '');
+}
+
+/** RUNNER_SMTP_URL and RUNNER_SMTP_FROM, both or neither (a relay without a sender could send nothing). */
+function smtpSettings(env: Env): RunnerConfig['smtp'] {
+  const raw = optional(env, 'RUNNER_SMTP_URL');
+  const from = optional(env, 'RUNNER_SMTP_FROM');
+  if (raw === undefined) {
+    if (from !== undefined) throw new ConfigError('RUNNER_SMTP_URL', 'must be set with RUNNER_SMTP_FROM (the mail relay, smtp://host:port)');
+    return undefined;
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  // The URL may hold a password: the message names the rule, never the value.
+  if (!url || !/^smtps?:$/.test(url.protocol) || !url.hostname || (url.pathname && url.pathname !== '/') || url.search || url.hash) {
+    throw new ConfigError('RUNNER_SMTP_URL', 'must be smtp://[user:password@]host[:port] or smtps://…, with nothing after the port');
+  }
+  if (from === undefined || !/^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9.-]{1,190}$/.test(from)) {
+    throw new ConfigError('RUNNER_SMTP_FROM', 'must be the plain sender address of notifications (like runner@example.com), set with RUNNER_SMTP_URL');
+  }
+  return { url: raw, from };
 }
 
 function isKey(value: string): boolean {

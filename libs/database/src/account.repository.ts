@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import { Account } from './entities';
 
 @Injectable()
@@ -15,6 +15,11 @@ export class AccountRepository {
 
   findById(id: string): Promise<Account | null> {
     return this.repo.findOneBy({ id });
+  }
+
+  /** Several accounts at once (the accounts of a page of runs across a tree). */
+  findByIds(ids: string[]): Promise<Account[]> {
+    return ids.length ? this.repo.findBy({ id: In(ids) }) : Promise.resolve([]);
   }
 
   /** What a run needs of its account: its alias (for the run's environment) and sandbox id (its uid). */

@@ -9,6 +9,7 @@ import { JobRepository } from './job.repository';
 import { StatusRecordRepository } from './status-record.repository';
 import { KnownHostRepository } from './known-host.repository';
 import { WebhookRepository } from './webhook.repository';
+import { NotifyRepository } from './notify.repository';
 import { KeypairRepository } from './keypair.repository';
 import { ServerRepository } from './server.repository';
 import { OperationRepository } from './operation.repository';
@@ -30,6 +31,7 @@ const REPOSITORIES = [
   StatusRecordRepository,
   KnownHostRepository,
   WebhookRepository,
+  NotifyRepository,
   KeypairRepository,
   ServerRepository,
   OperationRepository,

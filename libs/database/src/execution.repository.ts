@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { ACTIVE_STATUSES, canTransition, conflict, ExecutionStatus } from '@app/domain';
+import { ACTIVE_STATUSES, canTransition, conflict, ExecutionStatus, notifyOutcome } from '@app/domain';
 import { revokeRunTokens } from './auth-token.repository';
+import { queueRunNotices } from './notify.repository';
 import { Execution, ExecutionTimer, NewStatusRecord } from './entities';
 import { entityToRow, rowToEntity, runPrepared, updateRow } from './prepared';
+import { OWNED_SQL, ACTIVE_SQL } from './status-sql';
 
 /** NOTIFY channels: a new queue item, a stop/kill request, records stored (payload: execution id). */
 export const CHANNELS = { queue: 'runner_queue', control: 'runner_control', records: 'runner_records' } as const;
@@ -84,6 +86,20 @@ export class ExecutionRepository {
     });
   }
 
+  /**
+   * The runs of the account at `accountPath` and of every account below it, newest first. starts_with,
+   * not LIKE: a path is compared as text, with no character in it read as a wildcard.
+   */
+  pageInTree(accountPath: string, status: ExecutionStatus | undefined, page: number, size: number): Promise<[Execution[], number]> {
+    const query = this.dataSource
+      .getRepository(Execution)
+      .createQueryBuilder('e')
+      .innerJoin('accounts', 'a', 'a.id = e.account_id')
+      .where('starts_with(a.path, :path)', { path: accountPath });
+    if (status !== undefined) query.andWhere('e.status = :status', { status });
+    return query.orderBy('e.createdAt', 'DESC').addOrderBy('e.id', 'DESC').offset(page * size).limit(size).getManyAndCount();
+  }
+
   /** Where an execution lives, for routing its records to subscribers. */
   async scope(id: string): Promise<{ createdAt: number; jobId: string; accountId: string; accountPath: string; accountAlias: string } | null> {
     const [row] = await this.dataSource.query(
@@ -98,7 +114,7 @@ export class ExecutionRepository {
   async activeCounters(where: { jobId?: string; accountPath?: string }): Promise<{ id: string; lastCounter: number }[]> {
     return this.dataSource.query(
       `SELECT e.id, e.last_counter AS "lastCounter" FROM executions e JOIN accounts a ON a.id = e.account_id
-        WHERE e.status IN ('PENDING', 'INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING')
+        WHERE e.status IN ${ACTIVE_SQL}
           AND ($1::uuid IS NULL OR e.job_id = $1) AND ($2::text IS NULL OR a.path LIKE $2 || '%')`,
       [where.jobId ?? null, where.accountPath ?? null],
     );
@@ -148,6 +164,10 @@ export class ExecutionRepository {
       const notify = change.notify ? ([CHANNELS[change.notify], id] as const) : undefined;
       if (records.length) await this.storeRecords(em, current, current.lastCounter + 1, records, { alsoNotify: notify });
       else if (notify) await em.query(`SELECT pg_notify($1, $2)`, notify);
+      // The run's e-mail and chat notices, keyed to its terminal status record (the first of `records`).
+      if (change.status && TERMINAL_TIMER_STATUSES.includes(change.status)) {
+        await queueRunNotices(em, id, current.lastCounter + 1, notifyOutcome(change.status));
+      }
       return { ...current, ...set };
     });
   }
@@ -284,7 +304,7 @@ export class ExecutionRepository {
            FROM executions WHERE status = 'PENDING' ORDER BY account_id, queued_at, id)
        SELECT h.id, h.account_id,
               (SELECT count(*) FROM executions a
-                WHERE a.account_id = h.account_id AND a.status IN ('INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING')) AS active,
+                WHERE a.account_id = h.account_id AND a.status IN ${OWNED_SQL}) AS active,
               (SELECT count(*) FROM (SELECT 1 FROM executions WHERE status = 'PENDING' LIMIT 2) p) AS pending
          FROM heads h ORDER BY active, h.queued_at LIMIT 20`,
       [],
@@ -295,7 +315,7 @@ export class ExecutionRepository {
         await runPrepared(em, `SELECT pg_advisory_xact_lock(hashtextextended('runner-account:' || $1, 0))`, [candidate.account_id]);
         if (accountLimit > 0) {
           const [{ active }] = await em.query(
-            `SELECT count(*)::int AS active FROM executions WHERE account_id = $1 AND status IN ('INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING')`,
+            `SELECT count(*)::int AS active FROM executions WHERE account_id = $1 AND status IN ${OWNED_SQL}`,
             [candidate.account_id],
           );
           if (active >= accountLimit) return null;
@@ -331,7 +351,7 @@ export class ExecutionRepository {
     const result = await this.dataSource.query(
       `UPDATE executions e SET lease_expires_at = now() + make_interval(secs => $3)
          FROM jsonb_to_recordset($2::jsonb) AS f(id uuid, attempt int)
-        WHERE e.id = f.id AND e.attempt = f.attempt AND e.owner = $1 AND e.status IN ('INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING')
+        WHERE e.id = f.id AND e.attempt = f.attempt AND e.owner = $1 AND e.status IN ${OWNED_SQL}
         RETURNING e.id, e.attempt, e.status`,
       [owner, JSON.stringify(fences), leaseSeconds],
     );
@@ -365,7 +385,7 @@ export class ExecutionRepository {
   async activePrefixes(prefixes: string[]): Promise<Set<string>> {
     const rows: { prefix: string }[] = await this.dataSource.query(
       `SELECT DISTINCT left(id::text, 8) AS prefix FROM executions
-        WHERE status IN ('INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING') AND left(id::text, 8) = ANY($1)`,
+        WHERE status IN ${OWNED_SQL} AND left(id::text, 8) = ANY($1)`,
       [prefixes],
     );
     return new Set(rows.map((r) => r.prefix));
@@ -375,7 +395,7 @@ export class ExecutionRepository {
   async lapsed(): Promise<{ id: string; attempt: number }[]> {
     return this.dataSource.query(
       `SELECT id, attempt FROM executions
-        WHERE status IN ('INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING') AND lease_expires_at < now() LIMIT 100`,
+        WHERE status IN ${OWNED_SQL} AND lease_expires_at < now() LIMIT 100`,
     );
   }
 }

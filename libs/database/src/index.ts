@@ -13,6 +13,7 @@ export * from './status-record.repository';
 export * from './known-host.repository';
 export * from './pg-listener';
 export * from './webhook.repository';
+export * from './notify.repository';
 export * from './database-errors';
 export * from './keypair.repository';
 export * from './server.repository';

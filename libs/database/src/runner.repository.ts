@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { OWNED_SQL } from './status-sql';
 
 export interface RunnerInfo {
   id: string;
@@ -39,7 +40,7 @@ export class RunnerRepository {
       `SELECT r.id, r.host, r.pid, r.slots, r.version, r.ansible, r.draining, r.started_at AS "startedAt", r.heartbeat_at AS "heartbeatAt",
               coalesce(array_agg(e.id::text ORDER BY e.id) FILTER (WHERE e.id IS NOT NULL), '{}') AS running
          FROM runners r
-         LEFT JOIN executions e ON e.owner = r.id AND e.status IN ('INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING')
+         LEFT JOIN executions e ON e.owner = r.id AND e.status IN ${OWNED_SQL}
         WHERE r.heartbeat_at > now() - make_interval(secs => $1)
         GROUP BY r.id ORDER BY r.started_at`,
       [seconds],

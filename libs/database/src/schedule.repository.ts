@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { ACTIVE_SQL } from './status-sql';
 
 export interface ServiceAccount {
   accountId: string;
@@ -135,7 +136,7 @@ export class ScheduleRepository {
 
   async hasActiveRun(em: EntityManager, scheduleId: string): Promise<boolean> {
     const [row] = await em.query(
-      `SELECT 1 FROM executions WHERE schedule_id = $1 AND status IN ('PENDING', 'INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING') LIMIT 1`,
+      `SELECT 1 FROM executions WHERE schedule_id = $1 AND status IN ${ACTIVE_SQL} LIMIT 1`,
       [scheduleId],
     );
     return !!row;

@@ -8,8 +8,12 @@ export interface WebhookDelivery {
   executionId: string;
   counter: number;
   accountId: string;
+  /** The queue key: a callback's URL; a chat target's origin and settings; `mailto:` and the recipients. */
   url: string;
   attempts: number;
+  kind: 'webhook' | 'email' | 'chat';
+  /** For chat: whose settings hold the sealed URL. */
+  settingsOf: 'job' | 'account' | null;
 }
 
 /** One webhook delivery of a status record, as the status API shows it (the Runner's `notifications`). */
@@ -32,7 +36,8 @@ export class WebhookRepository {
    *   deliveries a shared endpoint refused (retried for minutes, 10 times each) held up every other
    *   account's to that URL;
    * - at most `perHost` in flight per host (host name and port, counting leases held by every
-   *   worker), so many URLs on one slow host cannot take every place;
+   *   worker), so many URLs on one slow host cannot take every place; every e-mail goes to the
+   *   service's one SMTP server, so e-mails count as one host (`email`);
    * - round robin across accounts (an account's turn counts what it already has in flight), so one
    *   account's backlog of thousands cannot starve another's single delivery.
    * The lease is re-checked on the row itself, so two workers never take the same one. Two workers
@@ -42,7 +47,7 @@ export class WebhookRepository {
     const result = await this.dataSource.query(
       `WITH heads AS (
          SELECT DISTINCT ON (account_id, url) id, url, account_id, next_attempt_at, lease_until > now() AS leased,
-                lower(substring(url from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#]*)')) AS host
+                coalesce(lower(substring(url from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#]*)')), kind) AS host
            FROM webhook_deliveries WHERE status = 'pending' ORDER BY account_id, url, id),
        busy_hosts AS (SELECT host, count(*) AS n FROM heads WHERE leased GROUP BY host),
        busy_accounts AS (SELECT account_id, count(*) AS n FROM heads WHERE leased GROUP BY account_id),
@@ -59,15 +64,16 @@ export class WebhookRepository {
        UPDATE webhook_deliveries d SET lease_until = now() + make_interval(secs => $2), attempts = d.attempts + 1
          FROM (SELECT id FROM fair ORDER BY account_turn, next_attempt_at, id LIMIT $1) h
         WHERE d.id = h.id AND d.status = 'pending' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
-        RETURNING d.id::text AS id, d.execution_id AS "executionId", d.counter, d.account_id AS "accountId", d.url, d.attempts`,
+        RETURNING d.id::text AS id, d.execution_id AS "executionId", d.counter, d.account_id AS "accountId", d.url, d.attempts, d.kind, d.settings_of AS "settingsOf"`,
       [limit, leaseSeconds, perHost],
     );
     return Array.isArray(result[0]) ? result[0] : result;
   }
 
   /**
-   * The deliveries of each of `records` (by `executionId:counter`, in the order they were made), in
-   * one query (webhook_deliveries_record_idx). A record no callback wanted has none.
+   * The webhook deliveries of each of `records` (by `executionId:counter`, in the order they were
+   * made), in one query (webhook_deliveries_record_idx). A record no callback wanted has none. Run
+   * notifications (e-mail, chat) are not shown: their targets are the job's settings, not the record's.
    */
   async notificationsOf(records: readonly { executionId: string; counter: number }[]): Promise<Map<string, RecordNotification[]>> {
     const found = new Map<string, RecordNotification[]>();
@@ -76,6 +82,7 @@ export class WebhookRepository {
       `SELECT d.execution_id, d.counter, d.url, d.level, d.status
          FROM webhook_deliveries d JOIN unnest($1::uuid[], $2::int[]) AS r(execution_id, counter)
               ON d.execution_id = r.execution_id AND d.counter = r.counter
+        WHERE d.kind = 'webhook'
         ORDER BY d.id`,
       [records.map((r) => r.executionId), records.map((r) => r.counter)],
     );

@@ -40,6 +40,19 @@ export const OWNED_STATUSES: readonly ExecutionStatus[] = ['INITIALIZING', 'RUNN
 /** Statuses that count as "active" (blocking job deletion, counting against limits). */
 export const ACTIVE_STATUSES: readonly ExecutionStatus[] = ['PENDING', ...OWNED_STATUSES];
 
+/**
+ * How long a stop waits for Ansible to end the current task before the run is killed, when the stop
+ * request names none (API.md: stop `{expiryDuration?}`); a run past its executionTtl gets it too.
+ */
+export const DEFAULT_STOP_GRACE_SECONDS = 30;
+
+/**
+ * The status a run ends in: a stop or kill that was requested wins over what Ansible's exit said.
+ */
+export function finalStatus(current: ExecutionStatus, natural: ExecutionStatus): ExecutionStatus {
+  return current === 'KILLING' ? 'KILLED' : current === 'STOPPING' ? 'STOPPED' : natural;
+}
+
 export function isTerminal(status: ExecutionStatus): boolean {
   return TERMINAL_STATUSES.includes(status);
 }

@@ -10,3 +10,4 @@ export * from './repository-url';
 export * from './host-pattern';
 export * from './address-kind';
 export * from './resolve-host';
+export * from './notify-settings';

@@ -1,2 +1,4 @@
 export * from './record-shape';
 export * from './webhook-target';
+export * from './run-notice';
+export * from './smtp-client';

@@ -49,6 +49,12 @@ export class ExecutionListQuery extends PageQuery {
   @IsOptional() @IsIn(EXECUTION_STATUSES) status?: ExecutionStatus;
 }
 
+/** The account-wide list: `?includeSubAccounts=true` adds the runs of every account below the alias. */
+export class AccountExecutionListQuery extends ExecutionListQuery {
+  /** Also the runs of the alias's sub-accounts (all of them are within reach of whoever may read the alias); a run's own token gets its account's runs only. */
+  @IsOptional() @IsIn(['true', 'false']) includeSubAccounts?: 'true' | 'false';
+}
+
 export class StdoutQuery {
   /** First line, 1-based (default 1). */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) start_line?: number;

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Account } from '@app/database';
+import { Account, AccountRepository } from '@app/database';
 import { Requires } from '../common/access';
 import { Paged, paged } from '../common/paged';
 import { CurrentPrincipal, Principal, TargetAccount } from '../common/principal';
 import { JobsService } from '../jobs/jobs.service';
-import { ExecutionListQuery, ExecutionResponse, RestartRequest, StartRequest, StdoutQuery, StopRequest } from './execution.dto';
+import { AccountExecutionListQuery, ExecutionListQuery, ExecutionResponse, RestartRequest, StartRequest, StdoutQuery, StopRequest } from './execution.dto';
 import { shapeExecution } from './execution.shape';
 import { ExecutionsService } from './executions.service';
 
@@ -15,18 +15,28 @@ export class ExecutionsController {
   constructor(
     private readonly jobs: JobsService,
     private readonly executions: ExecutionsService,
+    private readonly accounts: AccountRepository,
   ) {}
 
-  /** Every execution of the account, newest first; `?status=` filters. */
+  /**
+   * Every execution of the account, newest first; `?status=` filters. `?includeSubAccounts=true` adds
+   * the runs of every account below the alias: whoever may read the alias reaches all of them
+   * (the guard checked the alias), except a run's own token, which acts for its account alone.
+   */
   @Requires('read')
   @Get(':alias/executions')
   async listAccount(
     @TargetAccount() account: Account,
     @CurrentPrincipal() principal: Principal,
-    @Query() query: ExecutionListQuery,
+    @Query() query: AccountExecutionListQuery,
   ): Promise<Paged<ExecutionResponse>> {
-    const [rows, total] = await this.executions.page({ accountId: account.id, status: query.status }, query.page, query.size);
-    return paged(query, rows.map((e) => shapeExecution(e, account, principal)), total);
+    if (query.includeSubAccounts !== 'true' || principal.runExecutionId) {
+      const [rows, total] = await this.executions.page({ accountId: account.id, status: query.status }, query.page, query.size);
+      return paged(query, rows.map((e) => shapeExecution(e, account, principal)), total);
+    }
+    const [rows, total] = await this.executions.pageInTree(account.path, query.status, query.page, query.size);
+    const owners = new Map((await this.accounts.findByIds([...new Set(rows.map((e) => e.accountId))])).map((a) => [a.id, a]));
+    return paged(query, rows.map((e) => shapeExecution(e, owners.get(e.accountId) ?? account, principal)), total);
   }
 
   /** Queues a run (202, `PENDING`); follow the `status` link or subscribe over socket.io. */

@@ -1,14 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, RunnerConfig } from '@app/config';
 import { Execution, ExecutionRepository, ExecutionSecrets, Job, newExecution, User } from '@app/database';
-import { checkSecretPropertyNames, conflict, DomainError, ExecutionStatus, invalid, notFound, splitSecrets } from '@app/domain';
+import { checkSecretPropertyNames, conflict, DEFAULT_STOP_GRACE_SECONDS, DomainError, ExecutionStatus, forbidden, invalid, notFound, rolesAllow, splitSecrets } from '@app/domain';
 import { SecretBox, sealed } from '@app/keys';
 import { checkPrivateKey } from '../jobs/job-validation';
 import { isUuid } from '../common/ids';
 import { RestartRequest, StartRequest } from './execution.dto';
-
-/** Grace Ansible gets after a stop before the run is killed, unless the request says otherwise. */
-const DEFAULT_STOP_GRACE_SECONDS = 30;
 
 @Injectable()
 export class ExecutionsService {
@@ -22,6 +19,7 @@ export class ExecutionsService {
   async start(job: Job, user: User, request: StartRequest = {}): Promise<Execution> {
     checkHostsAndKeys(request, isJobHost(job), "the job's hosts");
     checkSecretPropertyNames(request.properties, request.secretProperties);
+    checkConnectionVariables(user, request);
     // Nothing is stored for a run to keep: a STORED_SECRET sent here is refused.
     const plain = splitSecrets('properties', request.properties, { canKeep: false });
     const marked = splitSecrets('secretProperties', request.secretProperties, { allSecret: true, canKeep: false });
@@ -63,6 +61,10 @@ export class ExecutionsService {
   page(where: { jobId?: string; accountId?: string; status?: ExecutionStatus }, page: number, size: number): Promise<[Execution[], number]> {
     return this.executions.page(where, page, size);
   }
+  pageInTree(accountPath: string, status: ExecutionStatus | undefined, page: number, size: number): Promise<[Execution[], number]> {
+    return this.executions.pageInTree(accountPath, status, page, size);
+  }
+
 
   /**
    * Only from FAILURE: back to the queue against the failed hosts only (or those of them the body
@@ -166,4 +168,16 @@ function checkHostsAndKeys(request: RestartRequest, allowed: (host: string) => b
 function keysOf(request: RestartRequest, previous: ExecutionSecrets): Pick<ExecutionSecrets, 'sshPrivateKey' | 'hostKeys'> {
   const hostKeys = Object.fromEntries((request.hosts ?? []).filter((h) => h.sshPrivateKey).map((h) => [h.id, h.sshPrivateKey!]));
   return { sshPrivateKey: request.sshPrivateKey ?? previous.sshPrivateKey, hostKeys: { ...previous.hostKeys, ...hostKeys } };
+}
+
+/**
+ * Start-time variables outrank the job's own (they are extra vars). Ansible's own variables among
+ * them (`ansible_host`, `ansible_ssh_common_args`, `ansible_connection`, `ansible_become_exe`…)
+ * would let the starter send the job's keys and passwords to a host of their choosing, so they need
+ * the role that may edit the job itself (manage), not only the one that may run it (operate).
+ */
+function checkConnectionVariables(user: User, request: StartRequest): void {
+  if (rolesAllow(user.roles, 'manage')) return;
+  const names = [...Object.keys(request.properties ?? {}), ...Object.keys(request.secretProperties ?? {})].filter((name) => name.startsWith('ansible_'));
+  if (names.length) throw forbidden(`setting Ansible's own variables at start (${names.join(', ')}) needs the ServerAdmin role: they could send the job's secrets elsewhere`);
 }

@@ -19,6 +19,7 @@ import {
 } from 'class-validator';
 import type { Link } from '../common/links';
 import { AlsoSpelled, OutputOnly, ReadBackTimes, SameAsPath } from '../common/round-trip';
+import { NotifyDto } from '../notify/notify.dto';
 import { HOST_ID, HOST_ID_RULE } from './host-id';
 
 /** Tags become one comma-separated `--tags` value, so a tag may not contain a comma or space. */
@@ -170,6 +171,12 @@ export class JobRequest extends ReadBackTimes {
   @IsOptional() @IsInt() @Min(0) @Max(4) verbosity?: number;
   @IsOptional() @IsBoolean() checkMode?: boolean;
   @IsOptional() @IsInt() @Min(1) @Max(1000) forks?: number;
+
+  /**
+   * Who hears about a finished run, by e-mail and chat (README "Notifications"). Absent: the
+   * account's default (`/v2/accounts/{alias}/notify`); `{}`: no one, whatever the default.
+   */
+  @IsOptional() @ValidateNested() @Type(() => NotifyDto) notify?: NotifyDto;
 }
 
 export class ImmediateQuery {
@@ -201,6 +208,7 @@ export class JobResponse {
   verbosity?: number;
   checkMode?: boolean;
   forks?: number;
+  @ApiPropertyOptional({ type: NotifyDto, description: 'the chat URL is shown as "$encrypted$"' }) notify?: NotifyDto;
   createdTime: number;
   lastUpdatedTime: number;
   links: Link[];

@@ -3,11 +3,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, RunnerConfig } from '@app/config';
 import { callbackUrlProblem } from '@app/realtime';
 import { Account, Job, JobDefinition, JobRepository, JobSecrets } from '@app/database';
-import { conflict, invalid, notFound, splitSecrets } from '@app/domain';
+import { conflict, invalid, notFound, splitNotify, splitSecrets } from '@app/domain';
 import { ExecutionsService } from '../executions/executions.service';
 import { SecretBox, sealed } from '@app/keys';
 import { JobRequest } from './job.dto';
 import { checkJobRequest } from './job-validation';
+import { checkNotifyTargets } from '../notify/notify-targets';
 import { isUuid } from '../common/ids';
 
 const DEFAULT_TTL_MINUTES = 180;
@@ -84,20 +85,24 @@ export class JobsService {
       const problem = await callbackUrlProblem(callback.url, this.config.webhookAllowPrivate);
       if (problem) throw invalid(`callbacks.${i}.url`, `is refused: ${problem} (set RUNNER_WEBHOOK_ALLOW_PRIVATE=true to allow)`);
     }
+    if (request.notify) await checkNotifyTargets('notify', request.notify, this.config);
   }
 
   /** The showable definition and the sealed secrets of a request. */
   private compose(row: Pick<Job, 'id' | 'accountId'>, request: JobRequest, previous: JobSecrets): Pick<Job, 'definition' | 'sealedSecrets'> {
     const variables = secretVariablesOf(request, previous);
     const definition = definitionOf(request, variables.shown);
-    const secrets = { ...secretsOf(request, previous), ...variables.secrets };
+    const notify = request.notify ? splitNotify('notify', request.notify, previous.chatUrl) : undefined;
+    if (notify) definition.notify = notify.shown;
+    const secrets: JobSecrets = { ...secretsOf(request, previous), ...variables.secrets, chatUrl: notify?.chatUrl };
     if (definition.repository) definition.repository.hasCredentials = secrets.repositoryCredentials !== undefined;
     const present =
       secrets.sshPrivateKey ||
       secrets.repositoryCredentials ||
       Object.keys(secrets.hostKeys ?? {}).length ||
-      Object.keys(secrets.properties).length ||
-      Object.keys(secrets.hostVars).length;
+      Object.keys(secrets.properties ?? {}).length ||
+      Object.keys(secrets.hostVars ?? {}).length ||
+      secrets.chatUrl;
     return { definition, sealedSecrets: present ? this.box.sealJson(secrets, sealed.job(row)) : null };
   }
 }

@@ -29,7 +29,7 @@ export const run: Command = async (ctx) => {
 /** Shows an execution's records as they come and returns its exit code once it has ended. */
 async function follow(ctx: Context, jobId: string, executionId: string, afterCounter: number): Promise<ExitCode> {
   const view = new ProgressView();
-  if (!ctx.json) ctx.screen.line(`Execution ${executionId} of job ${jobId} (account ${ctx.alias()})`);
+  if (!ctx.machine) ctx.screen.line(`Execution ${executionId} of job ${jobId} (account ${ctx.alias()})`);
   // Ctrl-C leaves the run alone: following is only watching.
   const onInterrupt = (): void => {
     ctx.screen.setLive(null);
@@ -47,13 +47,13 @@ async function follow(ctx: Context, jobId: string, executionId: string, afterCou
       afterCounter,
       ...(ctx.env.AUTOMATION_RUNNER_DEBUG === '1' ? { debug: (message: string) => ctx.note(`debug: ${message}`) } : {}),
       onRecord: (record) => {
-        if (ctx.json) return ctx.jsonLine(record);
+        if (ctx.machine) return ctx.record(record);
         const update = view.consume(record);
         ctx.screen.update(update.lines, update.live);
       },
     });
-    if (ctx.json) {
-      ctx.jsonLine(execution);
+    if (ctx.machine) {
+      ctx.record(execution);
     } else {
       ctx.screen.update([...view.end(), ...summaryLines(execution)], null);
     }
@@ -73,7 +73,7 @@ async function lastCounter(ctx: Context, jobId: string, executionId: string): Pr
 
 export const listExecutions: Command = async (ctx) => {
   const jobId = ctx.args.JOB;
-  const query = `?page=${ctx.string('page') ?? 0}&size=${ctx.string('size') ?? 20}${ctx.string('status') ? `&status=${seg(ctx.string('status')!)}` : ''}`;
+  const query = `${ctx.pageQuery()}${ctx.string('status') ? `&status=${seg(ctx.string('status')!)}` : ''}`;
   const base = jobId ? `${jobsPath(ctx)}/${seg(jobId)}/executions` : `${jobsPath(ctx)}/executions`;
   const paged = await ctx.api().get(base + query, jobId ? jobHint(ctx) : undefined);
   ctx.print(paged, () =>
@@ -128,7 +128,7 @@ export const followCommand: Command = async (ctx) => {
 export const stdout: Command = async (ctx) => {
   const jobId = ctx.arg('JOB');
   const text = await ctx.api().get<string>(`${executionPath(ctx, jobId, ctx.arg('EXECUTION'))}/stdout`, executionHint(ctx, jobId));
-  if (ctx.json) ctx.print({ stdout: text }, () => []);
+  if (ctx.machine) ctx.print({ stdout: text }, () => []);
   else process.stdout.write(typeof text === 'string' ? text : JSON.stringify(text));
 };
 

@@ -12,7 +12,7 @@ export const jobsPath = (ctx: Context): string => `/v2/automation/jobs/${seg(ctx
 export const jobHint = (ctx: Context): string => `"automation-runner jobs list" shows the jobs of account ${ctx.alias()}.`;
 
 export const listJobs: Command = async (ctx) => {
-  const query = `?page=${ctx.string('page') ?? 0}&size=${ctx.string('size') ?? 20}`;
+  const query = ctx.pageQuery();
   const paged = await ctx.api().get(`${jobsPath(ctx)}${query}`);
   ctx.print(paged, () =>
     paged.results.length === 0
@@ -29,7 +29,7 @@ export const listJobs: Command = async (ctx) => {
 
 export const getJob: Command = async (ctx) => {
   const job = await ctx.api().get(`${jobsPath(ctx)}/${seg(ctx.arg('JOB'))}`, jobHint(ctx));
-  if (ctx.json) ctx.print(job, () => []);
+  if (ctx.machine) ctx.print(job, () => []);
   else process.stdout.write(jobToYaml(job));
 };
 

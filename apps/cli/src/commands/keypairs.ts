@@ -68,7 +68,7 @@ export const deployKeypair: Command = async (ctx) => {
     ctx.print(operation, () => [`Deploying key pair ${alias} to ${server} for ${usernames.join(', ')} (operation ${operation.id}: ${operation.status}).`]);
     return;
   }
-  if (!ctx.json) ctx.screen.setLive(`Deploying key pair ${alias} to ${server}…`);
+  if (!ctx.machine) ctx.screen.setLive(`Deploying key pair ${alias} to ${server}…`);
   const final = await waitForOperation(ctx, statusPath);
   ctx.screen.setLive(null);
   ctx.print(final, () => [

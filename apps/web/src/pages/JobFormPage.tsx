@@ -2,7 +2,7 @@ import { type FormEvent, type KeyboardEvent, useEffect, useState } from 'react';
 import { api, errorText, fromBase64, toBase64 } from '../api';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { PairRows } from '../components/PairRows';
-import { FormProblem, formatHostVars, hostsFromRows, playbookProblem, propertiesFromRows, type Row, rowsFromProperties } from '../job-form';
+import { FormProblem, formatHostVars, hostsFromRows, type NotifyForm, notifyFormOf, notifyFromForm, type NotifyWhen, playbookProblem, propertiesFromRows, type Row, rowsFromProperties } from '../job-form';
 import { type Job, jobPath, jobsPath, runPagePath, startJob } from '../jobs';
 import { Link, navigate } from '../router';
 import type { Session } from '../session';
@@ -28,6 +28,7 @@ export function JobFormPage({ session, jobId }: { session: Session; jobId?: stri
   const [hosts, setHosts] = useState<Row[]>(jobId ? [] : [{ name: 'localhost', value: 'ansible_connection=local' }]);
   const [properties, setProperties] = useState<Row[]>([]);
   const [keyPairAlias, setKeyPairAlias] = useState('');
+  const [notify, setNotify] = useState<NotifyForm>(notifyFormOf(undefined));
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -45,6 +46,7 @@ export function JobFormPage({ session, jobId }: { session: Session; jobId?: stri
         setHosts(job.hosts.map((h) => ({ name: h.id, value: formatHostVars(h.hostVars) })));
         setProperties(rowsFromProperties(job.properties));
         setKeyPairAlias(job.keyPairAlias ?? '');
+        setNotify(notifyFormOf(job.notify));
       })
       .catch((e) => setError(errorText(e)));
   }, [alias, jobId]);
@@ -74,6 +76,9 @@ export function JobFormPage({ session, jobId }: { session: Session; jobId?: stri
     base.properties = propertiesFromRows(properties);
     if (keyPairAlias.trim()) base.keyPairAlias = keyPairAlias.trim();
     else delete base.keyPairAlias;
+    const sent = notifyFromForm(notify);
+    if (sent) base.notify = sent;
+    else delete base.notify;
     return base;
   };
 
@@ -187,6 +192,39 @@ export function JobFormPage({ session, jobId }: { session: Session; jobId?: stri
             <input name="keyPairAlias" value={keyPairAlias} onChange={(e) => setKeyPairAlias(e.target.value)} placeholder="alias of a stored key pair" />
           </label>
   
+          <fieldset>
+            <legend>Notifications</legend>
+            <div className="segmented" role="radiogroup" aria-label="Whose notification settings">
+              <label>
+                <input type="radio" name="notify.mode" checked={notify.mode === 'default'} onChange={() => setNotify({ ...notify, mode: 'default' })} /> Account default
+              </label>
+              <label>
+                <input type="radio" name="notify.mode" checked={notify.mode === 'own'} onChange={() => setNotify({ ...notify, mode: 'own' })} /> This job's own
+              </label>
+            </div>
+            {notify.mode === 'own' && (
+              <div className="grid-2">
+                <label>
+                  E-mail to (comma-separated)
+                  <input name="notify.email.to" value={notify.emails} onChange={(e) => setNotify({ ...notify, emails: e.target.value })} placeholder="ops@example.com" />
+                </label>
+                <WhenSelect label="E-mail on" name="notify.email.on" value={notify.emailOn} onChange={(emailOn) => setNotify({ ...notify, emailOn })} />
+                <label>
+                  Chat incoming-webhook URL
+                  <input
+                    name="notify.chat.url"
+                    type="password"
+                    autoComplete="off"
+                    value={notify.chatUrl}
+                    onChange={(e) => setNotify({ ...notify, chatUrl: e.target.value })}
+                    placeholder={notify.chatStored ? 'stored (never shown); type a new one to replace it' : 'https://hooks.slack.com/services/…'}
+                  />
+                </label>
+                <WhenSelect label="Chat on" name="notify.chat.on" value={notify.chatOn} onChange={(chatOn) => setNotify({ ...notify, chatOn })} />
+              </div>
+            )}
+          </fieldset>
+
           <div className="form-actions">
             <button type="submit" className="primary" disabled={busy}>
               {jobId ? 'Save' : 'Create job'}
@@ -198,6 +236,20 @@ export function JobFormPage({ session, jobId }: { session: Session; jobId?: stri
         </form>
       )}
     </section>
+  );
+}
+
+function WhenSelect({ label, name, value, onChange }: { label: string; name: string; value: NotifyWhen; onChange: (value: NotifyWhen) => void }) {
+  return (
+    <label>
+      {label}
+      <select name={name} value={value} onChange={(e) => onChange(e.target.value as NotifyWhen)}>
+        <option value="">off</option>
+        <option value="failure">failure</option>
+        <option value="success">success</option>
+        <option value="always">always</option>
+      </select>
+    </label>
   );
 }
 

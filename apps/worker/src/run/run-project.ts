@@ -34,7 +34,7 @@ const INSTALL_TIMEOUT_MS = 15 * 60_000;
  */
 export class RunProject {
   private constructor(
-    private readonly deps: { config: RunnerConfig; launcher: PlaybookLauncher },
+    private readonly config: RunnerConfig,
     private readonly workspace: Workspace,
     private readonly repository: { dir: string; url: string; credentials?: { username?: string; password?: string } },
     private readonly plan: RequirementsPlan | null,
@@ -43,13 +43,13 @@ export class RunProject {
   ) {}
 
   static prepare(
-    deps: { config: RunnerConfig; launcher: PlaybookLauncher },
+    config: RunnerConfig,
     workspace: Workspace,
     options: { dir: string; url: string; credentials?: { username?: string; password?: string }; accountId: string; forks?: number; inventory?: string[] },
   ): RunProject {
-    const plan = requirementsPlan(options.dir, { cacheDir: path.join(deps.config.dataDir, 'requirements-cache', options.accountId), galaxyUrl: deps.config.galaxyUrl });
-    writeProjectConfig(workspace, { repository: options.dir, forks: options.forks, maxForks: deps.config.maxForks, requirements: plan?.entry });
-    return new RunProject(deps, workspace, options, plan, repositoryInventories(options.dir, options.inventory ?? []));
+    const plan = requirementsPlan(options.dir, { cacheDir: path.join(config.dataDir, 'requirements-cache', options.accountId), galaxyUrl: config.galaxyUrl });
+    writeProjectConfig(workspace, { repository: options.dir, forks: options.forks, maxForks: config.maxForks, requirements: plan?.entry });
+    return new RunProject(config, workspace, options, plan, repositoryInventories(options.dir, options.inventory ?? []));
   }
 
   /**
@@ -70,6 +70,7 @@ export class RunProject {
    * kill to reach it as it would ansible-playbook.
    */
   async install(run: {
+    launcher: PlaybookLauncher;
     sandbox: RunSandbox | undefined;
     sshCommand: string;
     env: NodeJS.ProcessEnv;
@@ -91,14 +92,14 @@ export class RunProject {
     const staging = this.workspace.mkdir('requirements');
     const installerEnv = installerEnvironment(run.env, {
       config: this.workspace.write('galaxy.cfg', '[defaults]\n'),
-      galaxyUrl: this.deps.config.galaxyUrl,
+      galaxyUrl: this.config.galaxyUrl,
       repositoryUrl: this.repository.url,
       credentials: this.repository.credentials,
       sshCommand: run.sshCommand,
     });
-    for (const { file, argv } of installCommands(galaxyCommand(this.deps.config.ansiblePlaybook), plan, staging)) {
+    for (const { file, argv } of installCommands(galaxyCommand(this.config.ansiblePlaybook), plan, staging)) {
       const command = sandbox ? sandbox.wrap(argv) : { argv };
-      const result = await runGuarded(this.deps.launcher, { command, cwd: this.workspace.dir, env: installerEnv, timeoutMs: INSTALL_TIMEOUT_MS, onSpawn: run.onSpawn });
+      const result = await runGuarded(run.launcher, { command, cwd: this.workspace.dir, env: installerEnv, timeoutMs: INSTALL_TIMEOUT_MS, onSpawn: run.onSpawn });
       const text = mask(result.output);
       for (const line of text.split('\n').filter((l) => l.trim())) output(line);
       if (result.exitCode !== 0) {

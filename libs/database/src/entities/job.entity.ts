@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { NotifySettings } from '@app/domain';
 
 /**
  * A stored job. `definition` holds everything that may be shown back (no secret in it);
@@ -49,6 +50,8 @@ export interface JobDefinition {
   verbosity?: number;
   checkMode?: boolean;
   forks?: number;
+  /** Who hears about a finished run; absent: the account's default. Its chat URL is STORED_SECRET here, sealed in JobSecrets. */
+  notify?: NotifySettings;
 }
 
 /** What `sealedSecrets` decrypts to. */
@@ -60,6 +63,8 @@ export interface JobSecrets {
   properties?: Record<string, string>;
   /** Secret host vars, by host id and name. */
   hostVars?: Record<string, Record<string, string>>;
+  /** The `notify` chat target's incoming-webhook URL (a credential). */
+  chatUrl?: string;
 }
 
 /** A JSON object as stored in jsonb (any values: TypeORM's partial-entity typing rejects `unknown`). */
