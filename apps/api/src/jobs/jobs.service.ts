@@ -3,9 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, RunnerConfig } from '@app/config';
 import { callbackUrlProblem } from '@app/realtime';
 import { Account, Job, JobDefinition, JobRepository, JobSecrets } from '@app/database';
-import { conflict, invalid, notFound, splitNotify, splitSecrets } from '@app/domain';
+import { conflict, invalid, notFound, splitNotify, splitSecrets, STORED_SECRET } from '@app/domain';
 import { ExecutionsService } from '../executions/executions.service';
-import { SecretBox, sealed } from '@app/keys';
+import { SecretBox, sealed, UnopenableSealedValue } from '@app/keys';
 import { JobRequest } from './job.dto';
 import { checkJobRequest } from './job-validation';
 import { checkNotifyTargets } from '../notify/notify-targets';
@@ -51,13 +51,28 @@ export class JobsService {
   async update(account: Account, id: string, request: JobRequest): Promise<Job> {
     await this.check(request);
     const job = await this.get(account, id);
-    const previous = job.sealedSecrets ? this.box.openJson<JobSecrets>(job.sealedSecrets, sealed.job(job)) : {};
+    const previous = this.storedSecrets(job, request);
     const sameRepository = job.definition.repository?.url === request.repository?.url;
     job.description = request.description ?? '';
     Object.assign(job, this.compose(job, request, sameRepository ? previous : { ...previous, repositoryCredentials: undefined }));
     job.updatedAt = new Date();
     await this.jobs.update(job);
     return job;
+  }
+
+  /**
+   * The job's stored secrets, for a PUT to keep. Ones that do not open (another key sealed them, or
+   * they were copied from another row) cannot be kept: a request that asks to ("$encrypted$") is a
+   * 409; one that sends its secrets again replaces them (those it leaves out were unusable anyway).
+   */
+  private storedSecrets(job: Job, request: JobRequest): JobSecrets {
+    if (!job.sealedSecrets) return {};
+    try {
+      return this.box.openJson<JobSecrets>(job.sealedSecrets, sealed.job(job));
+    } catch (error) {
+      if (error instanceof UnopenableSealedValue && !JSON.stringify(request).includes(STORED_SECRET)) return {};
+      throw error;
+    }
   }
 
   /**

@@ -3,6 +3,7 @@ import { CheckoutError, PlaybookLauncher, PlaybookProcess, RunSandbox, Sandbox, 
 import { JsonLogger } from '@app/config';
 import { Execution, ExecutionChange, ExecutionRepository } from '@app/database';
 import { DEFAULT_STOP_GRACE_SECONDS, ExecutionStatus } from '@app/domain';
+import { UnopenableSealedValue } from '@app/keys';
 import { EventIngest } from './event-ingest';
 import { RecordWriter } from './record-writer';
 import { rideOutOutage } from './ride-out';
@@ -96,7 +97,7 @@ export class ExecutionRun {
       await this.finish(exit.exitCode === 0 && !this.limitReason ? 'SUCCESS' : 'FAILURE', exit.exitCode, exit.signal);
     } catch (error) {
       if (this.lost) return;
-      const expected = error instanceof InitFailure || error instanceof UnusableKeyError || error instanceof CheckoutError;
+      const expected = [InitFailure, UnusableKeyError, CheckoutError, UnopenableSealedValue].some((kind) => error instanceof kind);
       // Masked like output: an error's message may quote what it failed on (a variable, a URL).
       const reason = this.secrets.mask(expected ? (error as Error).message : `internal error while preparing the run: ${(error as Error).message}`);
       if (!expected) {
