@@ -10,6 +10,7 @@ import { AccountSandboxIds1733100000000 } from './1733100000000-account-sandbox-
 import { ServerSealedHostVars1733200000000 } from './1733200000000-server-sealed-host-vars';
 import { WebhookDeliveryLevels1733210000000 } from './1733210000000-webhook-delivery-levels';
 import { RunTokens1733300000000 } from './1733300000000-run-tokens';
+import { ExecutionArtifacts1733410000000 } from './1733410000000-execution-artifacts';
 
 /** Every migration, in order. Listed by hand (no globs) so the same list works compiled and under ts-jest. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   ServerSealedHostVars1733200000000,
   WebhookDeliveryLevels1733210000000,
   RunTokens1733300000000,
+  ExecutionArtifacts1733410000000,
 ];

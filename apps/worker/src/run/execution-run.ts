@@ -26,6 +26,7 @@ import {
   AccountRepository,
   AuthTokenRepository,
   Execution,
+  ExecutionArtifacts,
   ExecutionChange,
   ExecutionRepository,
   ExecutionSecrets,
@@ -44,6 +45,8 @@ import { ExecutionStatus, repositoryHost, runLimit, SecretMasker, withSecrets } 
 import { bearerTokenHash, linesToRemember, newBearerToken, openServerHostVars, SecretBox, sealed } from '@app/keys';
 import { RecordWriter } from './record-writer';
 import { rideOutOutage } from './ride-out';
+import { runArtifacts } from './run-artifacts';
+import { RunVault } from './run-vault';
 import { prepareVpn, VpnUnavailable } from './vpn-gateways';
 
 /** Preparation failed for a reason the user can act on: INIT_FAILURE with this message. */
@@ -95,6 +98,10 @@ export class ExecutionRun {
   /** The transcript's masker: base64 wrapped across lines is masked too (LineMasker). */
   private transcript = this.masker.lines();
   private stats?: { hostSummaries: Record<string, HostSummary>; failedHosts: string[] };
+  /** The set_stats data of the run (runArtifacts), once its stats event came. */
+  private artifacts?: ExecutionArtifacts;
+  /** The run's vault passwords and what they open in the checkout (RunVault). */
+  private vault?: RunVault;
   private readonly failures = new Map<string, string>();
   /** Ansible's own fatal error (a playbook it refused), kept from the transcript for the reason. */
   private fatalError?: string;
@@ -270,6 +277,7 @@ export class ExecutionRun {
       ...Object.values(jobSecrets.properties ?? {}),
       ...Object.values(jobSecrets.hostVars ?? {}).flatMap((vars) => Object.values(vars)),
       ...Object.values(runSecrets.properties ?? {}),
+      ...Object.values(jobSecrets.vaultPasswords ?? {}),
     ];
     this.setMasker(secrets);
 
@@ -315,6 +323,11 @@ export class ExecutionRun {
       playbook = workspace.write('playbook.yml', Buffer.from(job.definition.playbook ?? '', 'base64').toString('utf8'));
     }
 
+    this.vault = await RunVault.prepare(workspace, jobSecrets.vaultPasswords, job.definition.repository ? workspace.path('repo') : playbook);
+    for (const note of this.vault.notes) this.deps.logger.write('warn', `vault: ${note}`, { executionId: this.execution.id });
+    secrets.push(...this.vault.secrets);
+    this.setMasker(secrets);
+
     const inventory = await this.inventory(job, jobSecrets);
     // Registered servers' secret hostVars are known only now: mask them too, from here on.
     secrets.push(...inventory.secrets);
@@ -341,6 +354,7 @@ export class ExecutionRun {
       limit: runLimit(job.definition.limit, selection ? SELECTED_GROUP : undefined),
       verbosity: job.definition.verbosity,
       checkMode: job.definition.checkMode,
+      vaultIds: this.vault.args,
     });
     const ttlMinutes = job.definition.executionTtl ?? 180;
     return { args, repositoryLog, ttlMinutes, isVpnEstablished: vpn.keys.length > 0, callBack: await this.callBack(ttlMinutes, account?.alias) };
@@ -524,7 +538,10 @@ export class ExecutionRun {
     }
     // Masked before anything reads it: failure reasons are built from these messages.
     const event = this.masker.deep(parsed);
-    if (event.event === 'playbook_on_stats') this.stats = summarizeStats(event);
+    if (event.event === 'playbook_on_stats') {
+      this.stats = summarizeStats(event);
+      this.artifacts = runArtifacts(event, this.deps.config.maxArtifactsKb) ?? this.artifacts;
+    }
     if ((event.failed && !event.event_data?.ignore_errors) || event.event === 'runner_on_unreachable') this.noteFailure(event);
     this.writer.record(this.toRecord(event), line.length);
   }
@@ -577,8 +594,7 @@ export class ExecutionRun {
     const reason =
       natural === 'FAILURE'
         ? this.limitReason ||
-          [...this.failures.values()].join('; ') ||
-          this.fatalError ||
+          this.vault?.explain([...this.failures.values()].join('; ') || this.fatalError || '') ||
           (signal ? `ansible-playbook ended by ${signal}` : `ansible-playbook exited with code ${exitCode}`)
         : null;
     await this.change((current) => this.terminalChange(current, natural, { exitCode, reason, failedHosts }));
@@ -601,7 +617,7 @@ export class ExecutionRun {
     const message = status === 'SUCCESS' ? 'SUCCESS' : `${status}: ${reason ?? 'see the failed hosts'}`;
     return {
       status,
-      set: { exitCode: result.exitCode ?? null, reason: status === 'SUCCESS' ? null : reason, hostSummaries, failedHosts },
+      set: { exitCode: result.exitCode ?? null, reason: status === 'SUCCESS' ? null : reason, hostSummaries, failedHosts, ...(this.artifacts ? { artifacts: this.artifacts } : {}) },
       records: [this.resultRecord(status === 'SUCCESS', message, { status, failed_hosts: failedHosts, exit_code: result.exitCode ?? null })],
     };
   }
