@@ -83,7 +83,7 @@ export class RunVault {
       : 'the repository\'s vault content';
     const lead = this.ids.length
       ? `vault: no vault password of the job decrypts ${which}; check the job's vaultPasswords`
-      : `vault: ${which} is vault-encrypted and the job has no vaultPasswords`;
+      : `vault: the job has no vaultPasswords for the repository's vault content: ${which}`;
     return `${lead}. Ansible: ${reason}`;
   }
 }
