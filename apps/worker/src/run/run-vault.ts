@@ -34,13 +34,16 @@ export class RunVault {
     private readonly items: VaultItem[],
     private readonly ids: string[],
     readonly notes: string[],
+    private readonly root: string,
   ) {}
 
   static async prepare(workspace: Workspace, passwords: Record<string, string> | undefined, root: string): Promise<RunVault> {
     const entries = Object.entries(passwords ?? {});
     // The index names the file: a vault id such as ".." is valid for Ansible, never a path here.
     const args = entries.flatMap(([id, password], i) => ['--vault-id', `${id}@${workspace.write(`vault-password-${i}`, password + '\n', 0o600)}`]);
-    const scan = scanVaultContent(root);
+    // Without a password nothing can be opened (or masked): a run without vault passwords reads
+    // none of its checkout here; only a failure looks, to say what needed one (explain).
+    const scan = entries.length ? scanVaultContent(root) : { found: [], notes: [] };
     const secrets = entries.map(([, password]) => password);
     const items: VaultItem[] = [];
     const notes = [...scan.notes];
@@ -64,13 +67,15 @@ export class RunVault {
       if (plain) secrets.push(...decryptedValues(plain.toString('utf8'), found.wholeFile));
     }
     if (secrets.length > VAULT_SCAN_LIMITS.values) notes.push(`masking the first ${VAULT_SCAN_LIMITS.values} decrypted values only`);
-    return new RunVault(args, secrets.slice(0, VAULT_SCAN_LIMITS.values), items, entries.map(([id]) => id), notes);
+    return new RunVault(args, secrets.slice(0, VAULT_SCAN_LIMITS.values), items, entries.map(([id]) => id), notes, root);
   }
 
   /** A failure reason that names what no vault password of the job opened, when Ansible's says decryption failed. */
   explain(reason: string): string {
     if (!DECRYPTION_FAILED.test(reason)) return reason;
-    const closed = this.items.filter((item) => !item.opened);
+    const closed = this.ids.length
+      ? this.items.filter((item) => !item.opened)
+      : scanVaultContent(this.root).found.map((found) => ({ file: found.file, vaultId: parseVaultEnvelope(found.text)?.vaultId ?? null }));
     const which = closed.length
       ? closed
           .slice(0, 5)
