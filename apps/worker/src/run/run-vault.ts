@@ -8,7 +8,7 @@ import { MIN_SECRET_LENGTH } from '@app/domain';
  * What a repository may make the worker do before its run: a hostile one must not make it spin
  * (every decryption attempt is 10000 rounds of PBKDF2) or read without end.
  */
-export const VAULT_SCAN_LIMITS = { entries: 5000, fileBytes: 1024 * 1024, totalBytes: 32 * 1024 * 1024, envelopes: 200, attempts: 400, values: 2000 };
+export const VAULT_SCAN_LIMITS = { entries: 5000, fileBytes: 1024 * 1024, totalBytes: 32 * 1024 * 1024, envelopes: 200, attempts: 400, values: 500 };
 
 /** Ansible's words when no vault password opens something (2.14 to 2.19). */
 const DECRYPTION_FAILED = /Decryption failed|no vault secrets|vault secrets? (?:were )?found|Attempting to decrypt but no vault/i;
