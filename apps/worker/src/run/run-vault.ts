@@ -136,6 +136,8 @@ export function scanVaultContent(root: string): { found: { file: string; text: s
   const found: { file: string; text: string; wholeFile: boolean }[] = [];
   const notes: string[] = [];
   const base = fs.statSync(root).isDirectory() ? root : path.dirname(root);
+  // After a run (explain), its uid may have swapped a folder for a link: each file must still be inside.
+  const inside = fs.realpathSync(base) + path.sep;
   const queue = [root];
   let entries = 0;
   let bytes = 0;
@@ -155,7 +157,7 @@ export function scanVaultContent(root: string): { found: { file: string; text: s
       notes.push(`looked for vault content in the first ${VAULT_SCAN_LIMITS.totalBytes / 1024 / 1024} MiB of the repository only`);
       break;
     }
-    const text = readNoFollow(entry);
+    const text = realpathInside(entry, inside) ? readNoFollow(entry) : null;
     if (!text?.includes('$ANSIBLE_VAULT;')) continue;
     for (const envelope of findVaultEnvelopes(text)) {
       if (found.length >= VAULT_SCAN_LIMITS.envelopes) {
@@ -166,6 +168,14 @@ export function scanVaultContent(root: string): { found: { file: string; text: s
     }
   }
   return { found, notes };
+}
+
+function realpathInside(file: string, inside: string): boolean {
+  try {
+    return fs.realpathSync(file).startsWith(inside);
+  } catch {
+    return false;
+  }
 }
 
 function readNoFollow(file: string): string | null {
