@@ -192,6 +192,10 @@ describe('vault passwords and set_stats artifacts (sandbox on)', () => {
       const reply = await job(body);
       expect({ body, status: reply.status, fields: reply.body.errors?.map((e: any) => e.field) }).toEqual({ body, status: 400, fields: [field] });
     }
+    // Both fields are in the OpenAPI document.
+    const { schemas } = (await admin.get('/v2/openapi.json')).body.components;
+    expect(schemas.JobRequest.properties.vaultPasswords).toMatchObject({ type: 'object', description: expect.stringContaining('write-only') });
+    expect(schemas.ExecutionResponse.properties.artifacts).toMatchObject({ nullable: true, description: expect.stringContaining('set_stats') });
   });
 
   it('stores set_stats data over RUNNER_MAX_ARTIFACTS_KB as a marker that says so', async () => {
