@@ -73,9 +73,7 @@ export class RunVault {
   /** A failure reason that names what no vault password of the job opened, when Ansible's says decryption failed. */
   explain(reason: string): string {
     if (!DECRYPTION_FAILED.test(reason)) return reason;
-    const closed = this.ids.length
-      ? this.items.filter((item) => !item.opened)
-      : scanVaultContent(this.root).found.map((found) => ({ file: found.file, vaultId: parseVaultEnvelope(found.text)?.vaultId ?? null }));
+    const closed = this.ids.length ? this.items.filter((item) => !item.opened) : this.lookAfterRun();
     const which = closed.length
       ? closed
           .slice(0, 5)
@@ -90,6 +88,15 @@ export class RunVault {
       ? `vault: no vault password of the job decrypts ${which}; check the job's vaultPasswords`
       : `vault: the job has no vaultPasswords for the repository's vault content: ${which}`;
     return `${lead}. Ansible: ${reason}`;
+  }
+
+  /** The vault content a run without passwords met; the run may have removed its checkout by now. */
+  private lookAfterRun(): { file: string; vaultId: string | null }[] {
+    try {
+      return scanVaultContent(this.root).found.map((found) => ({ file: found.file, vaultId: parseVaultEnvelope(found.text)?.vaultId ?? null }));
+    } catch {
+      return [];
+    }
   }
 }
 
