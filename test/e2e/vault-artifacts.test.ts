@@ -128,7 +128,8 @@ describe('vault passwords and set_stats artifacts (sandbox on)', () => {
     // process's command line or environment holds a password or a decrypted value.
     let seen: string[] = [];
     for (let i = 0; i < 600 && !seen.length; i++) {
-      seen = processCommandLines().filter((line) => line.includes('ansible-playbook') && line.includes('--vault-id'));
+      // This stack's run only (its workspace is under this worker's data folder): other test files run at once.
+      seen = processCommandLines().filter((line) => line.includes('ansible-playbook') && line.includes(stack.workerDataDir) && line.includes('site.yml'));
       if (!seen.length) await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(seen.join('\n')).toMatch(/--vault-id prod@\S+vault-password-\d/);
