@@ -6,3 +6,4 @@ export * from './git-checkout';
 export * from './ansible-event';
 export * from './sandbox';
 export * from './run-limits';
+export * from './vault';

@@ -117,6 +117,7 @@ export class JobsService {
       Object.keys(secrets.hostKeys ?? {}).length ||
       Object.keys(secrets.properties ?? {}).length ||
       Object.keys(secrets.hostVars ?? {}).length ||
+      Object.keys(secrets.vaultPasswords ?? {}).length ||
       secrets.chatUrl;
     return { definition, sealedSecrets: present ? this.box.sealJson(secrets, sealed.job(row)) : null };
   }
@@ -130,11 +131,12 @@ function secretVariablesOf(
   request: JobRequest,
   previous: JobSecrets,
 ): {
-  shown: Pick<JobDefinition, 'properties' | 'secretProperties'> & { hostVars: (JobDefinition['hosts'][number]['hostVars'] | undefined)[] };
-  secrets: Required<Pick<JobSecrets, 'properties' | 'hostVars'>>;
+  shown: Pick<JobDefinition, 'properties' | 'secretProperties' | 'vaultPasswords'> & { hostVars: (JobDefinition['hosts'][number]['hostVars'] | undefined)[] };
+  secrets: Required<Pick<JobSecrets, 'properties' | 'hostVars' | 'vaultPasswords'>>;
 } {
   const properties = splitSecrets('properties', request.properties, { previous: previous.properties });
   const marked = splitSecrets('secretProperties', request.secretProperties, { allSecret: true, previous: previous.properties });
+  const vault = splitSecrets('vaultPasswords', request.vaultPasswords, { allSecret: true, previous: previous.vaultPasswords });
   const hostVars: Record<string, Record<string, string>> = {};
   const hosts = (request.hosts ?? []).map((host, i) => {
     const split = splitSecrets(`hosts.${i}.hostVars`, host.hostVars, { previous: ownValue(previous.hostVars, host.id) });
@@ -142,8 +144,8 @@ function secretVariablesOf(
     return split.shown;
   });
   return {
-    shown: { properties: properties.shown, secretProperties: marked.shown, hostVars: hosts },
-    secrets: { properties: { ...properties.secrets, ...marked.secrets }, hostVars },
+    shown: { properties: properties.shown, secretProperties: marked.shown, vaultPasswords: vault.shown as Record<string, string> | undefined, hostVars: hosts },
+    secrets: { properties: { ...properties.secrets, ...marked.secrets }, hostVars, vaultPasswords: vault.secrets },
   };
 }
 
@@ -166,6 +168,7 @@ function definitionOf(request: JobRequest, shown: ReturnType<typeof secretVariab
   }
   if (shown.properties) definition.properties = shown.properties;
   if (shown.secretProperties && Object.keys(shown.secretProperties).length) definition.secretProperties = shown.secretProperties;
+  if (shown.vaultPasswords && Object.keys(shown.vaultPasswords).length) definition.vaultPasswords = shown.vaultPasswords;
   return definition;
 }
 
