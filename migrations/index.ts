@@ -11,6 +11,7 @@ import { ServerSealedHostVars1733200000000 } from './1733200000000-server-sealed
 import { WebhookDeliveryLevels1733210000000 } from './1733210000000-webhook-delivery-levels';
 import { RunTokens1733300000000 } from './1733300000000-run-tokens';
 import { RunNotifications1733400000000 } from './1733400000000-run-notifications';
+import { ExecutionArtifacts1733410000000 } from './1733410000000-execution-artifacts';
 
 /** Every migration, in order. Listed by hand (no globs) so the same list works compiled and under ts-jest. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   WebhookDeliveryLevels1733210000000,
   RunTokens1733300000000,
   RunNotifications1733400000000,
+  ExecutionArtifacts1733410000000,
 ];

@@ -256,10 +256,12 @@ describe('the ctl.runner collection against the real service', () => {
       ctl.runner.job:
         description: failing job
         hosts: [{id: localhost, hostVars: {ansible_connection: local}}]
+        vault_passwords: {default: collection-vault-password}
         playbook: |
           - hosts: all
             gather_facts: false
             tasks:
+              - ansible.builtin.set_stats: {data: {stage: before the failure}}
               - ansible.builtin.fail: {msg: on purpose}
       register: failing
     - name: run it
@@ -273,6 +275,8 @@ describe('the ctl.runner collection against the real service', () => {
           - failed_run is failed
           - failed_run.status == 'FAILURE'
           - failed_run.failed_hosts == ['localhost']
+          - "failed_run.artifacts == {'run': {'stage': 'before the failure'}, 'hosts': {}}"
+          - "failing.job.vaultPasswords == {'default': '$encrypted$'}"
     - name: run it again, not failing the task
       ctl.runner.job_run:
         job_id: "{{ failing.job_id }}"

@@ -109,6 +109,8 @@ describe('web console', () => {
       "      when: inventory_hostname != 'db-1'",
       '    - name: smoke test',
       '      ansible.builtin.debug: { msg: ok }',
+      '    - name: publish the release',
+      '      ansible.builtin.set_stats: { data: { release: "{{ app_version }}" }, aggregate: false }',
       '',
     ].join('\n');
     await page.getByRole('link', { name: 'New job' }).click();
@@ -124,6 +126,10 @@ describe('web console', () => {
     await page.getByRole('button', { name: 'Add property' }).click();
     await page.getByLabel('Property 1 name').fill('app_version');
     await page.getByLabel('Property 1 value').fill('2.4.1');
+    await page.getByRole('button', { name: 'Add vault password' }).click();
+    await page.getByLabel('Vault password 1 name').fill('default');
+    await page.getByLabel('Vault password 1 password').fill('console-vault-password');
+    expect(await page.getByLabel('Vault password 1 password').getAttribute('type')).toBe('password');
     await page.getByRole('button', { name: 'Create and run' }).click();
     await page.waitForURL(runUrl);
     const { jobId, executionId } = idsFromUrl();
@@ -136,10 +142,10 @@ describe('web console', () => {
     await release.open();
 
     await statusBadge('SUCCESS').waitFor({ timeout: 90_000 });
-    expect(await grid.locator('thead th').allInnerTexts()).toEqual(['Host', '1 check release notes', '2 render config', '3 wait for the release', '4 restart service', '5 smoke test', 'Recap']);
+    expect(await grid.locator('thead th').allInnerTexts()).toEqual(['Host', '1 check release notes', '2 render config', '3 wait for the release', '4 restart service', '5 smoke test', '6 publish the release', 'Recap']);
     expect(await grid.locator('tbody th').allInnerTexts()).toEqual(['web-1', 'web-2', 'db-1']);
     expect(await grid.locator('td[data-state="skipped"]').count()).toBe(1);
-    expect(await grid.locator('tbody tr', { hasText: 'db-1' }).locator('td.recap').innerText()).toBe('ok 4 · changed 1 · skipped 1');
+    expect(await grid.locator('tbody tr', { hasText: 'db-1' }).locator('td.recap').innerText()).toBe('ok 5 · changed 1 · skipped 1');
     expect(await grid.locator('td[data-state="running"]').count()).toBe(0);
     expect(await grid.locator('td.cell:not([data-state])').count()).toBe(0);
     const stored = await allRecords(stack.admin, 'DEMO', jobId, executionId);
@@ -148,6 +154,9 @@ describe('web console', () => {
     await page.locator('#transcript').filter({ hasText: 'PLAY RECAP' }).waitFor();
     expect(await page.locator('#transcript').innerText()).toContain('release 2.4.1 on web-1');
     expect((await stack.admin.get(`/v2/automation/jobs/DEMO/${jobId}/executions/${executionId}`)).body.status).toBe('SUCCESS');
+    // What the playbook published with set_stats, and the vault password stored write-only.
+    await page.locator('#artifacts').filter({ hasText: '"release": "2.4.1"' }).waitFor();
+    expect((await stack.admin.get(`/v2/automation/jobs/DEMO/${jobId}`)).body.vaultPasswords).toEqual({ default: '$encrypted$' });
     // A finished run offers no stop or kill.
     expect(await page.getByRole('button', { name: 'Stop' }).count()).toBe(0);
     fs.mkdirSync(IMAGES, { recursive: true });
@@ -286,6 +295,9 @@ describe('web console', () => {
     expect(await page.getByLabel('Playbook YAML').inputValue()).toContain('name: wait for the release');
     expect(await page.getByLabel('Host 3 name').inputValue()).toBe('db-1');
     expect(await page.getByLabel('Property 1 value').inputValue()).toBe('2.4.1');
+    // The stored vault password: its id only, kept when its field is left empty.
+    expect(await page.getByLabel('Vault password 1 name').inputValue()).toBe('default');
+    expect(await page.getByLabel('Vault password 1 password').inputValue()).toBe('');
     // A broken playbook is caught before it is sent, naming the field and line.
     const original = await page.getByLabel('Playbook YAML').inputValue();
     await page.getByLabel('Playbook YAML').fill('- hosts: all\n  tasks: [\n');
@@ -299,6 +311,7 @@ describe('web console', () => {
     const jobId = new URL(page.url()).pathname.split('/')[2];
     const job = (await stack.admin.get(`/v2/automation/jobs/DEMO/${jobId}`)).body;
     expect(job.properties).toEqual({ app_version: '2.5.0' });
+    expect(job.vaultPasswords).toEqual({ default: '$encrypted$' });
     expect(job.hosts.map((h: any) => h.id)).toEqual(['web-1', 'web-2']);
     expect(Buffer.from(job.playbook, 'base64').toString()).toBe(original);
     // The job's runs page lists its run.

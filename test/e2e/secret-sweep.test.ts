@@ -30,6 +30,7 @@ const SECRETS = {
   secretProperty: 'sweep-secret-property-4',
   runSecret: 'sweep-run-secret-5',
   serverPassword: 'sweep-server-password-6',
+  vaultPassword: 'sweep-vault-password-7',
   serviceAccountPassword: ADMIN_PASSWORD,
   // Incoming-webhook URLs are credentials: a job's and the account default's (nothing listens there).
   jobChatUrl: 'http://127.0.0.1:9/services/T0SWEEP/B0SWEEP/sweep-job-chat-8',
@@ -54,6 +55,7 @@ describe('no answer carries a stored secret', () => {
       hosts: [{ id: 'localhost', hostVars: { ...LOCAL, ansible_password: SECRETS.hostPassword }, sshPrivateKey: b64(SECRETS.hostKey) }],
       properties: { ansible_become_password: SECRETS.becomePassword },
       secretProperties: { db_password: SECRETS.secretProperty },
+      vaultPasswords: { prod: SECRETS.vaultPassword },
       sshPrivateKey: b64(SECRETS.jobKey),
       notify: { chat: { url: SECRETS.jobChatUrl, on: 'success' } },
     });

@@ -261,6 +261,17 @@ describe('secret variables', () => {
     await stack.db.query('UPDATE jobs SET sealed_secrets = (SELECT sealed_secrets FROM jobs WHERE id = $1) WHERE id = $2', [source.id, target.id]);
     const started = await admin.post(`/v2/automation/jobs/SVB/${target.id}/start`, {});
     const done = await waitForStatus(admin, `/v2/automation/jobs/SVB/${target.id}/executions/${started.body.execution_id}`);
-    expect({ status: done.status, reason: done.reason }).toEqual({ status: 'INIT_FAILURE', reason: expect.stringMatching(/jobs\.sealed_secrets does not open here/) });
+    expect({ status: done.status, reason: done.reason }).toEqual({ status: 'INIT_FAILURE', reason: expect.stringMatching(/^a sealed value in jobs\.sealed_secrets does not open here/) });
+    // A GET → PUT round trip keeps "$encrypted$", which cannot be kept: a clear 409, nothing changed.
+    const shown = (await admin.get(`/v2/automation/jobs/SVB/${target.id}`)).body;
+    const before = await stack.db.query('SELECT sealed_secrets, updated_at FROM jobs WHERE id = $1', [target.id]);
+    const kept = await admin.put(`/v2/automation/jobs/SVB/${target.id}`, { ...shown, description: 'changed' });
+    expect({ status: kept.status, message: kept.body.message }).toEqual({ status: 409, message: expect.stringMatching(/does not open here.*send the secret again/) });
+    expect(await stack.db.query('SELECT sealed_secrets, updated_at FROM jobs WHERE id = $1', [target.id])).toEqual(before);
+    // Every secret sent again (none kept): the unusable ones are replaced.
+    const resent = await admin.put(`/v2/automation/jobs/SVB/${target.id}`, job());
+    expect(resent.status).toBe(200);
+    const again = await admin.post(`/v2/automation/jobs/SVB/${target.id}/start`, { secretProperties: { run_secret: RUN_SECRET } });
+    expect((await waitForStatus(admin, `/v2/automation/jobs/SVB/${target.id}/executions/${again.body.execution_id}`)).status).toBe('SUCCESS');
   });
 });

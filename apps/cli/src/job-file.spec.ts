@@ -6,6 +6,7 @@ const files: Record<string, string> = {
   '/jobs/broken.yml': '- hosts: all\n  tasks: [\n',
   '/home/me/.ssh/id_ed25519': '-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n',
   '/jobs/notakey': 'hello\n',
+  '/home/me/.vault/prod': 'prod-vault-password\n',
 };
 const context = {
   baseDir: '/jobs',
@@ -62,6 +63,12 @@ describe('job.yaml → API body', () => {
     expect(message('hosts:\n  - id: a\n    sshPrivateKey: notakey\n')).toContain('hosts.0.sshPrivateKey file /jobs/notakey does not hold a private key');
   });
 
+  it('takes vault passwords as text, from a file as ansible-vault reads one, or "$encrypted$" to keep the stored one', () => {
+    const job = body('vaultPasswords:\n  prod: { file: ~/.vault/prod }\n  dev: dev-vault-password\n  old: $encrypted$\n');
+    expect(job.vaultPasswords).toEqual({ prod: 'prod-vault-password', dev: 'dev-vault-password', old: '$encrypted$' });
+    expect(message('vaultPasswords:\n  prod: { file: missing }\n')).toBe('job.yaml: vaultPasswords.prod file /jobs/missing cannot be read (ENOENT)');
+  });
+
   it('shows a stored job as a job.yaml that creates the same job again', () => {
     const playbook = '- hosts: all\n  tasks:\n    - ansible.builtin.ping:\n';
     const text = jobToYaml({
@@ -74,12 +81,13 @@ describe('job.yaml → API body', () => {
       description: 'd',
       playbook: Buffer.from(playbook).toString('base64'),
       hosts: [{ id: 'web', hostVars: { a: 1 } }],
+      vaultPasswords: { prod: '$encrypted$' },
     });
     expect(text.split('\n')[0]).toBe('# job j1 in account DEMO (ACTIVE)');
     expect(text).not.toContain('links');
     const again = body(text);
     expect(decode(again.playbook)).toBe(playbook);
-    expect(again).toMatchObject({ description: 'd', hosts: [{ id: 'web', hostVars: { a: 1 } }] });
+    expect(again).toMatchObject({ description: 'd', hosts: [{ id: 'web', hostVars: { a: 1 } }], vaultPasswords: { prod: '$encrypted$' } });
   });
 
   it("keeps a repository's inventories, one path or a list, and round-trips them", () => {

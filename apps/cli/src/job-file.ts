@@ -9,6 +9,9 @@ import { usageError } from './exit-codes';
  *   file relative to the job file; sent as base64 of the YAML.
  * - `sshPrivateKey` (job or host): the key's PEM/OpenSSH text or a path to the key file
  *   (`~/` allowed); sent as base64. A value that is already base64 passes through.
+ * - `vaultPasswords` (vault id → password): a password as text, or `{file: path}` to read it from a
+ *   file as ansible-vault's `--vault-password-file` does (surrounding whitespace stripped), so the
+ *   job file itself need not hold it. `"$encrypted$"` (what `jobs get` shows) keeps the stored one.
  * Every other field passes through unchanged (`repository.inventory`: one path or a list of the
  * repository's inventory files or folders; `notify` too: a stored chat URL shows as "$encrypted$",
  * which the server takes back as "keep it"); the server validates it and names the field.
@@ -36,6 +39,7 @@ export function jobBodyFromYaml(text: string, source: string, context: JobFileCo
   const job = { ...(body as Record<string, unknown>) };
   if (job.playbook !== undefined) job.playbook = encodePlaybook(job.playbook, source, context);
   if (job.sshPrivateKey !== undefined) job.sshPrivateKey = encodeKey(job.sshPrivateKey, 'sshPrivateKey', source, context);
+  if (isObject(job.vaultPasswords)) job.vaultPasswords = readVaultPasswords(job.vaultPasswords, source, context);
   if (Array.isArray(job.hosts)) {
     job.hosts = job.hosts.map((host: unknown, i: number) => {
       if (typeof host === 'string') return { id: host };
@@ -73,6 +77,22 @@ function checkedPlaybook(text: string, where: string): string {
   }
   if (!Array.isArray(plays)) throw usageError(`${where} must be a list of plays (each "- hosts: …")`);
   return text;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function readVaultPasswords(passwords: Record<string, unknown>, source: string, context: JobFileContext): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(passwords).map(([id, value]) => {
+      if (!isObject(value) || typeof value.file !== 'string') return [id, value]; // text, null or "$encrypted$": the server checks it
+      const file = resolvePath(value.file.trim(), context);
+      try {
+        return [id, context.readFile(file).trim()];
+      } catch (error) {
+        throw usageError(`${source}: vaultPasswords.${id} file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+      }
+    }),
+  );
 }
 
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;

@@ -82,4 +82,18 @@ describe('ProgressView', () => {
       'Failed hosts: a, b',
     ]);
   });
+
+  it('ends with the artifacts the playbook published: the aggregate, each host, or why they were not stored', () => {
+    const base = { execution_id: 'e', job_id: 'j', status: 'SUCCESS', failed_hosts: [] };
+    expect(summaryLines({ ...base, artifacts: { run: { build: 42 }, hosts: { web1: { port: 8080 }, web2: {} } } })).toEqual([
+      'Result: SUCCESS',
+      'Artifacts:',
+      '  run: {"build":42}',
+      '  web1: {"port":8080}',
+      '  web2: {}',
+    ]);
+    expect(summaryLines({ ...base, artifacts: { omitted: 'over the limit' } })).toEqual(['Result: SUCCESS', 'Artifacts: over the limit']);
+    expect(summaryLines({ ...base, artifacts: { run: {}, hosts: {} } })).toEqual(['Result: SUCCESS']);
+    expect(summaryLines({ ...base, artifacts: null })).toEqual(['Result: SUCCESS']);
+  });
 });

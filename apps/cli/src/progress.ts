@@ -19,6 +19,8 @@ export interface ExecutionDocument {
   host_summaries?: Record<string, Record<string, number>> | null;
   reason?: string | null;
   exit_code?: number | null;
+  /** set_stats data: `{run, hosts}`, or `{omitted}` when it was over the server's limit. */
+  artifacts?: { run?: Record<string, unknown>; hosts?: Record<string, Record<string, unknown>>; omitted?: string } | null;
 }
 
 type Outcome = 'ok' | 'changed' | 'failed' | 'ignored' | 'skipping' | 'unreachable';
@@ -138,5 +140,16 @@ function recapLines(hosts: unknown): string[] {
 export function summaryLines(execution: ExecutionDocument): string[] {
   const lines = [`Result: ${execution.status}`];
   if (execution.failed_hosts && execution.failed_hosts.length > 0) lines.push(`Failed hosts: ${execution.failed_hosts.join(', ')}`);
-  return lines;
+  return [...lines, ...artifactLines(execution.artifacts, 'Artifacts:')];
+}
+
+/** What the playbook published with set_stats, under `heading`: the aggregate, then each host's, as compact JSON. */
+export function artifactLines(artifacts: ExecutionDocument['artifacts'], heading: string): string[] {
+  if (!artifacts) return [];
+  if (artifacts.omitted) return [`${heading} ${artifacts.omitted}`];
+  const lines = [
+    ...(Object.keys(artifacts.run ?? {}).length ? [`  run: ${JSON.stringify(artifacts.run)}`] : []),
+    ...Object.entries(artifacts.hosts ?? {}).map(([host, data]) => `  ${host}: ${JSON.stringify(data)}`),
+  ];
+  return lines.length ? [heading, ...lines] : [];
 }

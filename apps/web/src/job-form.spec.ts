@@ -1,6 +1,29 @@
-import { FormProblem, formatHostVars, hostsFromRows, notifyFormOf, notifyFromForm, parseHostVars, playbookProblem, propertiesFromRows, rowsFromProperties } from './job-form';
+import {
+  FormProblem,
+  formatHostVars,
+  hostsFromRows,
+  notifyFormOf,
+  notifyFromForm,
+  parseHostVars,
+  playbookProblem,
+  propertiesFromRows,
+  rowsFromProperties,
+  rowsFromVaultPasswords,
+  vaultPasswordsFromRows,
+} from './job-form';
 
 describe('job form', () => {
+  it('sends vault passwords typed, keeps stored ones left empty, and needs a password for a new vault id', () => {
+    const stored = { prod: '$encrypted$', old: '$encrypted$' };
+    const rows = rowsFromVaultPasswords(stored);
+    expect(rows).toEqual([{ name: 'prod', value: '' }, { name: 'old', value: '' }]);
+    // "old" removed, "prod" kept, "dev" new.
+    expect(vaultPasswordsFromRows([rows[0], { name: 'dev', value: 'dev-password' }, { name: '', value: '' }], stored)).toEqual({ prod: '$encrypted$', dev: 'dev-password' });
+    expect(vaultPasswordsFromRows([], stored)).toBeUndefined();
+    expect(() => vaultPasswordsFromRows([{ name: 'dev', value: '' }], stored)).toThrow(expect.objectContaining({ field: 'vaultPasswords.dev' }));
+    expect(() => vaultPasswordsFromRows([{ name: '', value: 'pw-without-id' }], stored)).toThrow(expect.objectContaining({ field: 'vaultPasswords.0' }));
+  });
+
   it('reads host variables written inventory style, and writes them back the same way', () => {
     expect(parseHostVars(' ansible_host=10.0.0.5  ansible_port=2222 note=a=b ', 'hosts.0.hostVars')).toEqual({ ansible_host: '10.0.0.5', ansible_port: '2222', note: 'a=b' });
     expect(formatHostVars({ ansible_connection: 'local', retries: 3 })).toBe('ansible_connection=local retries=3');

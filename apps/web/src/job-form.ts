@@ -62,6 +62,32 @@ export function rowsFromProperties(properties: Record<string, unknown> | undefin
   return Object.entries(properties ?? {}).map(([name, value]) => ({ name, value: typeof value === 'string' ? value : JSON.stringify(value) }));
 }
 
+/** What the API shows for a stored secret, and takes back to keep it. */
+export const STORED_SECRET = '$encrypted$';
+
+/**
+ * Vault password rows (vault id, password) → the job's `vaultPasswords`. The form never has a
+ * stored password: a row of a stored id left empty keeps it (sent as "$encrypted$"), a removed row
+ * removes it; a new id needs its password.
+ */
+export function vaultPasswordsFromRows(rows: Row[], stored: Record<string, unknown> | undefined): Record<string, string> | undefined {
+  const passwords: Record<string, string> = {};
+  for (const [i, row] of rows.entries()) {
+    const id = row.name.trim();
+    if (!id && !row.value) continue;
+    if (!id) throw new FormProblem(`vaultPasswords.${i}`, 'a vault password needs its vault id (default for content encrypted without one)');
+    if (row.value) passwords[id] = row.value;
+    else if (stored && Object.hasOwn(stored, id)) passwords[id] = STORED_SECRET;
+    else throw new FormProblem(`vaultPasswords.${id}`, 'enter its password');
+  }
+  return Object.keys(passwords).length ? passwords : undefined;
+}
+
+/** The stored vault ids as rows with empty passwords (kept unless typed over). */
+export function rowsFromVaultPasswords(stored: Record<string, unknown> | undefined): Row[] {
+  return Object.keys(stored ?? {}).map((name) => ({ name, value: '' }));
+}
+
 /** The playbook must be YAML holding a list of plays; answers the problem, or null. */
 export function playbookProblem(text: string): string | null {
   if (!text.trim()) return 'the playbook is empty';

@@ -8,6 +8,8 @@ export interface Job {
   repository?: { url: string; branch?: string; defaultPlaybook: string; inventory?: string[] };
   hosts: { id: string; hostVars?: Record<string, unknown> }[];
   properties?: Record<string, unknown>;
+  /** Vault ids, each password shown as "$encrypted$". */
+  vaultPasswords?: Record<string, string>;
   keyPairAlias?: string;
   useDynamicInventory?: boolean;
   /** Run notifications; the chat URL comes back as "$encrypted$". */
@@ -28,6 +30,8 @@ export interface Execution {
   host_summaries: Record<string, Record<string, number>>;
   exit_code: number | null;
   reason: string | null;
+  /** set_stats data: the aggregate and per host, or why it was not stored; null when none. */
+  artifacts?: { run: Record<string, unknown>; hosts: Record<string, Record<string, unknown>> } | { omitted: string } | null;
   links: { rel: string; href: string; verbs?: string[] }[];
 }
 

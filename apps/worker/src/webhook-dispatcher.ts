@@ -3,7 +3,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap }
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
 import { AccountRepository, WebhookDelivery, WebhookRepository } from '@app/database';
 import { postWebhook, toRecordDocument } from '@app/realtime';
-import { sealed, SecretBox } from '@app/keys';
+import { SecretBox, webhookSigningSecret } from '@app/keys';
 import { Periodic } from './periodic';
 import { NoticeUndeliverable, RunNoticeSender } from './run-notice-sender';
 
@@ -69,7 +69,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       const [record, account] = await Promise.all([this.webhooks.record(delivery), this.accounts.findById(delivery.accountId)]);
       if (!record || !account) return void (await this.webhooks.failed(delivery.id, 'the record or account no longer exists', null));
       const body = JSON.stringify(toRecordDocument(record, account.alias));
-      const secret = this.box.open(await this.webhooks.sealedSecret(account.id, (s) => this.box.seal(s, sealed.webhookSecret(account.id))), sealed.webhookSecret(account.id));
+      const secret = await webhookSigningSecret(this.webhooks, this.box, account.id);
       const signature = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
       const status = await postWebhook(delivery.url, body, { 'x-runner-signature': signature, 'user-agent': 'automation-runner' }, {
         allowPrivate: this.config.webhookAllowPrivate,

@@ -12,3 +12,4 @@ export * from './project/project-config';
 export * from './project/requirements';
 export * from './project/repository-inventory';
 export * from './project/guarded-run';
+export * from './vault';

@@ -214,6 +214,8 @@ export interface PlaybookArgs {
   limit?: string;
   verbosity?: number;
   checkMode?: boolean;
+  /** `--vault-id` arguments (RunVault): ids and the paths of password files, never a password. */
+  vaultIds?: string[];
 }
 
 /** ansible-playbook's argument array: files by path, no secret ever. */
@@ -224,6 +226,7 @@ export function playbookArguments(workspace: Workspace, options: PlaybookArgs): 
   if (options.limit) args.push('--limit', options.limit);
   if (options.verbosity) args.push(`-${'v'.repeat(options.verbosity)}`);
   if (options.checkMode) args.push('--check');
+  args.push(...(options.vaultIds ?? []));
   args.push(options.playbook);
   return args;
 }

@@ -51,6 +51,8 @@ export interface RunnerConfig {
   maxJobHosts: number;
   /** Longest transcript line stored, in KiB (longer ones are cut, saying so); Ansible events may be 8 times that. */
   maxLineKb: number;
+  /** The largest `artifacts` (set_stats data) an execution keeps, in KiB; larger ones are stored as a marker. */
+  maxArtifactsKb: number;
   /** How often an idle worker looks for work when no notification arrives. */
   pollIntervalMs: number;
   /** Seconds a worker told to stop lets its runs finish before it stops them. */
@@ -215,6 +217,7 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
     maxForks: integer(env, 'RUNNER_MAX_FORKS', 200, 1, 1000),
     maxJobHosts: integer(env, 'RUNNER_MAX_JOB_HOSTS', 5000, 1, 10000),
     maxLineKb: integer(env, 'RUNNER_MAX_LINE_KB', 1024, 1, 65536),
+    maxArtifactsKb: integer(env, 'RUNNER_MAX_ARTIFACTS_KB', 64, 1, 1024),
     pollIntervalMs: integer(env, 'RUNNER_POLL_INTERVAL_MS', 2000, 50, 600000),
     drainSeconds: integer(env, 'RUNNER_DRAIN_SECONDS', 60, 0, 86400),
     webhookAllowPrivate: text(env, 'RUNNER_WEBHOOK_ALLOW_PRIVATE', 'false', /^(true|false)$/, 'must be true or false') === 'true',

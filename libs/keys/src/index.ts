@@ -11,3 +11,4 @@ export * from './probe-target';
 export * from './ssh-failure';
 export * from './server-host-vars';
 export * from './bearer-token';
+export * from './webhook-secret';

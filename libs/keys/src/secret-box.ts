@@ -24,6 +24,12 @@ export function sealedIn(table: string, column: string, ...rowKey: string[]): Se
  * value's SealContext as associated data, sealed as `v2.<nonce>.<tag>.<ciphertext>` (base64url).
  * The GCM tag makes a wrong key, or a value moved to another row, fail loudly.
  */
+/**
+ * A stored secret that this key cannot open for this row (sealed with another key, or copied from
+ * another row): the api answers 409 (send the secret again), a run ends INIT_FAILURE with it.
+ */
+export class UnopenableSealedValue extends Error {}
+
 export class SecretBox {
   constructor(private readonly key: Buffer) {
     if (key.length !== 32) throw new Error('SecretBox needs a 32-byte key');
@@ -46,7 +52,7 @@ export class SecretBox {
     try {
       return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
     } catch {
-      throw new Error(`a sealed value in ${context.split('/').slice(0, 2).join('.')} does not open here: another key sealed it, or it belongs to another row`);
+      throw new UnopenableSealedValue(`a sealed value in ${context.split('/').slice(0, 2).join('.')} does not open here: another key sealed it, or it belongs to another row`);
     }
   }
 

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { DomainError, DomainErrorKind, FieldError } from '@app/domain';
 import { JsonLogger } from '@app/config';
 import { isDatabaseUnavailable } from '@app/database';
+import { UnopenableSealedValue } from '@app/keys';
 import { AuthedRequest } from './principal';
 
 const STATUS: Record<DomainErrorKind, number> = {
@@ -42,6 +43,9 @@ export class ErrorFilter implements ExceptionFilter {
         body: error.errors ? { message: error.message, errors: error.errors } : { message: error.message },
         retryAfter: error.retryAfterSeconds,
       };
+    }
+    if (error instanceof UnopenableSealedValue) {
+      return { status: 409, body: { message: `${error.message}; send the secret again instead of "$encrypted$"` } };
     }
     if (error instanceof HttpException) {
       if (error.getStatus() === 413) return { status: 413, body: { message: TOO_LARGE } };

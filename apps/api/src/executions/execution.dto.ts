@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { EXECUTION_STATUSES, type ExecutionStatus } from '@app/domain';
@@ -76,5 +76,15 @@ export class ExecutionResponse {
   repository_log: object | null;
   exit_code: number | null;
   reason: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    example: { run: { build_id: 42 }, hosts: { web1: { port: 8080 } } },
+    description:
+      'what the playbook published with set_stats: `run` the aggregate (per_host: false), `hosts` per host; masked like records. ' +
+      'Over RUNNER_MAX_ARTIFACTS_KB it is `{omitted: "<why>"}`; null when the playbook published nothing',
+  })
+  artifacts: object | null;
   links: Link[];
 }

@@ -40,6 +40,7 @@ export function shapeExecution(execution: Execution, account: Account, principal
     repository_log: execution.repositoryLog,
     exit_code: execution.exitCode,
     reason: execution.reason,
+    artifacts: execution.artifacts,
     links,
   };
 }

@@ -51,6 +51,25 @@ export function checkPrivateKey(field: string, encoded: string): void {
   }
 }
 
+/** Ansible reads a vault id up to `@` and splits a list of them at `,`: letters, digits, `_ . -` only. */
+const VAULT_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+const MAX_VAULT_PASSWORDS = 20;
+
+/**
+ * Vault ids, and passwords Ansible reads back as sent: it strips a password file's surrounding
+ * whitespace, so a password that begins or ends with some would never decrypt.
+ */
+export function checkVaultPasswords(passwords: Record<string, unknown> | undefined): void {
+  const entries = Object.entries(passwords ?? {});
+  if (entries.length > MAX_VAULT_PASSWORDS) throw invalid('vaultPasswords', `has ${entries.length} vault ids; at most ${MAX_VAULT_PASSWORDS}`);
+  for (const [id, password] of entries) {
+    if (!VAULT_ID.test(id)) throw invalid(`vaultPasswords.${id}`, 'a vault id is 1-64 letters, digits, _ . or -');
+    if (typeof password === 'string' && password !== password.trim()) {
+      throw invalid(`vaultPasswords.${id}`, 'must not begin or end with whitespace (Ansible strips it from a password file)');
+    }
+  }
+}
+
 /** The checks that span fields or need parsing; the DTO already checked each field's shape. */
 export function checkJobRequest(job: JobRequest): void {
   if ((job.playbook === undefined) === (job.repository === undefined)) {
@@ -67,6 +86,7 @@ export function checkJobRequest(job: JobRequest): void {
   }
   if (job.sshPrivateKey) checkPrivateKey('sshPrivateKey', job.sshPrivateKey);
   checkSecretPropertyNames(job.properties, job.secretProperties);
+  checkVaultPasswords(job.vaultPasswords);
   const limit = job.limit !== undefined ? limitProblem(job.limit) : null;
   if (limit) throw invalid('limit', limit);
   const seen = new Set<string>();

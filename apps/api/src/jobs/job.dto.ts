@@ -148,6 +148,21 @@ export class JobRequest extends ReadBackTimes {
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', minLength: 8 }, description: 'secret extra vars; shown as "$encrypted$"' })
   secretProperties?: Record<string, unknown>;
 
+  /**
+   * Ansible Vault passwords by vault id (`default` is Ansible's id for content encrypted without
+   * one): sealed at rest, shown as "$encrypted$" (send that back to keep a password), masked in
+   * output, handed to the run only (README "Playbook projects").
+   */
+  @IsOptional()
+  @IsObject()
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string', minLength: 8 },
+    example: { default: 'a-vault-password', prod: 'another-vault-password' },
+    description: 'vault passwords by vault id (1-64 of letters, digits, _ . -; at most 20); write-only, shown as "$encrypted$"',
+  })
+  vaultPasswords?: Record<string, unknown>;
+
   /** Secret: base64 PEM default private key for hosts; never returned. */
   @IsOptional() @IsString() @MaxLength(65536) sshPrivateKey?: string;
 
@@ -200,6 +215,7 @@ export class JobResponse {
   @ApiProperty({ description: 'hosts as {id, hostVars}; keys are never returned, secret host vars are shown as "$encrypted$"' }) hosts: object[];
   properties?: object;
   @ApiPropertyOptional({ description: 'names of secret extra vars, each shown as "$encrypted$"' }) secretProperties?: object;
+  @ApiPropertyOptional({ description: 'vault ids of the vault passwords, each shown as "$encrypted$"' }) vaultPasswords?: object;
   keyPairAlias?: string;
   useDynamicInventory?: boolean;
   callbacks: object[];

@@ -3,9 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, RunnerConfig } from '@app/config';
 import { callbackUrlProblem } from '@app/realtime';
 import { Account, Job, JobDefinition, JobRepository, JobSecrets } from '@app/database';
-import { conflict, invalid, notFound, splitNotify, splitSecrets } from '@app/domain';
+import { conflict, invalid, notFound, splitNotify, splitSecrets, STORED_SECRET } from '@app/domain';
 import { ExecutionsService } from '../executions/executions.service';
-import { SecretBox, sealed } from '@app/keys';
+import { SecretBox, sealed, UnopenableSealedValue } from '@app/keys';
 import { JobRequest } from './job.dto';
 import { checkJobRequest } from './job-validation';
 import { checkNotifyTargets } from '../notify/notify-targets';
@@ -51,13 +51,28 @@ export class JobsService {
   async update(account: Account, id: string, request: JobRequest): Promise<Job> {
     await this.check(request);
     const job = await this.get(account, id);
-    const previous = job.sealedSecrets ? this.box.openJson<JobSecrets>(job.sealedSecrets, sealed.job(job)) : {};
+    const previous = this.storedSecrets(job, request);
     const sameRepository = job.definition.repository?.url === request.repository?.url;
     job.description = request.description ?? '';
     Object.assign(job, this.compose(job, request, sameRepository ? previous : { ...previous, repositoryCredentials: undefined }));
     job.updatedAt = new Date();
     await this.jobs.update(job);
     return job;
+  }
+
+  /**
+   * The job's stored secrets, for a PUT to keep. Ones that do not open (another key sealed them, or
+   * they were copied from another row) cannot be kept: a request that asks to ("$encrypted$") is a
+   * 409; one that sends its secrets again replaces them (those it leaves out were unusable anyway).
+   */
+  private storedSecrets(job: Job, request: JobRequest): JobSecrets {
+    if (!job.sealedSecrets) return {};
+    try {
+      return this.box.openJson<JobSecrets>(job.sealedSecrets, sealed.job(job));
+    } catch (error) {
+      if (error instanceof UnopenableSealedValue && !JSON.stringify(request).includes(STORED_SECRET)) return {};
+      throw error;
+    }
   }
 
   /**
@@ -102,6 +117,7 @@ export class JobsService {
       Object.keys(secrets.hostKeys ?? {}).length ||
       Object.keys(secrets.properties ?? {}).length ||
       Object.keys(secrets.hostVars ?? {}).length ||
+      Object.keys(secrets.vaultPasswords ?? {}).length ||
       secrets.chatUrl;
     return { definition, sealedSecrets: present ? this.box.sealJson(secrets, sealed.job(row)) : null };
   }
@@ -115,11 +131,12 @@ function secretVariablesOf(
   request: JobRequest,
   previous: JobSecrets,
 ): {
-  shown: Pick<JobDefinition, 'properties' | 'secretProperties'> & { hostVars: (JobDefinition['hosts'][number]['hostVars'] | undefined)[] };
-  secrets: Required<Pick<JobSecrets, 'properties' | 'hostVars'>>;
+  shown: Pick<JobDefinition, 'properties' | 'secretProperties' | 'vaultPasswords'> & { hostVars: (JobDefinition['hosts'][number]['hostVars'] | undefined)[] };
+  secrets: Required<Pick<JobSecrets, 'properties' | 'hostVars' | 'vaultPasswords'>>;
 } {
   const properties = splitSecrets('properties', request.properties, { previous: previous.properties });
   const marked = splitSecrets('secretProperties', request.secretProperties, { allSecret: true, previous: previous.properties });
+  const vault = splitSecrets('vaultPasswords', request.vaultPasswords, { allSecret: true, previous: previous.vaultPasswords });
   const hostVars: Record<string, Record<string, string>> = {};
   const hosts = (request.hosts ?? []).map((host, i) => {
     const split = splitSecrets(`hosts.${i}.hostVars`, host.hostVars, { previous: ownValue(previous.hostVars, host.id) });
@@ -127,8 +144,8 @@ function secretVariablesOf(
     return split.shown;
   });
   return {
-    shown: { properties: properties.shown, secretProperties: marked.shown, hostVars: hosts },
-    secrets: { properties: { ...properties.secrets, ...marked.secrets }, hostVars },
+    shown: { properties: properties.shown, secretProperties: marked.shown, vaultPasswords: vault.shown as Record<string, string> | undefined, hostVars: hosts },
+    secrets: { properties: { ...properties.secrets, ...marked.secrets }, hostVars, vaultPasswords: vault.secrets },
   };
 }
 
@@ -152,6 +169,7 @@ function definitionOf(request: JobRequest, shown: ReturnType<typeof secretVariab
   }
   if (shown.properties) definition.properties = shown.properties;
   if (shown.secretProperties && Object.keys(shown.secretProperties).length) definition.secretProperties = shown.secretProperties;
+  if (shown.vaultPasswords && Object.keys(shown.vaultPasswords).length) definition.vaultPasswords = shown.vaultPasswords;
   return definition;
 }
 

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Account, WebhookRepository } from '@app/database';
-import { sealed, SecretBox } from '@app/keys';
+import { sealed, SecretBox, webhookSigningSecret } from '@app/keys';
 import { randomBytes } from 'node:crypto';
 import { Requires } from '../common/access';
 import { TargetAccount } from '../common/principal';
@@ -23,8 +23,7 @@ export class WebhooksController {
   @Requires('administer')
   @Get(':alias/secret')
   async secret(@TargetAccount() account: Account): Promise<WebhookSecretResponse> {
-    const context = sealed.webhookSecret(account.id);
-    return { secret: this.box.open(await this.webhooks.sealedSecret(account.id, (s) => this.box.seal(s, context)), context) };
+    return { secret: await webhookSigningSecret(this.webhooks, this.box, account.id) };
   }
 
   /** A new signing secret; deliveries from now on are signed with it. */

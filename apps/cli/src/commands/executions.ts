@@ -3,7 +3,7 @@ import { CliError, EXIT, exitCodeForStatus, ExitCode } from '../exit-codes';
 import { followExecution } from '../follow';
 import { pageNote, table, time } from '../format';
 import { startBody } from '../job-file';
-import { ExecutionDocument, ProgressView, summaryLines } from '../progress';
+import { artifactLines, ExecutionDocument, ProgressView, summaryLines } from '../progress';
 import { jobHint, jobsPath } from './jobs';
 
 const seg = encodeURIComponent;
@@ -109,6 +109,7 @@ function executionLines(e: any): string[] {
     ...(summaries.length
       ? ['hosts', ...summaries.map(([h, s]) => `  ${h}  ok=${s.ok} changed=${s.changed} unreachable=${s.unreachable} failed=${s.failures} skipped=${s.skipped}`)]
       : []),
+    ...artifactLines(e.artifacts, 'artifacts'),
   ];
 }
 

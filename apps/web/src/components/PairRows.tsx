@@ -9,10 +9,12 @@ export interface PairRowsProps {
   field: string;
   rows: { name: string; value: string }[];
   placeholders: [string, string];
+  /** The value is a secret: a password input, never filled from the server. */
+  secret?: boolean;
   onChange(rows: { name: string; value: string }[]): void;
 }
 
-export function PairRows({ noun, valueLabel, field, rows, placeholders, onChange }: PairRowsProps) {
+export function PairRows({ noun, valueLabel, field, rows, placeholders, secret, onChange }: PairRowsProps) {
   const set = (i: number, patch: Partial<{ name: string; value: string }>): void => onChange(rows.map((row, j) => (j === i ? { ...row, ...patch } : row)));
   return (
     <>
@@ -28,7 +30,15 @@ export function PairRows({ noun, valueLabel, field, rows, placeholders, onChange
             <span className="sr-only">
               {noun} {i + 1} {valueLabel}
             </span>
-            <input name={`${field}.${i}.value`} className="mono" value={row.value} placeholder={placeholders[1]} onChange={(e) => set(i, { value: e.target.value })} />
+            <input
+              name={`${field}.${i}.value`}
+              className="mono"
+              type={secret ? 'password' : 'text'}
+              autoComplete={secret ? 'new-password' : undefined}
+              value={row.value}
+              placeholder={placeholders[1]}
+              onChange={(e) => set(i, { value: e.target.value })}
+            />
           </label>
           <button type="button" className="ghost" aria-label={`Remove ${noun.toLowerCase()} ${row.name || i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))}>
             Remove

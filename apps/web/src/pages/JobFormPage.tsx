@@ -2,7 +2,21 @@ import { type FormEvent, type KeyboardEvent, useEffect, useState } from 'react';
 import { api, errorText, fromBase64, toBase64 } from '../api';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { PairRows } from '../components/PairRows';
-import { FormProblem, formatHostVars, hostsFromRows, type NotifyForm, notifyFormOf, notifyFromForm, type NotifyWhen, playbookProblem, propertiesFromRows, type Row, rowsFromProperties } from '../job-form';
+import {
+  FormProblem,
+  formatHostVars,
+  hostsFromRows,
+  type NotifyForm,
+  notifyFormOf,
+  notifyFromForm,
+  type NotifyWhen,
+  playbookProblem,
+  propertiesFromRows,
+  type Row,
+  rowsFromProperties,
+  rowsFromVaultPasswords,
+  vaultPasswordsFromRows,
+} from '../job-form';
 import { type Job, jobPath, jobsPath, runPagePath, startJob } from '../jobs';
 import { Link, navigate } from '../router';
 import type { Session } from '../session';
@@ -27,6 +41,7 @@ export function JobFormPage({ session, jobId }: { session: Session; jobId?: stri
   const [repository, setRepository] = useState({ url: '', branch: '', defaultPlaybook: '', inventory: '' });
   const [hosts, setHosts] = useState<Row[]>(jobId ? [] : [{ name: 'localhost', value: 'ansible_connection=local' }]);
   const [properties, setProperties] = useState<Row[]>([]);
+  const [vaultPasswords, setVaultPasswords] = useState<Row[]>([]);
   const [keyPairAlias, setKeyPairAlias] = useState('');
   const [notify, setNotify] = useState<NotifyForm>(notifyFormOf(undefined));
   const [error, setError] = useState<string | null>(null);
@@ -45,6 +60,7 @@ export function JobFormPage({ session, jobId }: { session: Session; jobId?: stri
         } else setPlaybook(job.playbook ? fromBase64(job.playbook) : '');
         setHosts(job.hosts.map((h) => ({ name: h.id, value: formatHostVars(h.hostVars) })));
         setProperties(rowsFromProperties(job.properties));
+        setVaultPasswords(rowsFromVaultPasswords(job.vaultPasswords));
         setKeyPairAlias(job.keyPairAlias ?? '');
         setNotify(notifyFormOf(job.notify));
       })
@@ -74,6 +90,9 @@ export function JobFormPage({ session, jobId }: { session: Session; jobId?: stri
     base.description = description;
     base.hosts = hostsFromRows(hosts);
     base.properties = propertiesFromRows(properties);
+    const vault = vaultPasswordsFromRows(vaultPasswords, loaded?.vaultPasswords);
+    if (vault) base.vaultPasswords = vault;
+    else delete base.vaultPasswords;
     if (keyPairAlias.trim()) base.keyPairAlias = keyPairAlias.trim();
     else delete base.keyPairAlias;
     const sent = notifyFromForm(notify);
@@ -187,6 +206,15 @@ export function JobFormPage({ session, jobId }: { session: Session; jobId?: stri
             <PairRows noun="Property" valueLabel="value" field="properties" rows={properties} placeholders={['app_version', '1.4.2']} onChange={setProperties} />
           </fieldset>
   
+          <fieldset>
+            <legend>Vault passwords</legend>
+            <p className="hint">
+              For ansible-vault content in the repository: a vault id (<code>default</code> for content encrypted without one) and its password. Stored
+              passwords are never shown; leave one empty to keep it.
+            </p>
+            <PairRows noun="Vault password" valueLabel="password" field="vaultPasswords" rows={vaultPasswords} placeholders={['default', 'password (kept if empty)']} secret onChange={setVaultPasswords} />
+          </fieldset>
+
           <label>
             Key pair (optional)
             <input name="keyPairAlias" value={keyPairAlias} onChange={(e) => setKeyPairAlias(e.target.value)} placeholder="alias of a stored key pair" />

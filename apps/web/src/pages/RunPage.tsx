@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, errorText } from '../api';
+import { Artifacts } from '../components/Artifacts';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { RunGrid } from '../components/RunGrid';
 import { StatusBadge } from '../components/StatusBadge';
@@ -182,6 +183,8 @@ export function RunPage({ session, jobId, executionId }: { session: Session; job
 
       <h2>Hosts × tasks</h2>
       <RunGrid grid={grid} summaries={execution?.host_summaries} />
+
+      <Artifacts artifacts={execution?.artifacts} />
 
       <h2>Transcript</h2>
       <pre className="transcript" ref={transcriptBox} tabIndex={0} aria-label="Ansible transcript" id="transcript">

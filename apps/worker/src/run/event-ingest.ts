@@ -1,7 +1,8 @@
 import { AnsibleEvent, cutLineBytes, LineSplitter, parseEventLine, summarizeStats } from '@app/ansible';
-import type { NewStatusRecord } from '@app/database';
+import type { ExecutionArtifacts, NewStatusRecord } from '@app/database';
 import type { LineMasker } from '@app/domain';
 import type { RecordWriter } from './record-writer';
+import { runArtifacts } from './run-artifacts';
 import type { RunStats } from './run-outcome';
 import type { RunSecrets } from './run-secrets';
 
@@ -19,12 +20,15 @@ export class EventIngest {
   /** Ansible's own fatal error (a playbook it refused), kept from the transcript for the reason. */
   private fatalError?: string;
   stats?: RunStats;
+  /** The run's set_stats data (runArtifacts), once its stats event came. */
+  artifacts?: ExecutionArtifacts;
 
   constructor(
     private readonly writer: RecordWriter,
     private readonly secrets: RunSecrets,
-    private readonly maxLineKb: number,
+    private readonly limits: { maxLineKb: number; maxArtifactsKb: number },
   ) {
+    const { maxLineKb } = limits;
     // A run's lines are cut at RUNNER_MAX_LINE_KB (its events at 8 times that): the worker holds
     // a partial line in memory, outside the run's own memory limit.
     this.output = new LineSplitter(maxLineKb * 1024);
@@ -62,12 +66,15 @@ export class EventIngest {
     const parsed = parseEventLine(line);
     if (!parsed) {
       const bytes = cutLineBytes(line);
-      if (bytes !== null) this.line(`[automation-runner] an Ansible event of ${bytes} bytes was left out: over ${this.maxLineKb * 8} KiB (8 × RUNNER_MAX_LINE_KB)`);
+      if (bytes !== null) this.line(`[automation-runner] an Ansible event of ${bytes} bytes was left out: over ${this.limits.maxLineKb * 8} KiB (8 × RUNNER_MAX_LINE_KB)`);
       return;
     }
     // Masked before anything reads it: failure reasons are built from these messages.
     const event = this.secrets.masker.deep(parsed);
-    if (event.event === 'playbook_on_stats') this.stats = summarizeStats(event);
+    if (event.event === 'playbook_on_stats') {
+      this.stats = summarizeStats(event);
+      this.artifacts = runArtifacts(event, this.limits.maxArtifactsKb) ?? this.artifacts;
+    }
     if ((event.failed && !event.event_data?.ignore_errors) || event.event === 'runner_on_unreachable') this.noteFailure(event);
     this.writer.record(toRecord(event), line.length);
   }

@@ -3,12 +3,14 @@ import { CheckoutError, PlaybookLauncher, PlaybookProcess, ProjectError, RunSand
 import { JsonLogger } from '@app/config';
 import { Execution, ExecutionChange, ExecutionRepository } from '@app/database';
 import { DEFAULT_STOP_GRACE_SECONDS, ExecutionStatus } from '@app/domain';
+import { UnopenableSealedValue } from '@app/keys';
 import { EventIngest } from './event-ingest';
 import { RecordWriter } from './record-writer';
 import { rideOutOutage } from './ride-out';
 import { resultRecord, terminalChange } from './run-outcome';
 import { InitFailure, PreparationDependencies, PreparedRun, RunPreparation } from './run-preparation';
 import { RunSecrets } from './run-secrets';
+import type { RunVault } from './run-vault';
 
 export interface RunDependencies extends PreparationDependencies {
   executions: ExecutionRepository;
@@ -64,7 +66,7 @@ export class ExecutionRun {
       onWaiting: (error) =>
         deps.logger.write('warn', 'database unreachable; holding records', { executionId: execution.id, error: error.message }),
     });
-    this.ingest = new EventIngest(this.writer, this.secrets, deps.config.maxLineKb);
+    this.ingest = new EventIngest(this.writer, this.secrets, deps.config);
     this.preparation = new RunPreparation(deps, execution, this.secrets, (name) => this.step(name));
   }
 
@@ -101,10 +103,10 @@ export class ExecutionRun {
       this.step('running');
       const exit = await this.execute(workspace, prepared);
       await this.writer.flush();
-      await this.finish(exit.exitCode === 0 && !this.limitReason ? 'SUCCESS' : 'FAILURE', exit.exitCode, exit.signal);
+      await this.finish(exit.exitCode === 0 && !this.limitReason ? 'SUCCESS' : 'FAILURE', exit.exitCode, exit.signal, prepared.vault);
     } catch (error) {
       if (this.lost) return;
-      const expected = error instanceof InitFailure || error instanceof UnusableKeyError || error instanceof CheckoutError || error instanceof ProjectError;
+      const expected = [InitFailure, UnusableKeyError, CheckoutError, UnopenableSealedValue, ProjectError].some((kind) => error instanceof kind);
       // Masked like output: an error's message may quote what it failed on (a variable, a URL).
       const reason = this.secrets.mask(expected ? (error as Error).message : `internal error while preparing the run: ${(error as Error).message}`);
       if (!expected) {
@@ -114,7 +116,7 @@ export class ExecutionRun {
       await this.change((current) =>
         current.status === 'INITIALIZING'
           ? { status: 'INIT_FAILURE', set: { reason, isVpnEstablished: false }, records: [resultRecord(false, `INIT_FAILURE: ${reason}`)] }
-          : terminalChange(current, 'FAILURE', this.ingest.stats, { reason }),
+          : terminalChange(current, 'FAILURE', this.ingest, { reason }),
       ).catch((e) => this.deps.logger.write('error', 'could not record the failure', { executionId: this.execution.id, error: e.message }));
     } finally {
       for (const timer of this.timers) clearTimeout(timer);
@@ -219,16 +221,16 @@ export class ExecutionRun {
 
   // ---- finishing ------------------------------------------------------------------------------
 
-  private async finish(natural: ExecutionStatus, exitCode: number | null, signal?: string | null): Promise<void> {
+  private async finish(natural: ExecutionStatus, exitCode: number | null, signal?: string | null, vault?: RunVault): Promise<void> {
     if (this.lost) return;
     const failedHosts = this.ingest.stats?.failedHosts ?? [];
     const reason =
       natural === 'FAILURE'
         ? this.limitReason ||
-          this.ingest.failureReason() ||
+          (vault ? vault.explain(this.ingest.failureReason() ?? '') : this.ingest.failureReason()) ||
           (signal ? `ansible-playbook ended by ${signal}` : `ansible-playbook exited with code ${exitCode}`)
         : null;
-    await this.change((current) => terminalChange(current, natural, this.ingest.stats, { exitCode, reason, failedHosts }));
+    await this.change((current) => terminalChange(current, natural, this.ingest, { exitCode, reason, failedHosts }));
   }
 
   /** A fenced status change; waits out a database outage (a run that finished during one still ends right). */

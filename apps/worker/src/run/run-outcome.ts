@@ -1,5 +1,5 @@
 import type { HostSummary } from '@app/ansible';
-import type { Execution, ExecutionChange, NewStatusRecord } from '@app/database';
+import type { Execution, ExecutionArtifacts, ExecutionChange, NewStatusRecord } from '@app/database';
 import { ExecutionStatus, finalStatus } from '@app/domain';
 
 /** What a run's events said about it (playbook_on_stats), once Ansible printed its recap. */
@@ -10,12 +10,12 @@ export interface RunStats {
 
 /**
  * The change that ends a run: its final status (a requested stop or kill wins over `natural`),
- * host summaries and failed hosts, its reason, and the closing `playbook_result` record.
+ * host summaries, failed hosts and artifacts, its reason, and the closing `playbook_result` record.
  */
 export function terminalChange(
   current: Execution,
   natural: ExecutionStatus,
-  stats: RunStats | undefined,
+  { stats, artifacts }: { stats?: RunStats; artifacts?: ExecutionArtifacts },
   result: { exitCode?: number | null; reason?: string | null; failedHosts?: string[] },
 ): ExecutionChange {
   const status = finalStatus(current.status, natural);
@@ -28,7 +28,8 @@ export function terminalChange(
   const message = status === 'SUCCESS' ? 'SUCCESS' : `${status}: ${reason ?? 'see the failed hosts'}`;
   return {
     status,
-    set: { exitCode: result.exitCode ?? null, reason: status === 'SUCCESS' ? null : reason, hostSummaries, failedHosts },
+    // A restart keeps the earlier run's artifacts unless its playbook publishes some.
+    set: { exitCode: result.exitCode ?? null, reason: status === 'SUCCESS' ? null : reason, hostSummaries, failedHosts, ...(artifacts ? { artifacts } : {}) },
     records: [resultRecord(status === 'SUCCESS', message, { status, failed_hosts: failedHosts, exit_code: result.exitCode ?? null })],
   };
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { checkoutRepository, InventoryHost, PlaybookLauncher, PlaybookProcess, playbookArguments, runEnvironment, RunSandbox, SshAgent, Workspace } from '@app/ansible';
-import { RunnerConfig } from '@app/config';
+import { JsonLogger, RunnerConfig } from '@app/config';
 import {
   Account,
   AccountRepository,
@@ -24,6 +24,7 @@ import { bearerTokenHash, linesToRemember, newBearerToken, SecretBox, sealed } f
 import type { RunSecrets } from './run-secrets';
 import { jobInventory, SELECTED_GROUP, selectedHosts } from './run-inventory';
 import { RunProject } from './run-project';
+import { RunVault } from './run-vault';
 import { prepareVpn, VpnUnavailable } from './vpn-gateways';
 
 /** Preparation failed for a reason the user can act on: INIT_FAILURE with this message. */
@@ -31,6 +32,7 @@ export class InitFailure extends Error {}
 
 export interface PreparationDependencies {
   config: RunnerConfig;
+  logger: JsonLogger;
   accounts: AccountRepository;
   jobs: JobRepository;
   knownHosts: KnownHostRepository;
@@ -66,6 +68,8 @@ export interface PreparedRun {
   repositoryLog: RepositoryLog | null;
   ttlMinutes: number;
   isVpnEstablished: boolean;
+  /** Says which vault file a failed run could not decrypt (RunVault.explain). */
+  vault: RunVault;
 }
 
 /**
@@ -121,6 +125,7 @@ export class RunPreparation {
       ...Object.values(jobSecrets.properties ?? {}),
       ...Object.values(jobSecrets.hostVars ?? {}).flatMap((vars) => Object.values(vars)),
       ...Object.values(runSecrets.properties ?? {}),
+      ...Object.values(jobSecrets.vaultPasswords ?? {}),
     );
 
     const keys: [string | undefined, string][] = [
@@ -140,6 +145,10 @@ export class RunPreparation {
     // A job stored before RUNNER_MAX_FORKS was lowered runs with the limit.
     workspace.writeAnsibleConfig({ forks: job.definition.forks && Math.min(job.definition.forks, this.deps.config.maxForks) });
     const { playbook, repositoryLog, project } = await this.playbook(workspace, job, jobSecrets);
+    // The vault's passwords as files for --vault-id, and what they open in the checkout, to mask.
+    const vault = await RunVault.prepare(workspace, jobSecrets.vaultPasswords, job.definition.repository ? workspace.path('repo') : playbook);
+    for (const note of vault.notes) this.deps.logger.write('warn', `vault: ${note}`, { executionId: this.execution.id });
+    this.secrets.add(...vault.secrets);
 
     const inventory = await jobInventory(this.deps, job, jobSecrets);
     // Registered servers' secret hostVars are known only now: mask them too, from here on.
@@ -177,6 +186,7 @@ export class RunPreparation {
       limit: runLimit(job.definition.limit, selection ? SELECTED_GROUP : undefined),
       verbosity: job.definition.verbosity,
       checkMode: job.definition.checkMode,
+      vaultIds: vault.args,
     });
     const ttlMinutes = job.definition.executionTtl ?? 180;
     const callBack = await this.callBack(ttlMinutes, account?.alias);
@@ -186,6 +196,7 @@ export class RunPreparation {
       repositoryLog,
       ttlMinutes,
       isVpnEstablished: vpn.keys.length > 0,
+      vault,
     };
   }
 

@@ -19,6 +19,12 @@ export interface ExecutionRequest {
   properties?: JsonObject;
 }
 
+/**
+ * A run's set_stats data: `run` the aggregate (`per_host: false`), `hosts` per host; or, when it
+ * was larger than RUNNER_MAX_ARTIFACTS_KB, only `omitted`, saying so (never cut JSON).
+ */
+export type ExecutionArtifacts = { run: JsonObject; hosts: Record<string, JsonObject> } | { omitted: string };
+
 /** One run of a job, and its queue entry. */
 @Entity('executions')
 export class Execution {
@@ -45,6 +51,8 @@ export class Execution {
   @Column('jsonb', { name: 'repository_log', nullable: true }) repositoryLog: RepositoryLog | null;
   @Column('integer', { name: 'exit_code', nullable: true }) exitCode: number | null;
   @Column('text', { nullable: true }) reason: string | null;
+  /** What the playbook published with set_stats, masked and bounded (ExecutionArtifacts); null if nothing. */
+  @Column('jsonb', { nullable: true }) artifacts: ExecutionArtifacts | null;
   @Column('integer', { name: 'stop_grace_seconds', nullable: true }) stopGraceSeconds: number | null;
   @Column('integer', { name: 'last_counter' }) lastCounter: number;
   @Column('integer', { name: 'output_lines' }) outputLines: number;
@@ -83,6 +91,7 @@ export function newExecution(fields: {
     repositoryLog: null,
     exitCode: null,
     reason: null,
+    artifacts: null,
     stopGraceSeconds: null,
     lastCounter: 0,
     outputLines: 0,

@@ -42,6 +42,8 @@ export interface JobDefinition {
   properties?: JsonObject;
   /** Extra vars the job marked secret, each shown as STORED_SECRET; their values are sealed. */
   secretProperties?: JsonObject;
+  /** Vault ids of the job's vault passwords, each shown as STORED_SECRET; the passwords are sealed. */
+  vaultPasswords?: Record<string, string>;
   keyPairAlias?: string;
   useDynamicInventory?: boolean;
   callbacks: JobCallback[];
@@ -65,6 +67,8 @@ export interface JobSecrets {
   hostVars?: Record<string, Record<string, string>>;
   /** The `notify` chat target's incoming-webhook URL (a credential). */
   chatUrl?: string;
+  /** Ansible Vault passwords, by vault id. */
+  vaultPasswords?: Record<string, string>;
 }
 
 /** A JSON object as stored in jsonb (any values: TypeORM's partial-entity typing rejects `unknown`). */

@@ -34,6 +34,8 @@ from ansible.plugins.callback import CallbackBase
 
 MAX_STRING_BYTES = 64 * 1024
 MAX_DEPTH = 64
+# RUNNER_MAX_ARTIFACTS_KB's highest value: the worker applies the configured one.
+MAX_ARTIFACTS_BYTES = 1024 * 1024
 TRUNCATION_MARKER = u'\u2026[truncated]'
 CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result"
 # Kept next to "censored" for no_log results, as ansible itself does: not sensitive, useful for retries.
@@ -185,6 +187,26 @@ def _result_data(result):
     if data is None or not hasattr(data, 'items'):
         data = getattr(result, '_result', None)
     return data if data is not None else {}
+
+
+def _artifacts(stats):
+    """set_stats data (stats.custom: `_run` the aggregate, else per host) as {run, hosts}, or None.
+
+    Bounded here too: the worker drops an event line over 8 x RUNNER_MAX_LINE_KB whole, and with it
+    the host summaries; larger artifacts become {'omitted_bytes': n}, which the worker reports.
+    """
+    try:
+        custom = getattr(stats, 'custom', None) or {}
+        if not custom:
+            return None
+        artifacts = {
+            'run': _sanitize(custom.get('_run', {})),
+            'hosts': dict((_to_text(h), _sanitize(v)) for h, v in custom.items() if h != '_run'),
+        }
+        size = len(json.dumps(artifacts, ensure_ascii=False, allow_nan=False, default=_to_text).encode('utf-8', 'replace'))
+        return artifacts if size <= MAX_ARTIFACTS_BYTES else {'omitted_bytes': size}
+    except Exception:
+        return None
 
 
 def _name(obj, fallback=None):
@@ -362,7 +384,11 @@ class CallbackModule(CallbackBase):
                     for key in ('ok', 'changed', 'failures', 'unreachable', 'skipped', 'rescued', 'ignored'))
         except Exception:
             pass
-        self._emit('playbook_on_stats', play=None, event_data={'hosts': hosts})
+        data = {'hosts': hosts}
+        artifacts = _artifacts(stats)
+        if artifacts is not None:
+            data['artifacts'] = artifacts
+        self._emit('playbook_on_stats', play=None, event_data=data)
 
     # ------------------------------------------------------------------ runner (per host)
 

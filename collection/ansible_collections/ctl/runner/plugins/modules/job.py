@@ -62,6 +62,11 @@ options:
   secret_properties:
     description: Extra vars whose values are secrets (sealed, masked in output, shown as C($encrypted$)).
     type: dict
+  vault_passwords:
+    description:
+      - Ansible Vault passwords by vault id (C(default) for content encrypted without one), the API's
+        C(vaultPasswords); write-only, shown as C($encrypted$), see I(update_secrets).
+    type: dict
   ssh_private_key:
     description: Default private key (PEM/OpenSSH text) for the hosts; write-only.
     type: str
@@ -92,7 +97,7 @@ options:
     type: int
   update_secrets:
     description:
-      - Secrets (I(secret_properties), password host vars, I(ssh_private_key), host keys, repository credentials)
+      - Secrets (I(secret_properties), I(vault_passwords), password host vars, I(ssh_private_key), host keys, repository credentials)
         are write-only and can't be compared.
       - C(on_create) sends them when the job is created and keeps the stored ones afterwards (a new secret
         variable name is still sent); C(always) sends them on every run, which then always reports a change.
@@ -169,6 +174,7 @@ def main():
         hosts=dict(type='list', elements='dict'),
         properties=dict(type='dict'),
         secret_properties=dict(type='dict', no_log=True),
+        vault_passwords=dict(type='dict', no_log=True),
         ssh_private_key=dict(type='str', no_log=True),
         key_pair_alias=dict(type='str', no_log=False),
         use_dynamic_inventory=dict(type='bool'),
@@ -227,10 +233,16 @@ def desired_fields(p):
         d['hosts'] = normal_hosts(p['hosts'])
     if p['secret_properties'] is not None:
         d['secretProperties'] = p['secret_properties']
+    if p['vault_passwords'] is not None:
+        d['vaultPasswords'] = p['vault_passwords']
     if p['ssh_private_key'] is not None:
         key = p['ssh_private_key']
         d['sshPrivateKey'] = b64(key) if key.lstrip().startswith('-----') else key
     return d
+
+
+# Fields whose every value is a secret, shown as $encrypted$ by the API.
+SECRET_MAPS = ('secretProperties', 'vaultPasswords')
 
 
 def differs(field, want, have, always):
@@ -239,7 +251,7 @@ def differs(field, want, have, always):
         return unb64(want) != unb64(have or '')
     if field == 'sshPrivateKey':
         return always
-    if field == 'secretProperties':
+    if field in SECRET_MAPS:
         return always or not secret_aware_equal(want, have or {})
     if field == 'repository':
         have = dict(have or {})
@@ -296,7 +308,7 @@ def run(client, module):
     for field in changed_fields:
         value = want[field]
         if not always:
-            if field == 'secretProperties':
+            if field in SECRET_MAPS:
                 value = keep_stored_secrets(value, current.get(field) or {})
             elif field == 'hosts':
                 by_id = dict((h.get('id'), h) for h in current.get('hosts') or [])
@@ -327,7 +339,7 @@ def _view(job):
             v = unb64(v)
         elif k == 'sshPrivateKey':
             v = ENCRYPTED
-        elif k == 'secretProperties' and isinstance(v, dict):
+        elif k in SECRET_MAPS and isinstance(v, dict):
             v = dict((name, ENCRYPTED) for name in v)
         elif k == 'hosts' and isinstance(v, list):
             v = [dict((hk, (ENCRYPTED if hk == 'sshPrivateKey' else _mask_vars(hv) if hk == 'hostVars' else hv))

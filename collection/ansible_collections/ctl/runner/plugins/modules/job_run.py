@@ -76,6 +76,10 @@ EXAMPLES = r'''
     timeout: 900
   register: run
 
+- name: Use what the run published with set_stats
+  ansible.builtin.debug:
+    msg: "build {{ run.artifacts.run.build_id }}"
+
 - name: Start without waiting, then kill it
   ctl.runner.job_run:
     job_description: long job
@@ -109,6 +113,14 @@ reason:
   description: Why a run failed or was stopped, as the service says.
   returned: when the service gave one
   type: str
+artifacts:
+  description:
+    - What the run's playbook published with C(ansible.builtin.set_stats) (masked like its records), once
+      the run has ended (I(wait)); C(run) holds the aggregate (C(per_host=false)), C(hosts) each host's.
+    - C({omitted}) saying why when it was over the service's C(RUNNER_MAX_ARTIFACTS_KB).
+  returned: when the playbook published any
+  type: dict
+  sample: {run: {build_id: 42}, hosts: {web1: {port: 8080}}}
 execution:
   description: The whole execution document.
   returned: unless in check mode with action=start
@@ -230,6 +242,8 @@ def summary(result, execution):
     )
     if execution.get('reason'):
         result['reason'] = execution['reason']
+    if execution.get('artifacts'):
+        result['artifacts'] = execution['artifacts']
     return result
 
 
