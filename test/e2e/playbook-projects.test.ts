@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,12 +13,35 @@ import { until } from '../support/webhook-servers';
  * Playbook projects as teams write them (README "Playbook projects"): requirements from a git
  * server and a tarball server on loopback, installed by the run's uid in its sandbox (on in this
  * stack, the default) and cached per account; the repository's ansible.cfg under the service's
- * settings; an inventory folder of the repository with its group_vars.
+ * settings; an inventory folder of the repository with its group_vars; a vault (a whole encrypted
+ * vars file and an inline `!vault` value, two vault ids) used by the same run.
  */
 
 const LOCAL_HOST = { ansible_connection: 'local', ansible_python_interpreter: '/usr/bin/python3' };
 const ROLE_META = 'galaxy_info:\n  author: tester\n  description: a test role\n  license: MIT\n  min_ansible_version: "2.14"\ndependencies: []\n';
 const PRIVATE_PASSWORD = 'requirements-git-secret-7f3a';
+/** The project's vault: two vault ids, a whole encrypted vars file and an inline `!vault` value. */
+const VAULT_PASSWORDS = { prod: 'prod-vault-pass-31c9', dev: 'dev-vault-pass-8e42' };
+const VAULTED = { db_password: 'vaulted-db-password-5d1e', api_token: 'vaulted-api-token-77aa' };
+
+/** The vault files as a team keeps them, encrypted by the real ansible-vault. */
+function vaultFiles(): Record<string, string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vault-'));
+  try {
+    for (const [id, password] of Object.entries(VAULT_PASSWORDS)) fs.writeFileSync(path.join(dir, id), password);
+    fs.writeFileSync(path.join(dir, 'vault.yml'), `vault_db_password: ${VAULTED.db_password}\n`);
+    const vault = (...args: string[]): string => execFileSync('ansible-vault', args, { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: dir } });
+    vault('encrypt', '--vault-id', `prod@${path.join(dir, 'prod')}`, 'vault.yml');
+    const inline = vault('encrypt_string', '--vault-id', `dev@${path.join(dir, 'dev')}`, VAULTED.api_token, '--name', 'vault_api_token');
+    return { 'inventories/prod/group_vars/all/vault.yml': fs.readFileSync(path.join(dir, 'vault.yml'), 'utf8'), 'inventories/prod/group_vars/all/inline.yml': inline };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function sha1(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
 
 /** A collection with one module, built into a tarball by ansible-galaxy as a team would publish it. */
 function buildCollection(): Buffer {
@@ -74,6 +98,9 @@ const SITE = [
   '    - name: what the pieces gave',
   '      ansible.builtin.debug:',
   `        msg: "shouted={{ shouted.shouted }} role={{ greeter_said }} helper={{ helper_said }} timeout={{ lookup('config', 'DEFAULT_TIMEOUT') }}"`,
+  '    - name: what the vault gave',
+  '      ansible.builtin.debug:',
+  `        msg: "vaulted={{ (vault_db_password ~ '/' ~ vault_api_token) | hash('sha1') }}"`,
   "    - name: the service's settings held",
   '      ansible.builtin.assert:',
   '        that:',
@@ -132,6 +159,7 @@ describe('playbook projects', () => {
       'extra_roles/local_helper/tasks/main.yml': '- ansible.builtin.set_fact:\n    helper_said: helper ran\n',
       'inventories/prod/hosts.yml': `web:\n  hosts:\n    web1: ${JSON.stringify(LOCAL_HOST)}\n    web2: ${JSON.stringify(LOCAL_HOST)}\n`,
       'inventories/prod/group_vars/web.yml': 'greeting_word: hello from group_vars\n',
+      ...vaultFiles(),
     });
     const missing = createBareRepo({
       'site.yml': '- hosts: all\n  gather_facts: false\n  tasks: []\n',
@@ -171,9 +199,10 @@ describe('playbook projects', () => {
 
   const stdout = async (executionPath: string): Promise<string> => (await client.get(`${executionPath}/stdout`)).body;
 
-  it('installs roles and collections from their sources, applies the ansible.cfg under the service settings, reads the inventory folder with its group_vars', async () => {
-    const { job, path: executionPath } = await createAndStart(client, 'DEMO', {
+  it('installs roles and collections from their sources, applies the ansible.cfg under the service settings, reads the inventory folder with its group_vars, decrypts its vault and shows none of it', async () => {
+    const { job, execution, path: executionPath } = await createAndStart(client, 'DEMO', {
       repository: { url: repos.project, defaultPlaybook: 'site.yml', inventory: 'inventories/prod' },
+      vaultPasswords: VAULT_PASSWORDS,
     });
     projectJob = job;
     const done = await waitForStatus(client, executionPath, undefined, 240_000);
@@ -181,6 +210,10 @@ describe('playbook projects', () => {
     expect({ status: done.status, reason: done.reason }).toEqual({ status: 'SUCCESS', reason: null });
     expect(text).toContain('requirements: installing roles/requirements.yml, collections/requirements.yml');
     expect(text).toContain('shouted=HELLO FROM GROUP_VARS role=greeter role ran helper=helper ran timeout=37');
+    // The vault's values reached the tasks, and neither they nor its passwords are shown anywhere.
+    expect(text).toContain(`vaulted=${sha1(`${VAULTED.db_password}/${VAULTED.api_token}`)}`);
+    const shown = text + JSON.stringify(await allRecords(client, 'DEMO', job.id, execution.execution_id)) + JSON.stringify((await client.get(`/v2/automation/jobs/DEMO/${job.id}`)).body);
+    for (const secret of [...Object.values(VAULTED), ...Object.values(VAULT_PASSWORDS)]) expect(shown).not.toContain(secret);
     // The default stdout callback (not json) wrote the transcript, and our callback the records.
     expect(text).toMatch(/^TASK \[what the pieces gave\]/m);
     expect(Object.keys(done.host_summaries).sort()).toEqual(['web1', 'web2']);
