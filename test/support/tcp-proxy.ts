@@ -12,10 +12,15 @@ export class TcpProxy {
   private server?: net.Server;
   port = 0;
 
-  constructor(
-    private readonly targetHost: string,
-    private readonly targetPort: number,
-  ) {}
+  constructor(private readonly target: net.NetConnectOpts) {}
+
+  /** A relay to the PostgreSQL of `url`: over its Unix socket (the embedded one's only listener) or TCP. */
+  static forPostgres(url: string): TcpProxy {
+    const parsed = new URL(url);
+    const port = Number(parsed.port || 5432);
+    const socketDir = parsed.searchParams.get('host');
+    return new TcpProxy(socketDir ? { path: `${socketDir}/.s.PGSQL.${port}` } : { host: parsed.hostname, port });
+  }
 
   async start(): Promise<void> {
     const server = net.createServer((client) => this.relay(client));
@@ -29,6 +34,7 @@ export class TcpProxy {
     const routed = new URL(url);
     routed.hostname = '127.0.0.1';
     routed.port = String(this.port);
+    routed.searchParams.delete('host');
     return routed.toString();
   }
 
@@ -48,7 +54,7 @@ export class TcpProxy {
 
   private relay(client: net.Socket): void {
     if (this.down) return void client.destroy();
-    const upstream = net.connect(this.targetPort, this.targetHost);
+    const upstream = net.connect(this.target);
     for (const [from, to] of [
       [client, upstream],
       [upstream, client],

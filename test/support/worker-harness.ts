@@ -90,7 +90,12 @@ export class WorkerHarness {
    */
   static async start(options: { env?: Record<string, string>; route?: (url: string) => string; ttlMinuteMs?: number } = {}): Promise<WorkerHarness> {
     const db = await createTestDatabase();
-    const dataSource = await createDataSource((options.route ?? ((url) => url))(db.url), 4).initialize();
+    const dataSource = await createDataSource((options.route ?? ((url) => url))(db.url), 4)
+      .initialize()
+      .catch(async (error) => {
+        await db.drop();
+        throw error;
+      });
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-worker-tier-'));
     return new WorkerHarness(db, dataSource, dataDir, options.env ?? {}, options.ttlMinuteMs ?? 60_000);
   }
