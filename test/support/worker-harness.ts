@@ -55,7 +55,7 @@ export class WorkerHarness {
   readonly logger = new CapturingLogger();
   readonly executions: ExecutionRepository;
   readonly config: RunnerConfig;
-  private readonly deps: RunDependencies;
+  readonly deps: RunDependencies;
 
   private constructor(
     readonly db: TestDatabase,
