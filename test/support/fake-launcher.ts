@@ -90,13 +90,9 @@ export class FakeLauncher implements Pick<PlaybookLauncher, 'spawn'> {
     return handle;
   }
 
-  /** The playbook the next spawn() starts (or the last one, if one was started and not yet taken). */
+  /** The playbook the next spawn() starts (ask before the run gets that far: a run spawns once prepared). */
   next(): Promise<FakePlaybook> {
-    const taken = this.spawned.length;
-    return new Promise((resolve) => {
-      this.waiters.push((playbook) => resolve(playbook));
-      if (this.spawned.length > taken) resolve(this.spawned[this.spawned.length - 1]);
-    });
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 }
 

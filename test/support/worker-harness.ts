@@ -86,7 +86,7 @@ export class WorkerHarness {
 
   /**
    * `env`: worker settings (RUNNER_*); `route`: how the run's DataSource reaches the database;
-   * `ttlMinuteMs`: one minute of executionTtl (a TTL test makes it short, so a TTL of 1 expires at once).
+   * `ttlMinuteMs`: one minute of executionTtl (a TTL test makes it a second, so a TTL of 1 expires in one).
    */
   static async start(options: { env?: Record<string, string>; route?: (url: string) => string; ttlMinuteMs?: number } = {}): Promise<WorkerHarness> {
     const db = await createTestDatabase();

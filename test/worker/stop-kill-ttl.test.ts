@@ -11,9 +11,9 @@ describe('worker tier: stop and kill escalation, TTL', () => {
   let h: WorkerHarness;
 
   beforeAll(async () => {
-    // One "minute" of executionTtl is 100 ms: a job with executionTtl 1 expires at once, the
+    // One "minute" of executionTtl is a second: a job with executionTtl 1 expires in one, the
     // others (60) never within a test.
-    h = await WorkerHarness.start({ ttlMinuteMs: 100 });
+    h = await WorkerHarness.start({ ttlMinuteMs: 1000 });
   });
   afterAll(() => h.stop());
 
