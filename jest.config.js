@@ -2,7 +2,10 @@
 // compiled apps and the embedded PostgreSQL started once by the global setup.
 // NestJS 12 ships ES modules only, and Jest on Node 20 cannot require() them: compile those
 // packages to CommonJS for the tests (cached after the first run). The built apps load them natively.
-const ESM_PACKAGES = ['@nestjs', 'uid'];
+// execa and its ES-module-only dependencies too: the worker tier (test/worker) loads the run's code,
+// which reaches the process runner through @app/ansible and @app/keys.
+const EXECA = ['execa', '@sindresorhus/merge-streams', 'figures', 'is-unicode-supported', 'get-stream', '@sec-ant/readable-stream', 'is-stream', 'human-signals', 'is-plain-obj', 'npm-run-path', 'path-key', 'unicorn-magic', 'pretty-ms', 'parse-ms', 'strip-final-newline', 'yoctocolors'];
+const ESM_PACKAGES = ['@nestjs', 'uid', ...EXECA];
 
 const common = {
   testEnvironment: 'node',
@@ -12,7 +15,11 @@ const common = {
   },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: { '^@app/(config|database|domain|ansible|keys|realtime)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: {
+    '^@app/(config|database|domain|ansible|keys|realtime)$': '<rootDir>/libs/$1/src',
+    // Exported for `import` only (no require or default condition), which Jest's resolver skips.
+    '^unicorn-magic$': '<rootDir>/node_modules/unicorn-magic/node.js',
+  },
 };
 
 module.exports = {
@@ -24,6 +31,7 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    { ...common, displayName: 'worker', testMatch: ['<rootDir>/test/worker/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   ],
 };

@@ -15,8 +15,10 @@ import type { RunVault } from './run-vault';
 export interface RunDependencies extends PreparationDependencies {
   executions: ExecutionRepository;
   logger: JsonLogger;
-  launcher: PlaybookLauncher;
+  launcher: Pick<PlaybookLauncher, 'spawn'>;
   sandbox: Sandbox;
+  /** Milliseconds in one minute of executionTtl (default 60,000): the worker tier's tests expire a TTL in a moment. */
+  ttlMinuteMs?: number;
 }
 
 /** How often a running sandbox's limit counters are read (two small files). */
@@ -189,7 +191,7 @@ export class ExecutionRun {
     if (this.requested === 'kill') this.process.signal('SIGKILL');
     else if (this.requested === 'stop') this.process.signal('SIGINT');
     const ttlMinutes = prepared.ttlMinutes;
-    this.timers.push(setTimeout(() => void this.ttlExpired(ttlMinutes), ttlMinutes * 60_000));
+    this.timers.push(setTimeout(() => void this.ttlExpired(ttlMinutes), ttlMinutes * (this.deps.ttlMinuteMs ?? 60_000)));
     if (this.sandbox) this.timers.push(setInterval(() => this.checkLimits(), LIMIT_CHECK_MS));
     const exit = await this.process.exited;
     this.checkLimits();

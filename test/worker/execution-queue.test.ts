@@ -1,0 +1,114 @@
+import { Execution } from '@app/database';
+import { WorkerHarness } from '../support/worker-harness';
+
+/** The worker's side of ExecutionRepository (claimNext, change, renewLeases, lapsed): its SQL on the cloned template. */
+describe('worker tier: the execution queue SQL', () => {
+  let h: WorkerHarness;
+
+  beforeAll(async () => {
+    h = await WorkerHarness.start();
+  });
+  afterAll(() => h.stop());
+  // Every case starts from an empty queue: claimNext looks at every account.
+  beforeEach(() => h.db.query(`DELETE FROM executions`));
+
+  /** An account with `count` queued runs of one job, queued `minute` minutes ago and on (one a second). */
+  async function queue(count: number, minute: number): Promise<string[]> {
+    const { accountId, userId } = await h.account();
+    const jobId = await h.job(accountId);
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const { id } = await h.enqueue(jobId, accountId, userId);
+      await h.db.query(`UPDATE executions SET queued_at = now() - make_interval(mins => $2) + make_interval(secs => $3) WHERE id = $1`, [id, minute, i]);
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  async function claim(limit = 0): Promise<Execution | null> {
+    return (await h.executions.claimNext('worker-a', 60, limit)).claimed;
+  }
+
+  async function end(execution: Execution): Promise<void> {
+    await h.executions.change(execution.id, execution.attempt, () => ({ status: 'RUNNING' }));
+    await h.executions.change(execution.id, execution.attempt, () => ({ status: 'SUCCESS' }));
+  }
+
+  it('claims FIFO within an account, and takes turns between accounts: the one with fewer active runs first', async () => {
+    // Account a queued everything before account b: FIFO alone would run a's three first.
+    const a = await queue(3, 10);
+    const b = await queue(2, 5);
+    const order: string[] = [];
+    for (let claimed = await claim(); claimed; claimed = await claim()) order.push(claimed.id);
+    expect(order).toEqual([a[0], b[0], a[1], b[1], a[2]]);
+    const rows = await h.db.query<{ status: string; attempt: number; owner: string }>(`SELECT status, attempt, owner FROM executions`);
+    expect(rows.every((r) => r.status === 'INITIALIZING' && r.attempt === 1 && r.owner === 'worker-a')).toBe(true);
+  });
+
+  it('holds an account at its limit of active runs while another account runs, and claims its next run once one ends', async () => {
+    const a = await queue(2, 10);
+    const b = await queue(1, 5);
+    const first = (await claim(1))!;
+    expect(first.id).toBe(a[0]);
+    expect((await claim(1))!.id).toBe(b[0]);
+    // a has one run active, its limit: its second waits, though it was queued first.
+    expect(await claim(1)).toBeNull();
+    expect((await h.row(a[1])).status).toBe('PENDING');
+    await end(first);
+    expect((await claim(1))!.id).toBe(a[1]);
+  });
+
+  it('stores the claim as a record with its attempt and owner, and says whether more runs wait', async () => {
+    const [one] = await queue(2, 1);
+    const { claimed, more } = await h.executions.claimNext('worker-a', 60, 0);
+    expect(claimed!.id).toBe(one);
+    expect(more).toBe(true);
+    const records = await h.db.query<{ counter: number; event_data: unknown }>(`SELECT counter, event_data FROM status_records WHERE execution_id = $1 ORDER BY counter`, [one]);
+    expect(records).toEqual([
+      { counter: 1, event_data: { status: 'PENDING' } },
+      { counter: 2, event_data: { status: 'INITIALIZING', attempt: 1, owner: 'worker-a' } },
+    ]);
+    expect((await h.executions.claimNext('worker-a', 60, 0)).more).toBe(false);
+  });
+
+  it('change() is fenced by the attempt: a stale attempt changes nothing, the current one does, an illegal transition is refused', async () => {
+    await queue(1, 1);
+    const claimed = (await claim())!;
+    let decided = false;
+    const stale = await h.executions.change(claimed.id, claimed.attempt - 1, () => {
+      decided = true;
+      return { status: 'RUNNING' };
+    });
+    expect(stale).toBeNull();
+    expect(decided).toBe(false);
+    expect(await h.row(claimed.id)).toMatchObject({ status: 'INITIALIZING', lastCounter: claimed.lastCounter });
+
+    const changed = await h.executions.change(claimed.id, claimed.attempt, () => ({ status: 'RUNNING' }));
+    expect(changed).toMatchObject({ status: 'RUNNING', lastCounter: claimed.lastCounter + 1 });
+    await expect(h.executions.change(claimed.id, claimed.attempt, () => ({ status: 'PENDING' }))).rejects.toThrow(/RUNNING; it cannot become PENDING/);
+    expect((await h.row(claimed.id)).status).toBe('RUNNING');
+  });
+
+  it('renewLeases extends only the leases this owner holds at that attempt, of runs it still owns', async () => {
+    await queue(3, 1);
+    const [held, stale, ended] = [(await claim())!, (await claim())!, (await claim())!];
+    await h.db.query(`UPDATE executions SET lease_expires_at = now() - interval '1 minute'`);
+    await h.db.query(`UPDATE executions SET attempt = attempt + 1 WHERE id = $1`, [stale.id]);
+    await end(ended);
+    const renewed = await h.executions.renewLeases('worker-a', [held, stale, ended].map(({ id, attempt }) => ({ id, attempt })), 120);
+    expect(renewed).toEqual([{ id: held.id, attempt: 1, status: 'INITIALIZING' }]);
+    expect(await h.executions.renewLeases('worker-b', [{ id: held.id, attempt: 1 }], 120)).toEqual([]);
+    const leases = await h.db.query<{ id: string; live: boolean }>(`SELECT id, lease_expires_at > now() + interval '100 seconds' AS live FROM executions WHERE lease_expires_at IS NOT NULL`);
+    expect(Object.fromEntries(leases.map((l) => [l.id, l.live]))).toEqual({ [held.id]: true, [stale.id]: false });
+  });
+
+  it('lapsed() lists the owned runs whose lease has passed, and no others', async () => {
+    await queue(4, 1);
+    const [lapsedRun, live, ended] = [(await claim())!, (await claim())!, (await claim())!];
+    await end(ended);
+    await h.db.query(`UPDATE executions SET lease_expires_at = now() - interval '1 second' WHERE id = ANY($1)`, [[lapsedRun.id, ended.id]]);
+    // The fourth is still PENDING: not owned, never lapsed.
+    expect(await h.executions.lapsed()).toEqual([{ id: lapsedRun.id, attempt: 1 }]);
+    expect(live.leaseExpiresAt!.getTime()).toBeGreaterThan(Date.now());
+  });
+});
