@@ -53,7 +53,7 @@ export interface RunData {
 
 /** How the requirements installer (run-project.ts) runs as the run's process: started, its output kept, stoppable. */
 export interface InstallerHooks {
-  launcher: PlaybookLauncher;
+  launcher: Pick<PlaybookLauncher, 'spawn'>;
   /** A transcript line (masked already). */
   output(line: string): void;
   /** Each installer process, for a stop or kill to reach it. */

@@ -70,7 +70,7 @@ export class RunProject {
    * kill to reach it as it would ansible-playbook.
    */
   async install(run: {
-    launcher: PlaybookLauncher;
+    launcher: Pick<PlaybookLauncher, 'spawn'>;
     sandbox: RunSandbox | undefined;
     sshCommand: string;
     env: NodeJS.ProcessEnv;

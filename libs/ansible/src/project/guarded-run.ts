@@ -7,7 +7,7 @@ import type { GuardedCommand } from '../sandbox';
  * content is handled by the run's uid, never by the worker. Killed after `timeoutMs`.
  */
 export async function runGuarded(
-  launcher: PlaybookLauncher,
+  launcher: Pick<PlaybookLauncher, 'spawn'>,
   options: { command: GuardedCommand; cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; maxOutputBytes?: number; onSpawn?: (process: PlaybookProcess) => void },
 ): Promise<{ exitCode: number | null; output: string; timedOut: boolean }> {
   const max = options.maxOutputBytes ?? 256 * 1024;
