@@ -1,15 +1,14 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Page, WebSocketRoute } from 'playwright-core';
+import { expectAccessible } from '../support/axe';
 import { launchBrowser, type Browser } from '../support/browser';
 import { b64 } from '../support/http';
 import { freePort } from '../support/free-port';
 import { PortGate } from '../support/gate';
-import { ADMIN_PASSWORD, ROOT } from '../support/processes';
+import { ADMIN_PASSWORD } from '../support/processes';
+import { screenshot } from '../support/screenshots';
 import { allRecords, createAndStart, Stack, startStack, waitForStatus } from '../support/stack';
 
 /** The web console in a real browser against the real api and worker. */
-const IMAGES = path.join(ROOT, 'docs', 'images');
 const LOCAL = 'ansible_connection=local ansible_python_interpreter=/usr/bin/python3';
 const LOCAL_VARS = { ansible_connection: 'local', ansible_python_interpreter: '/usr/bin/python3' };
 
@@ -80,6 +79,7 @@ describe('web console', () => {
     await page.getByLabel('Password').fill('not-the-password');
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('alert').filter({ hasText: "didn't recognize the username or password" }).waitFor();
+    await expectAccessible(page, 'the login page with its error');
     // The second attempt by keyboard alone: focus starts in the username field, Tab, type, Enter.
     await page.getByLabel('Username').focus();
     await page.keyboard.press('Tab');
@@ -130,6 +130,7 @@ describe('web console', () => {
     await page.getByLabel('Vault password 1 name').fill('default');
     await page.getByLabel('Vault password 1 password').fill('console-vault-password');
     expect(await page.getByLabel('Vault password 1 password').getAttribute('type')).toBe('password');
+    await expectAccessible(page, 'the new job form');
     await page.getByRole('button', { name: 'Create and run' }).click();
     await page.waitForURL(runUrl);
     const { jobId, executionId } = idsFromUrl();
@@ -159,8 +160,8 @@ describe('web console', () => {
     expect((await stack.admin.get(`/v2/automation/jobs/DEMO/${jobId}`)).body.vaultPasswords).toEqual({ default: '$encrypted$' });
     // A finished run offers no stop or kill.
     expect(await page.getByRole('button', { name: 'Stop' }).count()).toBe(0);
-    fs.mkdirSync(IMAGES, { recursive: true });
-    await page.screenshot({ path: path.join(IMAGES, 'console-run.png'), fullPage: true });
+    await expectAccessible(page, 'the run page');
+    await screenshot(page, 'console-run', { fullPage: true });
   });
 
   it('lists jobs with the status of their last run (screenshot at the end, with every run)', async () => {
@@ -281,7 +282,9 @@ describe('web console', () => {
       await viewer.locator('tr', { hasText: 'Rotate TLS certificates' }).locator('.last-run a').click();
       await viewer.locator('#run-status [data-status="FAILURE"]').waitFor();
       expect(await viewer.locator('.controls button').count()).toBe(0);
-      await viewer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runners' }).click();
+      // Runners are for a root AccountAdmin: not in a viewer's navigation, and refused if typed in.
+      expect(await viewer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runners' }).count()).toBe(0);
+      await viewer.goto(`${stack.api.url}/runners`);
       await viewer.getByRole('alert').filter({ hasText: 'Only an AccountAdmin of the root account may list runners' }).waitFor();
     } finally {
       await viewer.close();
@@ -316,6 +319,7 @@ describe('web console', () => {
     expect(Buffer.from(job.playbook, 'base64').toString()).toBe(original);
     // The job's runs page lists its run.
     await page.locator('table tbody tr [data-status="SUCCESS"]').waitFor();
+    await expectAccessible(page, 'a job’s runs page');
   });
 
   it('registers a server and generates a key pair whose private key is shown once, with a copy button', async () => {
@@ -328,6 +332,7 @@ describe('web console', () => {
     await page.getByLabel('SSH port').fill(String(await freePort()));
     await page.getByRole('button', { name: 'Register' }).click();
     await page.locator('table tbody tr', { hasText: 'web-1' }).waitFor();
+    await expectAccessible(page, 'the servers page');
     await page.getByLabel('IP address').fill('not-an-address');
     await page.getByLabel('Name').fill('bad');
     await page.getByRole('button', { name: 'Register' }).click();
@@ -339,6 +344,7 @@ describe('web console', () => {
     const secret = page.getByRole('region', { name: 'New private key' });
     const shown = await secret.getByLabel('Private key (OpenSSH)').inputValue();
     expect(shown).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----/);
+    await expectAccessible(page, 'the key pairs page showing a new private key');
     await secret.getByRole('button', { name: 'Copy' }).click();
     await secret.getByText('Copied to the clipboard.').waitFor();
     expect(await page.evaluate(() => (globalThis as any).navigator.clipboard.readText())).toBe(shown);
@@ -367,6 +373,7 @@ describe('web console', () => {
     await card.first().waitFor();
     expect(await card.count()).toBe(1);
     expect(await card.innerText()).toMatch(/0 of 2 slots busy/);
+    await expectAccessible(page, 'the runners page');
   });
 
   it('fits a phone screen without sideways scrolling, and saves the jobs list screenshot', async () => {
@@ -376,7 +383,19 @@ describe('web console', () => {
     const widths = await page.evaluate(() => [(globalThis as any).document.documentElement.scrollWidth, (globalThis as any).innerWidth]);
     expect(widths[0]).toBeLessThanOrEqual(widths[1]);
     await page.setViewportSize({ width: 1280, height: 560 });
-    await page.screenshot({ path: path.join(IMAGES, 'console-jobs.png') });
+    await expectAccessible(page, 'the jobs list');
+    await screenshot(page, 'console-jobs');
+
+    // A dark theme when the system asks for one, with the same contrast rules met.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const background = await page.evaluate(() => (globalThis as any).getComputedStyle((globalThis as any).document.body).backgroundColor);
+    const [r, g, b] = background.match(/\d+/g)!.map(Number);
+    expect(r + g + b).toBeLessThan(150);
+    await expectAccessible(page, 'the jobs list, dark');
+    await page.goto(page.url().replace(/\/jobs$/, '/jobs/new'));
+    await page.getByLabel('Playbook YAML').waitFor();
+    await expectAccessible(page, 'the job form, dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('ran every page without a script error or a Content-Security-Policy violation', () => {

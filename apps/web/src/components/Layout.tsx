@@ -1,12 +1,14 @@
 import type { ReactNode } from 'react';
+import type { Permission } from '../../../../libs/domain/src/roles';
 import { Link } from '../router';
-import type { Session } from '../session';
+import { may, type Session } from '../session';
 
-const NAV = [
-  { to: '/jobs', label: 'Jobs' },
-  { to: '/keypairs', label: 'Key pairs' },
-  { to: '/servers', label: 'Servers' },
-  { to: '/runners', label: 'Runners' },
+/** The main navigation; an entry shows only to a role whose permission the page's API calls need. */
+const NAV: { to: string; label: string; needs: Permission }[] = [
+  { to: '/jobs', label: 'Jobs', needs: 'read' },
+  { to: '/keypairs', label: 'Key pairs', needs: 'read' },
+  { to: '/servers', label: 'Servers', needs: 'read' },
+  { to: '/runners', label: 'Runners', needs: 'administer' },
 ];
 
 /** The frame around every page: skip link, navigation, who is logged in. */
@@ -24,7 +26,7 @@ export function Layout({ session, path, onLogout, children }: { session: Session
           automation-runner
         </Link>
         <nav aria-label="Main" className="mainnav">
-          {NAV.map((item) => (
+          {NAV.filter((item) => may(session, item.needs)).map((item) => (
             <Link key={item.to} to={item.to} aria-current={path.startsWith(item.to) ? 'page' : undefined}>
               {item.label}
             </Link>

@@ -89,7 +89,8 @@ export function JobsPage({ session, page }: { session: Session; page: number }) 
                   ) : execution === null ? (
                     <StatusBadge status={null} />
                   ) : (
-                    <Link to={runPagePath(job.id, execution.execution_id)} aria-label={`Last run: ${execution.status}`}>
+                    <Link to={runPagePath(job.id, execution.execution_id)}>
+                      <span className="sr-only">Last run: </span>
                       <StatusBadge status={execution.status} />
                       <span className="muted small"> {formatTime(execution.start)}</span>
                     </Link>

@@ -140,8 +140,11 @@ export function RunPage({ session, jobId, executionId }: { session: Session; job
       <dl className="facts card">
         <div>
           <dt>Status</dt>
-          <dd role="status" aria-live="polite" id="run-status">
-            <StatusBadge status={execution?.status ?? grid.status} />
+          <dd>
+            {/* The live region sits inside the dd: a role on the dd itself would break the list's structure. */}
+            <span role="status" aria-live="polite" id="run-status">
+              <StatusBadge status={execution?.status ?? grid.status} />
+            </span>
           </dd>
         </div>
         <div>
