@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { checkoutRepository, InventoryHost, PlaybookLauncher, PlaybookProcess, playbookArguments, runEnvironment, RunSandbox, SshAgent, Workspace } from '@app/ansible';
+import { checkoutRepository, InventoryHost, playbookArguments, runEnvironment, RunSandbox, SshAgent, Workspace } from '@app/ansible';
 import { JsonLogger, RunnerConfig } from '@app/config';
 import {
   Account,
@@ -26,6 +26,7 @@ import { jobInventory, SELECTED_GROUP, selectedHosts } from './run-inventory';
 import { RunProject } from './run-project';
 import { RunVault } from './run-vault';
 import { prepareVpn, VpnUnavailable } from './vpn-gateways';
+import { PlaybookLauncher, PlaybookProcess } from '@app/process';
 
 /** Preparation failed for a reason the user can act on: INIT_FAILURE with this message. */
 export class InitFailure extends Error {}
