@@ -219,7 +219,7 @@ describe('web console: VPN connections', () => {
     }
   });
 
-  it('keeps its contrast in the dark theme, and saves the README screenshot', async () => {
+  it('tests by keyboard, fits a phone, keeps its contrast in the dark theme, and saves the README screenshot', async () => {
     // A second connection, down since its last check, so the picture shows both states.
     const office = await stack.admin.post('/v2/automation/vpn/DEMO', {
       name: 'office',
@@ -230,9 +230,17 @@ describe('web console: VPN connections', () => {
     await page.reload();
     await row('office').locator('[data-status="down"]').waitFor();
     await row('east').locator('[data-status="up"]').waitFor();
-    await row('east').getByRole('button', { name: 'Test east' }).click();
+    // By keyboard: the focused Test button keeps the focus while the answer comes.
+    await row('east').getByRole('button', { name: 'Test east' }).focus();
+    await page.keyboard.press('Enter');
     await row('east').getByRole('status').filter({ hasText: /^east: up \(latency / }).waitFor({ timeout: 60_000 });
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('aria-label'))).toBe('Test east');
     await screenshot(page, 'console-vpn');
+    // A phone: rows become cards, and nothing scrolls sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const widths = await page.evaluate(() => [(globalThis as any).document.documentElement.scrollWidth, (globalThis as any).innerWidth]);
+    expect(widths[0]).toBeLessThanOrEqual(widths[1]);
+    await page.setViewportSize({ width: 1280, height: 860 });
     await switchToDarkTheme(page);
     await expectAccessible(page, 'the VPN page, dark');
     await page.emulateMedia({ colorScheme: 'light' });

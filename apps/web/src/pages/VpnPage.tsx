@@ -202,7 +202,14 @@ export function VpnPage({ session }: { session: Session }) {
                 <td className="actions">
                   {manage && (
                     <>
-                      <button type="button" className="small" aria-label={`Test ${c.name}`} disabled={answer?.state === 'testing'} onClick={() => void test(c)}>
+                      {/* aria-disabled, not disabled: a disabled button would drop the keyboard focus mid-test. */}
+                      <button
+                        type="button"
+                        className="small"
+                        aria-label={`Test ${c.name}`}
+                        aria-disabled={answer?.state === 'testing'}
+                        onClick={() => answer?.state !== 'testing' && void test(c)}
+                      >
                         {answer?.state === 'testing' ? 'Testing…' : 'Test'}
                       </button>
                       <button type="button" className="small" aria-label={`Edit ${c.name}`} onClick={() => edit(c)}>
