@@ -9,6 +9,7 @@ import { LoginPage } from './pages/LoginPage';
 import { RunPage } from './pages/RunPage';
 import { RunnersPage } from './pages/RunnersPage';
 import { ServersPage } from './pages/ServersPage';
+import { VpnPage } from './pages/VpnPage';
 import { match, navigate, useLocation } from './router';
 import { loadSession, saveSession, type Session } from './session';
 
@@ -70,6 +71,7 @@ function Page({ path, query, session }: { path: string; query: URLSearchParams; 
     return <RunPage key={params.executionId} session={session} jobId={params.jobId} executionId={params.executionId} />;
   if (path === '/keypairs') return <KeypairsPage session={session} />;
   if (path === '/servers') return <ServersPage session={session} />;
+  if (path === '/vpn') return <VpnPage session={session} />;
   if (path === '/runners') return <RunnersPage />;
   return (
     <section className="page">
