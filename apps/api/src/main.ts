@@ -12,6 +12,7 @@ import { runnerGaPaths } from './compat/runner-ga';
 import { consoleStatic } from './console/console-static';
 import { refuseHostileInput } from './common/hostile-input.middleware';
 import { HttpMetrics } from './common/http-metrics';
+import { RealtimeIoAdapter } from './realtime/realtime-io-adapter';
 import { requestContext, requireJsonBody } from './common/request-context.middleware';
 import { strictValidationPipe } from './common/validation';
 import { httpsOptions } from './tls-options';
@@ -24,12 +25,13 @@ async function main(): Promise<void> {
   const drain = new DrainState();
   // Before anything else: a bad certificate stops the boot, naming the variable.
   const https = httpsOptions(config.tls);
-  // With httpsOptions Nest makes an HTTPS server, and socket.io (the IoAdapter) attaches to it: wss.
+  // With httpsOptions Nest makes an HTTPS server, and socket.io (RealtimeIoAdapter) attaches to it: wss.
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, logger, metrics, drain), {
     logger,
     bodyParser: false,
     ...(https ? { httpsOptions: https } : {}),
   });
+  app.useWebSocketAdapter(new RealtimeIoAdapter(app, config.allowedOrigins));
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   // The Runner's GA paths (/jobs/…, /status/…, …) become their /v2 twins before anything looks at

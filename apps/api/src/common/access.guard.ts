@@ -29,6 +29,7 @@ export class AccessGuard implements CanActivate {
     // Fail closed: RouteAudit makes this unreachable, but a route without a declaration is never open.
     if (!access) throw forbidden('This route declares no access rule');
     if (access.kind === 'public') return true;
+    if (access.kind === 'socket') return context.getType() === 'ws';
 
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     const header = request.headers.authorization;

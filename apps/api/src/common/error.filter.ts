@@ -24,6 +24,12 @@ export class ErrorFilter implements ExceptionFilter {
   constructor(@Inject(JsonLogger) private readonly logger: JsonLogger) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
+    // The realtime gateway answers each message through its ack and lets nothing escape; anything
+    // that still does is a bug to see in the log, not an HTTP answer.
+    if (host.getType() !== 'http') {
+      this.logger.write('error', 'unhandled error outside HTTP', { type: host.getType(), error: String(error) });
+      return;
+    }
     const context = host.switchToHttp();
     const response = context.getResponse<Response>();
     const request = context.getRequest<AuthedRequest>();

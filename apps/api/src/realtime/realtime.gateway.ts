@@ -1,12 +1,10 @@
-import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import { Server, Socket } from 'socket.io';
-import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
+import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
 import { AccountRepository, ExecutionRepository, JobRepository, TokenOwner } from '@app/database';
 import { tokenCovers } from '@app/domain';
 import { TokenService } from '../auth/token.service';
+import { SocketMessages } from '../common/access';
 import { rolesAllowSubscribing, SUBSCRIBE_PERMISSION } from './authority';
-import { allowOrigins } from './origin';
 import { RecordFeed } from './record-feed';
 import { SocketAuthority, SocketGrant } from './socket-authority';
 import { Subscriber, Subscription } from './subscriber';
@@ -17,24 +15,23 @@ interface SubscribeRequest {
   executionId?: unknown;
   afterCounter?: unknown;
 }
-type Ack = (answer: { ok: true } | { ok: false; message: string }) => void;
+type Answer = { ok: true } | { ok: false; message: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * socket.io namespace `/automation` on the API's port (API.md): the token is checked at the
- * handshake and again at every subscribe, and SocketAuthority ends the socket once it no longer
- * holds; `subscribe` replays stored records after `afterCounter` (one execution) and then streams
- * live ones, in counter order per execution. Browsers connect only from allowed origins.
+ * socket.io namespace `/automation` on the API's port (API.md), a NestJS gateway on the socket.io
+ * server that RealtimeIoAdapter makes (allowed origins): the token is checked at the handshake and
+ * again at every subscribe, and SocketAuthority ends the socket once it no longer holds;
+ * `subscribe` replays stored records after `afterCounter` (one execution) and then streams live
+ * ones, in counter order per execution (Subscriber, RecordFeed). Each message is answered through
+ * its ack, `{ok: true}` or `{ok: false, message}`. Nest closes the server before the HTTP server
+ * on shutdown, so clients see "transport close" and reconnect, to another node.
  */
-@Injectable()
-export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private server?: Server;
-
+@SocketMessages()
+@WebSocketGateway({ namespace: '/automation' })
+export class RealtimeGateway implements OnGatewayInit<Namespace>, OnGatewayConnection<Socket>, OnGatewayDisconnect<Socket> {
   constructor(
-    @Inject(CONFIG) private readonly config: RunnerConfig,
-    private readonly http: HttpAdapterHost,
-    @Inject(JsonLogger) private readonly logger: JsonLogger,
     private readonly tokens: TokenService,
     private readonly accounts: AccountRepository,
     private readonly jobs: JobRepository,
@@ -43,16 +40,8 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
     private readonly authority: SocketAuthority,
   ) {}
 
-  onApplicationBootstrap(): void {
-    const allowed = this.config.allowedOrigins;
-    this.server = new Server(this.http.httpAdapter.getHttpServer(), {
-      serveClient: false,
-      // allowRequest refuses every handshake (polling and WebSocket) from another origin; `cors`
-      // only lets the allowed pages read polling answers (it does not stop a WebSocket).
-      allowRequest: allowOrigins(allowed),
-      ...(allowed.length ? { cors: { origin: allowed } } : {}),
-    });
-    const namespace = this.server.of('/automation');
+  /** The handshake: a token that may follow records, or no connection. */
+  afterInit(namespace: Namespace): void {
     namespace.use((socket, next) => {
       const token = socket.handshake.auth?.token;
       if (typeof token !== 'string') return next(new Error('unauthorized: send auth: {token}'));
@@ -71,31 +60,33 @@ export class RealtimeGateway implements OnApplicationBootstrap, BeforeApplicatio
         () => next(new Error('unavailable: try again shortly')),
       );
     });
-    namespace.on('connection', (socket) => this.connected(socket));
   }
 
-  /**
-   * Before the HTTP server closes (it would wait for these upgraded connections forever): close
-   * every client's transport, so clients see "transport close" and reconnect, to another node.
-   */
-  async beforeApplicationShutdown(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-
-  private connected(socket: Socket): void {
+  handleConnection(socket: Socket): void {
     this.authority.watch(socket, socket.data.grant as SocketGrant);
     const subscriber = new Subscriber(socket, this.feed.read, this.feed.readLimit);
+    socket.data.subscriber = subscriber;
     this.feed.subscribers.add(subscriber);
-    socket.on('disconnect', () => this.feed.subscribers.delete(subscriber));
-    socket.on('subscribe', (request: SubscribeRequest, ack?: Ack) => {
-      this.subscribe(subscriber, request)
-        .then(() => ack?.({ ok: true }))
-        .catch((error: Error) => ack?.({ ok: false, message: error.message }));
-    });
-    socket.on('unsubscribe', (request: SubscribeRequest, ack?: Ack) => {
-      subscriber.subscriptions.delete(keyOf(request));
-      ack?.({ ok: true });
-    });
+  }
+
+  handleDisconnect(socket: Socket): void {
+    this.feed.subscribers.delete(socket.data.subscriber as Subscriber);
+  }
+
+  @SubscribeMessage('subscribe')
+  async onSubscribe(@ConnectedSocket() socket: Socket, @MessageBody() request: SubscribeRequest): Promise<Answer> {
+    try {
+      await this.subscribe(socket.data.subscriber as Subscriber, request);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, message: (error as Error).message };
+    }
+  }
+
+  @SubscribeMessage('unsubscribe')
+  onUnsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() request: SubscribeRequest): Answer {
+    (socket.data.subscriber as Subscriber).subscriptions.delete(keyOf(request));
+    return { ok: true };
   }
 
   private async subscribe(subscriber: Subscriber, request: SubscribeRequest): Promise<void> {
