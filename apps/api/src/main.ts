@@ -20,7 +20,7 @@ import { exitOnBootFailure, stopWhenLauncherGone } from '@app/config';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = new JsonLogger('api', config.logLevel);
+  const logger = new JsonLogger('api', config.logLevel, config.logFormat);
   const metrics = new HttpMetrics();
   const drain = new DrainState();
   // Before anything else: a bad certificate stops the boot, naming the variable.

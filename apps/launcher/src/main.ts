@@ -15,7 +15,7 @@ import { loadEncryptionKey } from '@app/keys';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = new JsonLogger('launcher', config.logLevel);
+  const logger = new JsonLogger('launcher', config.logLevel, config.logFormat);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     RUNNER_LAUNCHER_PID: String(process.pid),

@@ -7,7 +7,7 @@ import { WorkerModule } from './worker.module';
 /** Headless: no HTTP. Claims and runs executions against the shared PostgreSQL. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = new JsonLogger('worker', config.logLevel);
+  const logger = new JsonLogger('worker', config.logLevel, config.logFormat);
   const ansible = await ansiblePlaybookVersion(config.ansiblePlaybook);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), { logger });
   app.enableShutdownHooks();

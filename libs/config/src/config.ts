@@ -22,6 +22,8 @@ export interface RunnerConfig {
   loginMaxFailures: number;
   loginWindowSeconds: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** JSON lines, or readable lines for a person at a terminal; `auto` picks by whether stdout is one. */
+  logFormat: 'auto' | 'json' | 'pretty';
   embeddedPgPort: number;
   bodyLimitBytes: number;
   /** Seconds a worker's claim on a run lasts without a heartbeat. */
@@ -203,6 +205,7 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
     loginMaxFailures: integer(env, 'RUNNER_LOGIN_MAX_FAILURES', 10, 1, 100000),
     loginWindowSeconds: integer(env, 'RUNNER_LOGIN_WINDOW_SECONDS', 900, 1, 86400),
     logLevel: text(env, 'LOG_LEVEL', 'info', /^(debug|info|warn|error)$/, 'must be debug, info, warn or error') as RunnerConfig['logLevel'],
+    logFormat: text(env, 'RUNNER_LOG_FORMAT', 'auto', /^(auto|json|pretty)$/, 'must be auto, json or pretty') as RunnerConfig['logFormat'],
     embeddedPgPort: integer(env, 'RUNNER_EMBEDDED_PG_PORT', 54329, 1, 65535),
     bodyLimitBytes: 1024 * 1024,
     leaseSeconds: integer(env, 'RUNNER_LEASE_SECONDS', 30, 3, 3600),
