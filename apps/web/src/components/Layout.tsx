@@ -9,6 +9,8 @@ const NAV: { to: string; label: string; needs: Permission }[] = [
   { to: '/keypairs', label: 'Key pairs', needs: 'read' },
   { to: '/servers', label: 'Servers', needs: 'read' },
   { to: '/runners', label: 'Runners', needs: 'administer' },
+  { to: '/accounts', label: 'Accounts', needs: 'read' },
+  { to: '/settings', label: 'Settings', needs: 'administer' },
 ];
 
 /** The frame around every page: skip link, navigation, who is logged in. */
