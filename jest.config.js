@@ -3,7 +3,7 @@
 // NestJS 12 ships ES modules only, and Jest on Node 20 cannot require() them: compile those
 // packages to CommonJS for the tests (cached after the first run). The built apps load them natively.
 // execa and its ES-module-only dependencies too: the worker tier (test/worker) loads the run's code,
-// which reaches the process runner through @app/ansible and @app/keys.
+// which reaches the process runner (@app/process) through @app/ansible and @app/keys.
 const EXECA = ['execa', '@sindresorhus/merge-streams', 'figures', 'is-unicode-supported', 'get-stream', '@sec-ant/readable-stream', 'is-stream', 'human-signals', 'is-plain-obj', 'npm-run-path', 'path-key', 'unicorn-magic', 'pretty-ms', 'parse-ms', 'strip-final-newline', 'yoctocolors'];
 const ESM_PACKAGES = ['@nestjs', 'uid', ...EXECA];
 
@@ -16,7 +16,7 @@ const common = {
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@app/(config|database|domain|ansible|keys|realtime)$': '<rootDir>/libs/$1/src',
+    '^@app/(config|database|domain|ansible|keys|process|realtime)$': '<rootDir>/libs/$1/src',
     // Exported for `import` only (no require or default condition), which Jest's resolver skips.
     '^unicorn-magic$': '<rootDir>/node_modules/unicorn-magic/node.js',
   },

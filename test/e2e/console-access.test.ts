@@ -165,7 +165,7 @@ describe('web console: accounts, users and settings', () => {
     watch(tab);
     try {
       await login(tab, 'team-operator', 'operator-password-1');
-      expect(await nav(tab).getByRole('link').allInnerTexts()).toEqual(['Jobs', 'Key pairs', 'Servers', 'Accounts']);
+      expect(await nav(tab).getByRole('link').allInnerTexts()).toEqual(['Jobs', 'Key pairs', 'Servers', 'VPN', 'Accounts']);
       await tab.getByRole('region', { name: 'Your access' }).getByText('You are team-operator in account TEAMA').waitFor();
       await tab.getByRole('region', { name: 'Your access' }).getByText(/ServerOperator: a viewer who also starts, stops, kills and restarts runs/).waitFor();
       // Their subtree only: TEAMA (selected) and TEAMA1; no DEMO, no management.

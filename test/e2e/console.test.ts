@@ -1,5 +1,5 @@
 import type { Page, WebSocketRoute } from 'playwright-core';
-import { expectAccessible } from '../support/axe';
+import { expectAccessible, switchToDarkTheme } from '../support/axe';
 import { launchBrowser, type Browser } from '../support/browser';
 import { b64 } from '../support/http';
 import { freePort } from '../support/free-port';
@@ -387,10 +387,7 @@ describe('web console', () => {
     await screenshot(page, 'console-jobs');
 
     // A dark theme when the system asks for one, with the same contrast rules met.
-    await page.emulateMedia({ colorScheme: 'dark' });
-    const background = await page.evaluate(() => (globalThis as any).getComputedStyle((globalThis as any).document.body).backgroundColor);
-    const [r, g, b] = background.match(/\d+/g)!.map(Number);
-    expect(r + g + b).toBeLessThan(150);
+    await switchToDarkTheme(page);
     await expectAccessible(page, 'the jobs list, dark');
     await page.goto(page.url().replace(/\/jobs$/, '/jobs/new'));
     await page.getByLabel('Playbook YAML').waitFor();

@@ -31,3 +31,14 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
   const findings = await seriousAxeFindings(page);
   if (findings.length) throw new Error(`axe-core on ${label}:\n${findings.map((f) => `  ${f.impact} ${f.id}: ${f.help} — ${f.targets.slice(0, 5).join(', ')}`).join('\n')}`);
 }
+
+/**
+ * Switches the page to the dark theme (as a system set to dark would) and checks it took: a page
+ * whose colours ignored the media query would pass axe in its light colours.
+ */
+export async function switchToDarkTheme(page: Page): Promise<void> {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const background = await page.evaluate(() => (globalThis as any).getComputedStyle((globalThis as any).document.body).backgroundColor);
+  const [r, g, b] = (background.match(/\d+/g) as string[]).map(Number);
+  if (r + g + b >= 150) throw new Error(`the dark theme did not apply: the body's background is ${background}`);
+}

@@ -1,11 +1,12 @@
-import type { AnsibleEvent, PlaybookLauncher, PlaybookProcess } from '@app/ansible';
+import type { AnsibleEvent } from '@app/ansible';
+import type { PlaybookLauncher, PlaybookProcess } from '@app/process';
 
 type SpawnOptions = Parameters<PlaybookLauncher['spawn']>[0];
 type Exit = Awaited<PlaybookProcess['exited']>;
 
 /**
  * A scripted ansible-playbook for the worker tier (test/worker): the launcher's spawn() contract
- * (PlaybookLauncher, process-runner.ts) without a process. The test makes it print lines and
+ * (PlaybookLauncher, libs/process/src/run-guard.ts) without a process. The test makes it print lines and
  * callback-plugin events (ansible-event.ts), exit, or ignore SIGINT; it records the signals it got.
  * As with a real process, SIGKILL always ends it, and nothing it "prints" after its end arrives.
  */

@@ -17,9 +17,13 @@ import { RouteAudit } from './common/route-audit';
 import { ExecutionsController } from './executions/executions.controller';
 import { ExecutionsService } from './executions/executions.service';
 import { HealthController } from './health/health.controller';
+import { HealthService } from './health/health.service';
 import { KeypairsController } from './keypairs/keypairs.controller';
 import { KeypairsService } from './keypairs/keypairs.service';
+import { OperationsController } from './operations/operations.controller';
+import { OperationsService } from './operations/operations.service';
 import { RunnersController } from './runners/runners.controller';
+import { RunnersService } from './runners/runners.service';
 import { SchedulesController } from './schedules/schedules.controller';
 import { SchedulesService } from './schedules/schedules.service';
 import { ServersController } from './servers/servers.controller';
@@ -46,7 +50,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, KeysModule, DiscoveryModule],
       // ExecutionsController before JobsController: `:alias/executions` must win over `:alias/:jobId`.
-      controllers: [AuthController, AccountsController, NotifyController, UsersController, ExecutionsController, JobsController, StatusController, WebhooksController, ServersController, KeypairsController, SchedulesController, RunnersController, VpnController, HealthController],
+      controllers: [AuthController, AccountsController, NotifyController, UsersController, ExecutionsController, JobsController, StatusController, WebhooksController, ServersController, KeypairsController, OperationsController, SchedulesController, RunnersController, VpnController, HealthController],
       providers: [
         { provide: JsonLogger, useValue: logger },
         { provide: HttpMetrics, useValue: metrics },
@@ -64,6 +68,9 @@ export class ApiModule {
         ExecutionsService,
         ServersService,
         KeypairsService,
+        OperationsService,
+        RunnersService,
+        HealthService,
         SchedulesService,
         VpnService,
         NotifyService,

@@ -11,6 +11,7 @@ import { RunPage } from './pages/RunPage';
 import { RunnersPage } from './pages/RunnersPage';
 import { ServersPage } from './pages/ServersPage';
 import { SettingsPage } from './pages/SettingsPage';
+import { VpnPage } from './pages/VpnPage';
 import { match, navigate, useLocation } from './router';
 import { loadSession, saveSession, type Session } from './session';
 
@@ -72,6 +73,7 @@ function Page({ path, query, session }: { path: string; query: URLSearchParams; 
     return <RunPage key={params.executionId} session={session} jobId={params.jobId} executionId={params.executionId} />;
   if (path === '/keypairs') return <KeypairsPage session={session} />;
   if (path === '/servers') return <ServersPage session={session} />;
+  if (path === '/vpn') return <VpnPage session={session} />;
   if (path === '/runners') return <RunnersPage />;
   if (path === '/accounts') return <AccountsPage session={session} selected={query.get('account')} />;
   if (path === '/settings') return <SettingsPage session={session} account={query.get('account')} />;

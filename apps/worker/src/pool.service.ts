@@ -4,13 +4,14 @@ import * as path from 'node:path';
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { CONFIG, JsonLogger, RUNNER_VERSION, RunnerConfig } from '@app/config';
 import { CHANNELS, ExecutionRepository, isDatabaseUnavailable, OPERATIONS_CHANNEL, PgListener, RunnerRepository } from '@app/database';
-import { ansiblePlaybookVersion, landlockAbi } from '@app/ansible';
+import { ansiblePlaybookVersion } from '@app/ansible';
 import { ExecutionStatus } from '@app/domain';
 import { ExecutionRun } from './run/execution-run';
 import { RunFactory } from './run/run-factory';
 import { FailureLog } from './periodic';
 import { Reaper } from './reaper';
 import { OperationRunner } from './operation-runner';
+import { landlockAbi } from '@app/process';
 
 /** How long a run stopped by a shutdown gets before it is killed. */
 const SHUTDOWN_GRACE_SECONDS = 10;

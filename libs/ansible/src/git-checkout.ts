@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repositoryUrlProblem } from '@app/domain';
-import { runCommand } from './process-runner';
+import { runCommand } from '@app/process';
 
 export interface RepositorySource {
   url: string;

@@ -1,4 +1,4 @@
-export * from './process-runner';
+export * from './ansible-version';
 export * from './workspace';
 export * from './extra-vars';
 export * from './ssh-agent';

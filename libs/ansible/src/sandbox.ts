@@ -1,28 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CALLBACK_PLUGIN_DIR, COLLECTIONS_DIR } from './plugin-dir';
-import type { PlaybookLauncher } from './process-runner';
+import type { GuardedCommand, PlaybookLauncher } from '@app/process';
 import { detectLimitBackend, LimitBackend, LimitHit, LimitSettings, removeLeftoverCgroups, RunLimits } from './run-limits';
 
 export interface SandboxSettings extends LimitSettings {
   enabled: boolean;
   /** Runs of the account whose sandbox number is n run as uid (and gid) uidBase + n. */
   uidBase: number;
-}
-
-/**
- * What the run guard does in its child before it execs the command (run_guard.py), besides giving
- * it a Landlock domain of the run's own (no abstract sockets or signals outside it, no TCP listening).
- */
-export interface GuardSandbox {
-  cgroups: string[];
-  rlimits: Record<string, number>;
-}
-
-/** A command ready for the run guard: its argv and, when sandboxed, what the guard sets up first. */
-export interface GuardedCommand {
-  argv: string[];
-  sandbox?: GuardSandbox;
 }
 
 /** The parts of the host's root that a sandbox shows, read once: merged /usr or not, resolv.conf. */

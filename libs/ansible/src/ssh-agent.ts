@@ -1,7 +1,7 @@
 import * as net from 'node:net';
-import { Daemon, runCommand, startDaemon } from './process-runner';
 import type { RunSandbox } from './sandbox';
 import { runEnvironment, Workspace } from './workspace';
+import { Daemon, runCommand, startDaemon } from '@app/process';
 
 export class UnusableKeyError extends Error {}
 

@@ -1,19 +1,16 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
-import { migrationsCurrent } from '@app/database';
 import { Public } from '../common/access';
-import { DrainState } from '../common/drain-state';
 import { HttpMetrics } from '../common/http-metrics';
+import { HealthService } from './health.service';
 
 @ApiTags('operations')
 @Controller()
 export class HealthController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly health: HealthService,
     private readonly metrics: HttpMetrics,
-    private readonly drain: DrainState,
   ) {}
 
   /** The process is alive. */
@@ -27,20 +24,9 @@ export class HealthController {
   @Public()
   @Get('readyz')
   async readyz(@Res({ passthrough: true }) response: Response): Promise<{ status: string; checks: Record<string, string> }> {
-    if (this.drain.draining) {
-      response.status(503);
-      return { status: 'draining', checks: {} };
-    }
-    const checks: Record<string, string> = {};
-    try {
-      checks.migrations = (await migrationsCurrent(this.dataSource)) ? 'current' : 'pending';
-      checks.database = 'reachable';
-    } catch {
-      checks.database = 'unreachable';
-    }
-    const ready = checks.database === 'reachable' && checks.migrations === 'current';
+    const { ready, status, checks } = await this.health.readiness();
     response.status(ready ? 200 : 503);
-    return { status: ready ? 'ready' : 'not ready', checks };
+    return { status, checks };
   }
 
   @Public()

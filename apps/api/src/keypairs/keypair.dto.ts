@@ -60,11 +60,3 @@ export class KeypairResponse {
   createdTime: number;
   links: Link[];
 }
-
-export class OperationResponse {
-  id: string;
-  status: string;
-  message?: string;
-  result?: object;
-  links: Link[];
-}

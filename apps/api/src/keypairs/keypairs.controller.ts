@@ -1,13 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Account, Keypair, Operation } from '@app/database';
+import { Account, Keypair } from '@app/database';
 import { invalid } from '@app/domain';
 import { Requires } from '../common/access';
 import { checkSameAsPath } from '../common/round-trip';
 import { link } from '../common/links';
 import { TargetAccount } from '../common/principal';
-import { GenerateKeypairRequest, ImportKeypairRequest, KEYPAIR_ALIAS, KeypairResponse, OperationResponse, UsernamesRequest } from './keypair.dto';
+import { GenerateKeypairRequest, ImportKeypairRequest, KEYPAIR_ALIAS, KeypairResponse, UsernamesRequest } from './keypair.dto';
+import { OperationResponse, shapeOperation } from '../operations/operation.dto';
 import { KeypairsService, SavedKeypair } from './keypairs.service';
 
 function checkAlias(alias: string): string {
@@ -79,7 +80,7 @@ export class KeypairsController {
     @Param('serverId') serverId: string,
     @Body() body: UsernamesRequest,
   ): Promise<OperationResponse> {
-    return shapeOperation(await this.service.deploy(account, alias, serverId, body.usernames), account);
+    return shapeOperation(await this.service.deploy(account, alias, serverId, body.usernames), account.alias);
   }
 
   /** Removes the public key (that line only) for these users (202). */
@@ -92,14 +93,7 @@ export class KeypairsController {
     @Param('serverId') serverId: string,
     @Body() body: UsernamesRequest,
   ): Promise<OperationResponse> {
-    return shapeOperation(await this.service.deploy(account, alias, serverId, body.usernames, true), account);
-  }
-
-  /** The state of asynchronous work such as a key deployment. */
-  @Requires('read')
-  @Get('v2/operations/:alias/status/:id')
-  async operation(@TargetAccount() account: Account, @Param('id') id: string): Promise<OperationResponse> {
-    return shapeOperation(await this.service.operation(account, id), account);
+    return shapeOperation(await this.service.deploy(account, alias, serverId, body.usernames, true), account.alias);
   }
 }
 
@@ -119,18 +113,8 @@ function shapeKeypair(keypair: Keypair, account: Account, deployedServers: Keypa
 /** The answer that created or imported a key pair: each deployment it queued, with its status link as deploy gives. */
 function shapeSaved(saved: SavedKeypair, account: Account): KeypairResponse {
   const deployments = saved.operations.map((o) => {
-    const status = shapeOperation(o.operation, account).links[0];
+    const status = shapeOperation(o.operation, account.alias).links[0];
     return { serverId: o.serverId, usernames: o.usernames, operation: status.href, links: [status] };
   });
   return { ...shapeKeypair(saved.keypair, account, deployments), ...(saved.privateKey ? { privateKey: saved.privateKey } : {}) };
-}
-
-function shapeOperation(operation: Operation, account: Account): OperationResponse {
-  return {
-    id: operation.id,
-    status: operation.status,
-    ...(operation.message ? { message: operation.message } : {}),
-    ...(operation.result ? { result: operation.result } : {}),
-    links: [link('status', `/v2/operations/${account.alias}/status/${operation.id}`)],
-  };
 }

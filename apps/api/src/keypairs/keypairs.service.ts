@@ -93,11 +93,6 @@ export class KeypairsService {
     return this.operations.enqueue(account.id, remove ? 'undeployKey' : 'deployKey', { keypairAlias: alias, serverId, usernames });
   }
 
-  async operation(account: Account, id: string): Promise<Operation> {
-    const operation = /^[0-9a-f-]{36}$/i.test(id) ? await this.operations.find(account.id, id) : null;
-    if (!operation) throw notFound(`Operation ${id}`);
-    return operation;
-  }
 
   private async server(account: Account, serverId: string): Promise<void> {
     if (!(await this.servers.find(account.id, serverId))) throw notFound(`Server ${serverId}`);

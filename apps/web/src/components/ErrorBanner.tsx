@@ -12,13 +12,3 @@ export function ErrorBanner({ error, onDismiss }: { error: string | null; onDism
     </div>
   );
 }
-
-/** What just happened ("User x added."), announced politely (role=status); `warn` for news that needs action. */
-export function NoticeBanner({ notice, warn }: { notice: string | null; warn?: boolean }) {
-  if (!notice) return null;
-  return (
-    <p className={`banner ${warn ? 'banner-warn' : 'banner-info'}`} role="status">
-      {notice}
-    </p>
-  );
-}

@@ -8,6 +8,7 @@ const NAV: { to: string; label: string; needs: Permission }[] = [
   { to: '/jobs', label: 'Jobs', needs: 'read' },
   { to: '/keypairs', label: 'Key pairs', needs: 'read' },
   { to: '/servers', label: 'Servers', needs: 'read' },
+  { to: '/vpn', label: 'VPN', needs: 'read' },
   { to: '/runners', label: 'Runners', needs: 'administer' },
   { to: '/accounts', label: 'Accounts', needs: 'read' },
   { to: '/settings', label: 'Settings', needs: 'administer' },

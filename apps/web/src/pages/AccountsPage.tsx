@@ -1,7 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { type AccountNode, aliasesOf, loadAccountTree, ROLE_HELP, type Role, TREE_LIMIT } from '../accounts';
 import { api, errorText, type Page, seg } from '../api';
-import { ErrorBanner, NoticeBanner } from '../components/ErrorBanner';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { Notice } from '../components/Notice';
 import { Pager } from '../components/Pager';
 import { RoleCheckboxes } from '../components/RoleCheckboxes';
 import { Table } from '../components/Table';
@@ -44,7 +45,7 @@ export function AccountsPage({ session, selected }: { session: Session; selected
         <h1>Accounts</h1>
       </div>
       <ErrorBanner error={error} onDismiss={() => setError(null)} />
-      <NoticeBanner notice={notice} />
+      <Notice text={notice} />
       <YourAccess session={session} />
       <div className="accounts-layout">
         <div>
@@ -219,7 +220,7 @@ function UsersPanel({ session, alias, onError }: { session: Session; alias: stri
           Settings of {alias}
         </Link>
       </div>
-      <NoticeBanner notice={notice} />
+      <Notice text={notice} />
       {users && users.results.length === 0 && <p className="empty card">No users in {alias} yet.</p>}
       {users && users.results.length > 0 && (
         <Table caption={`Users of ${alias}`} columns={['User', 'Roles', 'Created', '']}>

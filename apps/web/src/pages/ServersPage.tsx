@@ -1,6 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { api, errorText, type Page, seg } from '../api';
-import { ErrorBanner, NoticeBanner } from '../components/ErrorBanner';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { Notice } from '../components/Notice';
 import { Pager } from '../components/Pager';
 import { Table } from '../components/Table';
 import { may, type Session } from '../session';
@@ -69,7 +70,7 @@ export function ServersPage({ session }: { session: Session }) {
         <h1>Servers</h1>
       </div>
       <ErrorBanner error={error} onDismiss={() => setError(null)} />
-      <NoticeBanner notice={notice} />
+      <Notice text={notice} />
       {manage && (
         <form className="form card inline-form" onSubmit={(e) => void create(e)}>
           <h2>Register a server</h2>

@@ -1,7 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { api, errorText, seg } from '../api';
 import { CopyField } from '../components/CopyField';
-import { ErrorBanner, NoticeBanner } from '../components/ErrorBanner';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { Notice } from '../components/Notice';
 import { WhenSelect } from '../components/WhenSelect';
 import { FormProblem, type Notify, type NotifyForm, notifyFormOf, notifyFromForm } from '../job-form';
 import { may, type Session } from '../session';
@@ -65,7 +66,7 @@ function WebhookSecret({ alias, onError }: { alias: string; onError(error: strin
       <p className="hint">
         Job callbacks carry <code>X-Runner-Signature: sha256=…</code>, an HMAC-SHA256 of the body under this secret; receivers check it to know a callback is genuine.
       </p>
-      <NoticeBanner notice={notice} warn />
+      <Notice text={notice} warn />
       {secret === null ? (
         <p className="muted">The secret is hidden.</p>
       ) : (
@@ -125,7 +126,7 @@ function DefaultNotifications({ alias, onError }: { alias: string; onError(error
     <form className="form card settings-section" onSubmit={(e) => void save(e)} aria-labelledby="notify-head">
       <h2 id="notify-head">Default run notifications</h2>
       <p className="hint">For this account’s jobs that have no notifications of their own. Sub-accounts do not inherit them.</p>
-      <NoticeBanner notice={notice} />
+      <Notice text={notice} />
       <div className="grid-2">
         <label>
           E-mail recipients

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { CheckoutError, PlaybookLauncher, PlaybookProcess, ProjectError, RunSandbox, Sandbox, UnusableKeyError, Workspace } from '@app/ansible';
+import { CheckoutError, ProjectError, RunSandbox, Sandbox, UnusableKeyError, Workspace } from '@app/ansible';
 import { JsonLogger } from '@app/config';
 import { Execution, ExecutionChange, ExecutionRepository } from '@app/database';
 import { DEFAULT_STOP_GRACE_SECONDS, ExecutionStatus } from '@app/domain';
@@ -8,9 +8,11 @@ import { EventIngest } from './event-ingest';
 import { RecordWriter } from './record-writer';
 import { rideOutOutage } from './ride-out';
 import { resultRecord, terminalChange } from './run-outcome';
-import { InitFailure, PreparationDependencies, PreparedRun, RunPreparation } from './run-preparation';
+import { InitFailure } from './init-failure';
+import { PreparationDependencies, PreparedRun, RunPreparation } from './run-preparation';
 import { RunSecrets } from './run-secrets';
 import type { RunVault } from './run-vault';
+import { PlaybookLauncher, PlaybookProcess } from '@app/process';
 
 export interface RunDependencies extends PreparationDependencies {
   executions: ExecutionRepository;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import { PlaybookLauncher, Sandbox } from '@app/ansible';
+import { Sandbox } from '@app/ansible';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
 import {
   AccountRepository,
@@ -15,6 +15,7 @@ import {
 } from '@app/database';
 import { SecretBox } from '@app/keys';
 import { ExecutionRun, RunDependencies } from './execution-run';
+import { PlaybookLauncher } from '@app/process';
 
 /** The repositories a run reads while it prepares (and the two it writes: known hosts, its token). */
 @Injectable()

@@ -1,7 +1,4 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { parse } from 'yaml';
-import { checkoutRepository, InventoryHost, PlaybookLauncher, PlaybookProcess, playbookArguments, runEnvironment, RunSandbox, SshAgent, Workspace } from '@app/ansible';
+import { InventoryHost, playbookArguments, runEnvironment, RunSandbox, SshAgent, Workspace } from '@app/ansible';
 import { JsonLogger, RunnerConfig } from '@app/config';
 import {
   Account,
@@ -19,16 +16,17 @@ import {
   VpnConnection,
   VpnConnectionRepository,
 } from '@app/database';
-import { DEFAULT_STOP_GRACE_SECONDS, repositoryHost, runLimit, withSecrets } from '@app/domain';
-import { bearerTokenHash, linesToRemember, newBearerToken, SecretBox, sealed } from '@app/keys';
+import { repositoryHost, runLimit, withSecrets } from '@app/domain';
+import { linesToRemember, SecretBox, sealed } from '@app/keys';
+import type { PlaybookLauncher, PlaybookProcess } from '@app/process';
+import { InitFailure } from './init-failure';
 import type { RunSecrets } from './run-secrets';
 import { jobInventory, SELECTED_GROUP, selectedHosts } from './run-inventory';
-import { RunProject } from './run-project';
+import { preparePlaybook } from './run-playbook';
+import { RunToken } from './run-token';
 import { RunVault } from './run-vault';
 import { prepareVpn, VpnUnavailable } from './vpn-gateways';
 
-/** Preparation failed for a reason the user can act on: INIT_FAILURE with this message. */
-export class InitFailure extends Error {}
 
 export interface PreparationDependencies {
   config: RunnerConfig;
@@ -73,12 +71,6 @@ export interface PreparedRun {
 }
 
 /**
- * A run's token outlives its executionTtl by the stop's grace and this much (the time from minting
- * to the TTL timer's start): a hard upper bound, for a run whose end never got stored.
- */
-const RUN_TOKEN_MARGIN_SECONDS = 60;
-
-/**
  * A claimed run's preparation (INITIALIZING): its keys in an ssh-agent, the account's known hosts,
  * the checkout, the inventory (with registered servers and VPN routes), extra vars, ansible-playbook's
  * arguments and the run's token. What it starts (the agent, the token) lasts until release().
@@ -86,8 +78,8 @@ const RUN_TOKEN_MARGIN_SECONDS = 60;
 export class RunPreparation {
   /** The run's ssh-agent, started only when the run has a key to serve. */
   private agent?: SshAgent;
-  /** The hash of the run's token once minted (callBack): revoked when this worker is done with the run. */
-  private tokenHash?: Buffer;
+  /** The run's token (run-token.ts), minted last: revoked when this worker is done with the run. */
+  private readonly token: RunToken;
   /** The account's known hosts when the run began, and the hosts it was sent to (hostKeysToRemember). */
   private readonly hostKeys: { known: string[]; targets: Set<string> } = { known: [], targets: new Set() };
 
@@ -96,7 +88,9 @@ export class RunPreparation {
     private readonly execution: Execution,
     private readonly secrets: RunSecrets,
     private readonly step: (name: string) => void,
-  ) {}
+  ) {
+    this.token = new RunToken(deps, execution);
+  }
 
   static async read(deps: PreparationDependencies, execution: Execution): Promise<RunData> {
     const [job, knownLines, vpnConnections, account] = await Promise.all([
@@ -144,7 +138,8 @@ export class RunPreparation {
     for (const connection of vpnConnections) this.hostKeys.targets.add(connection.gatewayHost);
     // A job stored before RUNNER_MAX_FORKS was lowered runs with the limit.
     workspace.writeAnsibleConfig({ forks: job.definition.forks && Math.min(job.definition.forks, this.deps.config.maxForks) });
-    const { playbook, repositoryLog, project } = await this.playbook(workspace, job, jobSecrets);
+    const { playbook, repositoryLog, project } = await preparePlaybook(this.deps.config, workspace, job, jobSecrets, this.agent?.socket);
+    if (job.definition.repository) this.hostKeys.targets.add(repositoryHost(job.definition.repository.url));
     // The vault's passwords as files for --vault-id, and what they open in the checkout, to mask.
     const vault = await RunVault.prepare(workspace, jobSecrets.vaultPasswords, job.definition.repository ? workspace.path('repo') : playbook);
     for (const note of vault.notes) this.deps.logger.write('warn', `vault: ${note}`, { executionId: this.execution.id });
@@ -189,7 +184,7 @@ export class RunPreparation {
       vaultIds: vault.args,
     });
     const ttlMinutes = job.definition.executionTtl ?? 180;
-    const callBack = await this.callBack(ttlMinutes, account?.alias);
+    const callBack = await this.token.mint(ttlMinutes, account?.alias, (token) => this.secrets.add(token));
     return {
       args,
       env: { ...runEnvironment(workspace, this.agent?.socket), ...callBack },
@@ -203,7 +198,7 @@ export class RunPreparation {
   /** Stops the agent and revokes the token (the run's end revoked it already, unless that end was never stored). */
   async release(): Promise<void> {
     await this.agent?.stop().catch(() => undefined);
-    if (this.tokenHash) await this.deps.tokens.revokeRunToken(this.tokenHash, new Date()).catch(() => undefined);
+    await this.token.revoke();
   }
 
   /**
@@ -213,68 +208,6 @@ export class RunPreparation {
    */
   hostKeysToRemember(workspace: Workspace): string[] {
     return linesToRemember(workspace.readKnownHosts(), this.hostKeys.known, this.hostKeys.targets);
-  }
-
-  /** The inline playbook, or the repository's checked out (a playbook inside it, valid YAML). */
-  private async playbook(workspace: Workspace, job: Job, jobSecrets: JobSecrets): Promise<{ playbook: string; repositoryLog: RepositoryLog | null; project?: RunProject }> {
-    const repo = job.definition.repository;
-    // Checked by the api when the job was stored (job-validation.ts).
-    if (!repo) return { playbook: workspace.write('playbook.yml', Buffer.from(job.definition.playbook ?? '', 'base64').toString('utf8')), repositoryLog: null };
-    const target = workspace.path('repo');
-    const checkout = await checkoutRepository({
-      source: { url: repo.url, branch: repo.branch, credentials: jobSecrets.repositoryCredentials },
-      mirrorsDir: path.join(this.deps.config.dataDir, 'git-mirrors', this.execution.accountId),
-      target,
-      env: runEnvironment(workspace, this.agent?.socket),
-      sshCommand: `ssh ${workspace.sshOptions()}`,
-    });
-    this.hostKeys.targets.add(repositoryHost(repo.url));
-    workspace.adopt('repo');
-    const playbook = path.resolve(target, repo.defaultPlaybook);
-    const real = fs.existsSync(playbook) ? fs.realpathSync(playbook) : null;
-    if (!real || !fs.statSync(real).isFile()) throw new InitFailure(`playbook ${repo.defaultPlaybook} does not exist in ${repo.url}`);
-    if (!real.startsWith(fs.realpathSync(target) + path.sep)) throw new InitFailure(`playbook ${repo.defaultPlaybook} points outside the repository`);
-    checkYaml(playbook, repo.defaultPlaybook);
-    const project = RunProject.prepare(this.deps.config, workspace, {
-      dir: target,
-      url: repo.url,
-      credentials: jobSecrets.repositoryCredentials,
-      accountId: this.execution.accountId,
-      forks: job.definition.forks,
-      inventory: repo.inventory,
-    });
-    return { playbook, repositoryLog: { recent_commit: [checkout.commit], tags: checkout.tags }, project };
-  }
-
-  /**
-   * The API's URL and a token minted for this run (README "Runs that call back"), for the run's
-   * environment only: never argv, masked like every secret. The token acts for the run's account
-   * alone with the roles of whoever started the run (the service account's user for a schedule:
-   * executions.created_by), and is revoked when the run ends; its expiry bounds it if that end is
-   * never stored. Only its hash is stored.
-   */
-  private async callBack(ttlMinutes: number, accountAlias: string | undefined): Promise<NodeJS.ProcessEnv> {
-    const userId = this.execution.createdBy;
-    // Every run that reaches Ansible has a starter (a schedule without one ends INIT_FAILURE); a row
-    // from before created_by was kept gets no token rather than someone else's.
-    if (!userId) return {};
-    const token = newBearerToken();
-    const now = new Date();
-    const lifetimeSeconds = ttlMinutes * 60 + DEFAULT_STOP_GRACE_SECONDS + RUN_TOKEN_MARGIN_SECONDS;
-    this.tokenHash = bearerTokenHash(token);
-    this.secrets.add(token);
-    await this.deps.tokens.insertRunToken(
-      {
-        tokenHash: this.tokenHash,
-        userId,
-        accountId: this.execution.accountId,
-        executionId: this.execution.id,
-        expiresAt: new Date(now.getTime() + lifetimeSeconds * 1000),
-      },
-      now,
-    );
-    // The alias too: a token does not say which account it acts for, and the collection needs one.
-    return { RUNNER_API_URL: this.deps.config.runApiUrl, RUNNER_API_TOKEN: token, ...(accountAlias ? { RUNNER_ACCOUNT_ALIAS: accountAlias } : {}) };
   }
 
   /** Serves a key (base64 of its text) through the run's ssh-agent, started with the first key. */
@@ -300,13 +233,5 @@ export class RunPreparation {
     if (!keypair) throw new InitFailure(`key pair ${alias} does not exist in this account`);
     if (!keypair.sealedPrivateKey) throw new InitFailure(`key pair ${alias} has no private key (imported with its public key only)`);
     return this.deps.box.open(keypair.sealedPrivateKey, sealed.keypair(keypair.accountId, keypair.alias));
-  }
-}
-
-function checkYaml(file: string, label: string): void {
-  try {
-    parse(fs.readFileSync(file, 'utf8'), { maxAliasCount: 1000 });
-  } catch (error) {
-    throw new InitFailure(`${label} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
 }

@@ -1,23 +1,7 @@
 import * as path from 'node:path';
-import {
-  cachedEntry,
-  installCommands,
-  installerEnvironment,
-  installerMessage,
-  keepInstalled,
-  PlaybookLauncher,
-  PlaybookProcess,
-  repositoryInventories,
-  RequirementsError,
-  RequirementsPlan,
-  requirementsPlan,
-  runGuarded,
-  RunSandbox,
-  writeProjectConfig,
-  writeSelectionInventory,
-  Workspace,
-} from '@app/ansible';
+import { cachedEntry, installCommands, installerEnvironment, installerMessage, keepInstalled, repositoryInventories, RequirementsError, RequirementsPlan, requirementsPlan, runGuarded, RunSandbox, writeProjectConfig, writeSelectionInventory, Workspace } from '@app/ansible';
 import { RunnerConfig } from '@app/config';
+import { PlaybookLauncher, PlaybookProcess } from '@app/process';
 
 /** The most an installation of requirements may take. */
 const INSTALL_TIMEOUT_MS = 15 * 60_000;

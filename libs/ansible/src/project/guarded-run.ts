@@ -1,5 +1,4 @@
-import type { PlaybookLauncher, PlaybookProcess } from '../process-runner';
-import type { GuardedCommand } from '../sandbox';
+import type { GuardedCommand, PlaybookLauncher, PlaybookProcess } from '@app/process';
 
 /**
  * Runs one command of a run's preparation (the requirements installer) as the run's own processes

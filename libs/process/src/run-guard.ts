@@ -1,27 +1,34 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execa } from 'execa';
-import { PLUGIN_DIR } from './plugin-dir';
-import type { GuardedCommand } from './sandbox';
+import { killGroup, runCommand } from './run-command';
 
-const RUN_GUARD = path.join(PLUGIN_DIR, 'run_guard.py');
+/**
+ * The run guard (run_guard.py) leads a process group and dies with the service: whatever it starts
+ * (ansible-playbook and its forks, a run's ssh-agent, the requirements installer) cannot outlive
+ * the worker. It ships as source: beside this file under ts-jest, in the repository when built (tsc
+ * does not copy .py files into dist).
+ */
+const RUN_GUARD = [path.join(__dirname, 'run_guard.py'), path.resolve(__dirname, '..', '..', '..', '..', 'libs', 'process', 'src', 'run_guard.py')].find((file) =>
+  fs.existsSync(file),
+)!;
 // Isolated, no site packages: the guard needs only the standard library, and starts ~3 ms faster.
 const GUARD_FLAGS = ['-I', '-S'];
 
 /**
- * The only module that starts processes (ARCHITECTURE.md). Argument arrays, never a shell; the
- * caller passes the whole environment (nothing of the worker's own leaks in); secrets go through
- * stdin, never argv.
+ * What the run guard does in its child before it execs the command, when the run is sandboxed
+ * (libs/ansible's sandbox.ts fills it in): join these cgroups, set these limits, besides giving it
+ * a Landlock domain of the run's own (no abstract sockets or signals outside it, no TCP listening).
  */
+export interface GuardSandbox {
+  cgroups: string[];
+  rlimits: Record<string, number>;
+}
 
-export async function ansiblePlaybookVersion(command: string): Promise<string> {
-  try {
-    const { stdout } = await execa(command, ['--version'], { timeout: 30_000 });
-    return stdout.split('\n')[0] ?? 'unknown';
-  } catch {
-    throw new Error(
-      `${command} was not found (RUNNER_ANSIBLE_PLAYBOOK). Install it (Debian/Ubuntu: apt-get install ansible-core) and start again.`,
-    );
-  }
+/** A command ready for the run guard: its argv and, when sandboxed, what the guard sets up first. */
+export interface GuardedCommand {
+  argv: string[];
+  sandbox?: GuardSandbox;
 }
 
 /**
@@ -32,33 +39,6 @@ export async function landlockAbi(): Promise<number> {
   const probe = 'import ctypes; print(max(0, ctypes.CDLL(None).syscall(444, None, 0, 1)))';
   const result = await runCommand('/usr/bin/python3', ['-I', '-S', '-c', probe], { env: {}, timeoutMs: 30_000 });
   return result.exitCode === 0 ? Number(result.stdout) || 0 : 0;
-}
-
-export interface CommandResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a short command to completion; never throws for a non-zero exit. */
-export async function runCommand(
-  file: string,
-  args: string[],
-  options: { cwd?: string; env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number },
-): Promise<CommandResult> {
-  const result = await execa(file, args, {
-    cwd: options.cwd,
-    env: options.env,
-    extendEnv: false,
-    // Own session: no controlling terminal, so nothing (ssh-add, git) can stop to prompt for a secret.
-    detached: true,
-    input: options.input,
-    stdin: options.input === undefined ? 'ignore' : 'pipe',
-    timeout: options.timeoutMs ?? 120_000,
-    reject: false,
-    stripFinalNewline: true,
-  });
-  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') };
 }
 
 export interface Daemon {
@@ -166,11 +146,3 @@ function startGuard(output: 'pipe' | 'ignore' = 'pipe') {
   return child;
 }
 
-/** Signals a process group; a group that is already gone is fine. */
-export function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-  }
-}

@@ -1,0 +1,20 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Account } from '@app/database';
+import { Requires } from '../common/access';
+import { TargetAccount } from '../common/principal';
+import { OperationResponse, shapeOperation } from './operation.dto';
+import { OperationsService } from './operations.service';
+
+@ApiTags('operations')
+@Controller('v2/operations')
+export class OperationsController {
+  constructor(private readonly service: OperationsService) {}
+
+  /** The state of asynchronous work such as a key deployment. */
+  @Requires('read')
+  @Get(':alias/status/:id')
+  async status(@TargetAccount() account: Account, @Param('id') id: string): Promise<OperationResponse> {
+    return shapeOperation(await this.service.find(account, id), account.alias);
+  }
+}

@@ -1,0 +1,12 @@
+export class RunnerResponse {
+  id: string;
+  host: string;
+  pid: number;
+  slots: number;
+  version: string;
+  ansible: string;
+  draining: boolean;
+  startedTime: number;
+  lastHeartbeatTime: number;
+  runningExecutions: string[];
+}
