@@ -222,6 +222,10 @@ describe('the CLI covers the whole service (servers, schedules, service accounts
     expect(users.table.rows[0].slice(0, 2)).toEqual(['sub-admin', created.roles.join(',')]);
     const badRole = await cli(['users', 'create', 'x', '--role', 'Root', '--account', 'CLISUB', '--password-stdin'], { input: 'whatever-1\n' });
     expect(badRole.code).toBe(2);
+    const changed = await parsed(['users', 'set-roles', 'sub-admin', '--role', 'AccountAdmin', '--account', 'CLISUB'], 'json');
+    expect(changed).toMatchObject({ userName: 'sub-admin', roles: ['AccountAdmin'] });
+    const own = await cli(['users', 'set-roles', 'admin', '--role', 'AccountViewer']);
+    expect({ code: own.code, stderr: own.stderr }).toEqual({ code: 7, stderr: expect.stringContaining('You cannot change your own roles') });
 
     // The sub-account's user cannot reach its parent from the CLI either.
     const subToken = (await new ApiClient(stack.api.url).login('sub-admin', 'sub-admin-password-1')).bearerToken;

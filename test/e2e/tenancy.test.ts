@@ -126,6 +126,47 @@ describe('tenant isolation and roles', () => {
     expect((await root.post('/v2/accounts/DEMO', { alias: 'lower', name: 'x' })).body.errors[0].field).toBe('alias');
   });
 
+  it('changes a user\'s roles: open sessions get them at once; never one\'s own, never above or beside', async () => {
+    const roles = () => db.query(`SELECT username, roles FROM users ORDER BY username`);
+    const job = { playbook: TRIVIAL_PLAYBOOK, hosts: [{ id: 'localhost' }] };
+    expect((await root.post('/v2/users/ALPHA', { username: 'promoted', password: 'promoted-password', roles: ['AccountViewer'] })).status).toBe(201);
+    const promoted = new ApiClient(api.url);
+    await promoted.login('promoted', 'promoted-password');
+    expect((await promoted.post('/v2/automation/jobs/ALPHA', job)).status).toBe(403);
+
+    // A round trip: the user as the list returned it, roles changed; the same token may now manage jobs.
+    const listed = (await clients.alphaAdmin.get('/v2/users/ALPHA')).body.results.find((u: any) => u.userName === 'promoted');
+    expect(listed.links.find((l: any) => l.rel === 'self').verbs).toEqual(['PUT', 'DELETE']);
+    const changed = await clients.alphaAdmin.put('/v2/users/ALPHA/promoted', { ...listed, roles: ['ServerAdmin'] });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ userName: 'promoted', accountAlias: 'ALPHA', roles: ['ServerAdmin'] });
+    expect((await promoted.post('/v2/automation/jobs/ALPHA', job)).status).toBe(201);
+    expect((await clients.alphaAdmin.put('/v2/users/ALPHA/promoted', { roles: ['AccountViewer'] })).status).toBe(200);
+    expect((await promoted.post('/v2/automation/jobs/ALPHA', job)).status).toBe(403);
+
+    const before = await roles();
+    const refused: [ApiClient, string, object, number, string?][] = [
+      [clients.alphaAdmin, '/v2/users/ALPHA/alpha-admin', { roles: ['AccountViewer'] }, 409], // one's own
+      [clients.alpha1Admin, '/v2/users/ALPHA/promoted', { roles: ['AccountAdmin'] }, 403], // the parent's users
+      [clients.alpha1Admin, '/v2/users/DEMO/admin', { roles: ['AccountViewer'] }, 403], // the root's
+      [clients.alphaAdmin, '/v2/users/BETA/beta-user', { roles: ['AccountAdmin'] }, 403], // a sibling's
+      [clients.alphaAdmin, '/v2/users/ALPHA1/admin', { roles: ['AccountViewer'] }, 404], // a user of elsewhere through an alias one may use
+      [clients.alphaAdmin, '/v2/users/ALPHA/nobody', { roles: ['AccountViewer'] }, 404],
+      [clients.alphaServerAdmin, '/v2/users/ALPHA/promoted', { roles: ['ServerAdmin'] }, 403], // not an AccountAdmin
+      [clients.alphaAdmin, '/v2/users/ALPHA/promoted', { roles: [] }, 400, 'roles'],
+      [clients.alphaAdmin, '/v2/users/ALPHA/promoted', { roles: ['God'] }, 400, 'roles'],
+      [clients.alphaAdmin, '/v2/users/ALPHA/promoted', { roles: ['AccountAdmin'], password: 'sneaky-password' }, 400, 'password'],
+      [clients.alphaAdmin, '/v2/users/ALPHA/promoted', { ...listed, userName: 'alpha-viewer', roles: ['AccountAdmin'] }, 400, 'userName'],
+      [clients.alphaAdmin, '/v2/users/ALPHA/promoted', { ...listed, accountAlias: 'ALPHA1', roles: ['AccountAdmin'] }, 400, 'accountAlias'],
+    ];
+    for (const [client, path, body, status, field] of refused) {
+      const reply = await client.put(path, body);
+      expect({ path, body, status: reply.status }).toEqual({ path, body, status });
+      if (field) expect(reply.body.errors.map((e: any) => e.field)).toContain(field);
+    }
+    expect(await roles()).toEqual(before);
+  });
+
   it('finds a service account\'s user in the account and its sub-accounts only, with one answer for elsewhere and nowhere', async () => {
     const create = (username: string) =>
       clients.alphaAdmin.post('/v2/automation/serviceAccounts/ALPHA', { alias: `sa-${username}`.slice(0, 30), username, password: 'any-password-1' });

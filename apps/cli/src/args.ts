@@ -220,6 +220,13 @@ export const COMMANDS: CommandSpec[] = [
     required: ['role'],
     summary: 'add a user to the account (--account for a sub-account; password: --password-stdin or a prompt)',
   },
+  {
+    name: 'users set-roles',
+    args: ['USER'],
+    options: { role: { type: 'string', multiple: true, hint: 'ROLE', choices: ROLES, description: 'the new roles, replacing the old (repeatable)' } },
+    required: ['role'],
+    summary: 'replace a user\'s roles (not your own; never above your own)',
+  },
   { name: 'users delete', args: ['USER'], options: {}, summary: 'remove a user' },
   { name: 'accounts list', args: [], options: {}, summary: 'list the direct sub-accounts of the account' },
   { name: 'accounts get', args: ['ALIAS?'], options: {}, summary: 'show an account (default: the current one), its parent and sub-accounts' },

@@ -15,7 +15,7 @@ import { createAccount, getAccount, listAccounts } from './commands/accounts';
 import { createSchedule, deleteSchedule, disableSchedule, enableSchedule, getSchedule, listSchedules } from './commands/schedules';
 import { createServer, deleteServer, getServer, listServers } from './commands/servers';
 import { createServiceAccount, deleteServiceAccount, getServiceAccount, listServiceAccounts } from './commands/service-accounts';
-import { createUser, deleteUser, listUsers } from './commands/users';
+import { createUser, deleteUser, listUsers, setUserRoles } from './commands/users';
 import { createVpn, deleteVpn, getVpn, listVpn, testVpn } from './commands/vpn';
 import { completionScript } from './completion';
 import { Command, Context } from './context';
@@ -63,6 +63,7 @@ const COMMANDS: Record<string, Command> = {
   'vpn delete': deleteVpn,
   'users list': listUsers,
   'users create': createUser,
+  'users set-roles': setUserRoles,
   'users delete': deleteUser,
   'accounts list': listAccounts,
   'accounts get': getAccount,

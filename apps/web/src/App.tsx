@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, onUnauthorized } from './api';
 import { Layout } from './components/Layout';
+import { AccountsPage } from './pages/AccountsPage';
 import { ExecutionsPage } from './pages/ExecutionsPage';
 import { JobFormPage } from './pages/JobFormPage';
 import { JobsPage } from './pages/JobsPage';
@@ -9,6 +10,7 @@ import { LoginPage } from './pages/LoginPage';
 import { RunPage } from './pages/RunPage';
 import { RunnersPage } from './pages/RunnersPage';
 import { ServersPage } from './pages/ServersPage';
+import { SettingsPage } from './pages/SettingsPage';
 import { VpnPage } from './pages/VpnPage';
 import { match, navigate, useLocation } from './router';
 import { loadSession, saveSession, type Session } from './session';
@@ -73,6 +75,8 @@ function Page({ path, query, session }: { path: string; query: URLSearchParams; 
   if (path === '/servers') return <ServersPage session={session} />;
   if (path === '/vpn') return <VpnPage session={session} />;
   if (path === '/runners') return <RunnersPage />;
+  if (path === '/accounts') return <AccountsPage session={session} selected={query.get('account')} />;
+  if (path === '/settings') return <SettingsPage session={session} account={query.get('account')} />;
   return (
     <section className="page">
       <h1>Not found</h1>

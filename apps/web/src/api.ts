@@ -12,7 +12,8 @@ export class ApiError extends Error {
 
   /** One line for a banner: the message and every field error. */
   describe(): string {
-    const fields = this.errors.map((e) => `${e.field}: ${e.message}`);
+    // The service's message often is its one field error already ("password: must be …"): say it once.
+    const fields = this.errors.map((e) => `${e.field}: ${e.message}`).filter((text) => text !== this.message);
     return [this.message, ...fields].join(' · ');
   }
 }

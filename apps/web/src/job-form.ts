@@ -116,7 +116,7 @@ export interface NotifyForm {
   chatStored: boolean;
 }
 
-interface Notify {
+export interface Notify {
   email?: { to: string[]; on: string };
   chat?: { url: string; on: string; origin?: string };
 }

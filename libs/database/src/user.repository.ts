@@ -39,6 +39,17 @@ export class UserRepository {
     await this.repo.update({ id }, { passwordHash });
   }
 
+  /**
+   * Replaces the user's roles and tells api nodes (AUTH_CHANNEL), so no node goes on using its
+   * cached tokens with the old roles and live sockets are checked again at once.
+   */
+  async setRoles(id: string, roles: User['roles']): Promise<void> {
+    await this.repo.manager.transaction(async (em) => {
+      await em.getRepository(User).update({ id }, { roles });
+      await em.query(`SELECT pg_notify($1, $2)`, [AUTH_CHANNEL, `user:${id}`]);
+    });
+  }
+
   insert(user: User): Promise<unknown> {
     return this.repo.insert(user);
   }

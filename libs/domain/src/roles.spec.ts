@@ -1,4 +1,4 @@
-import { accountPathCovers, rolesAllow, tokenCovers } from './roles';
+import { accountPathCovers, rolesAllow, rolesWithin, tokenCovers } from './roles';
 
 describe('roles', () => {
   it.each([
@@ -15,6 +15,15 @@ describe('roles', () => {
   it('grants the union of several roles', () => {
     expect(rolesAllow(['AccountViewer', 'ServerAdmin'], 'manage')).toBe(true);
     expect(rolesAllow([], 'read')).toBe(false);
+  });
+
+  it('lets a user grant its own roles and those below, never one above', () => {
+    expect(rolesWithin(['AccountAdmin'], ['AccountAdmin', 'AccountViewer'])).toBe(true);
+    expect(rolesWithin(['ServerAdmin'], ['ServerOperator', 'ServerAdmin'])).toBe(true);
+    expect(rolesWithin(['ServerAdmin'], ['AccountAdmin'])).toBe(false);
+    expect(rolesWithin(['AccountViewer', 'ServerOperator'], ['ServerAdmin'])).toBe(false);
+    expect(rolesWithin(['SomethingOld'], ['AccountViewer'])).toBe(false);
+    expect(rolesWithin([], ['AccountViewer'])).toBe(false);
   });
 
   it('covers the own account and those below, never above or beside', () => {

@@ -28,6 +28,17 @@ export function rolesAllow(roles: readonly Role[], permission: Permission): bool
 }
 
 /**
+ * Whether a user holding `granter` may give `wanted` to someone: never a role above its own highest
+ * (ROLES is ordered, each role including the ones before it). Roles the service does not know
+ * grant nothing, so they raise no one's ceiling.
+ */
+export function rolesWithin(granter: readonly string[], wanted: readonly Role[]): boolean {
+  const rank = (role: string): number => (ROLES as readonly string[]).indexOf(role);
+  const ceiling = Math.max(-1, ...granter.map(rank));
+  return wanted.every((role) => rank(role) <= ceiling);
+}
+
+/**
  * Accounts form a tree; `path` is the chain of aliases from the root, like `/DEMO/SUB/`.
  * A user may act on its own alias and every alias below it, never above or beside.
  */

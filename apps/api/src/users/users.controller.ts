@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Account, User } from '@app/database';
@@ -7,7 +7,8 @@ import { link } from '../common/links';
 import { Paged, paged } from '../common/paged';
 import { PageQuery } from '../common/paging';
 import { CurrentPrincipal, Principal, TargetAccount } from '../common/principal';
-import { CreateUserRequest, UserResponse } from './user.dto';
+import { checkSameAsPath } from '../common/round-trip';
+import { CreateUserRequest, UpdateUserRequest, UserResponse } from './user.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
@@ -27,12 +28,26 @@ export class UsersController {
   @Post(':alias')
   async create(
     @TargetAccount() account: Account,
+    @CurrentPrincipal() principal: Principal,
     @Body() body: CreateUserRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<UserResponse> {
-    const user = await this.service.create(account, body);
+    const user = await this.service.create(account, body, principal.user);
     response.status(201).location(`/v2/users/${account.alias}/${user.username}`);
     return this.shape(user, account);
+  }
+
+  /** Replaces the user's roles (its open sessions get the new ones at once). Not your own; never above your own. */
+  @Requires('administer')
+  @Put(':alias/:username')
+  async update(
+    @TargetAccount() account: Account,
+    @Param('username') username: string,
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: UpdateUserRequest,
+  ): Promise<UserResponse> {
+    checkSameAsPath({ userName: [body.userName, username], accountAlias: [body.accountAlias, account.alias] });
+    return this.shape(await this.service.setRoles(account, username, body.roles, principal.user), account);
   }
 
   @Requires('administer')
@@ -53,7 +68,7 @@ export class UsersController {
       roles: user.roles,
       createdTime: user.createdAt.getTime(),
       links: [
-        link('self', `/v2/users/${account.alias}/${user.username}`, { verbs: ['DELETE'] }),
+        link('self', `/v2/users/${account.alias}/${user.username}`, { verbs: ['PUT', 'DELETE'] }),
         link('account', `/v2/accounts/${account.alias}`),
       ],
     };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Account, User, UserRepository, isUniqueViolation } from '@app/database';
-import { conflict, notFound } from '@app/domain';
+import { conflict, forbidden, notFound, type Role, rolesWithin } from '@app/domain';
 import { hashPassword } from '@app/keys';
 import { CreateUserRequest } from './user.dto';
 
@@ -13,7 +13,8 @@ export class UsersService {
     return this.users.pageByAccount(account.id, page, size);
   }
 
-  async create(account: Account, request: CreateUserRequest): Promise<User> {
+  async create(account: Account, request: CreateUserRequest, caller: User): Promise<User> {
+    checkGrant(caller, request.roles);
     const user: User = {
       id: randomUUID(),
       accountId: account.id,
@@ -31,10 +32,24 @@ export class UsersService {
     return user;
   }
 
+  /** Replaces a user's roles: not one's own (an admin could lock the account out), never above the caller's. */
+  async setRoles(account: Account, username: string, roles: Role[], caller: User): Promise<User> {
+    checkGrant(caller, roles);
+    const user = await this.users.findInAccount(account.id, username);
+    if (!user) throw notFound(`User ${username} in account ${account.alias}`);
+    if (user.id === caller.id) throw conflict('You cannot change your own roles');
+    await this.users.setRoles(user.id, roles);
+    return { ...user, roles };
+  }
+
   async delete(account: Account, username: string, caller: User): Promise<void> {
     const user = await this.users.findInAccount(account.id, username);
     if (!user) throw notFound(`User ${username} in account ${account.alias}`);
     if (user.id === caller.id) throw conflict('You cannot delete your own user');
     await this.users.delete(user.id);
   }
+}
+
+function checkGrant(caller: User, roles: Role[]): void {
+  if (!rolesWithin(caller.roles, roles)) throw forbidden(`Your roles (${caller.roles.join(', ')}) may not grant ${roles.join(', ')}`);
 }

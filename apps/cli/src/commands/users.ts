@@ -21,6 +21,13 @@ export const createUser: Command = async (ctx) => {
   ctx.print(user, () => [`Created user ${user.userName} in account ${user.accountAlias} (roles ${user.roles.join(', ')}).`]);
 };
 
+/** The user's open sessions get the new roles at once (the API tells every node). */
+export const setUserRoles: Command = async (ctx) => {
+  const username = ctx.arg('USER');
+  const user = await ctx.api().put(`${usersPath(ctx)}/${seg(username)}`, { roles: ctx.list('role') });
+  ctx.print(user, () => [`User ${user.userName} of account ${user.accountAlias} now has roles ${user.roles.join(', ')}.`]);
+};
+
 export const deleteUser: Command = async (ctx) => {
   const username = ctx.arg('USER');
   await ctx.api().delete(`${usersPath(ctx)}/${seg(username)}`, `"automation-runner users list" shows the users of account ${ctx.alias()}.`);

@@ -10,6 +10,8 @@ const NAV: { to: string; label: string; needs: Permission }[] = [
   { to: '/servers', label: 'Servers', needs: 'read' },
   { to: '/vpn', label: 'VPN', needs: 'read' },
   { to: '/runners', label: 'Runners', needs: 'administer' },
+  { to: '/accounts', label: 'Accounts', needs: 'read' },
+  { to: '/settings', label: 'Settings', needs: 'administer' },
 ];
 
 /** The frame around every page: skip link, navigation, who is logged in. */

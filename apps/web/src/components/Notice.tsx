@@ -1,8 +1,8 @@
-/** What just happened (saved, deleted), announced politely to screen readers (role=status). */
-export function Notice({ text }: { text: string | null }) {
+/** What just happened (saved, deleted), announced politely to screen readers (role=status); `warn` for news that needs action. */
+export function Notice({ text, warn }: { text: string | null; warn?: boolean }) {
   if (!text) return null;
   return (
-    <p className="banner banner-info" role="status">
+    <p className={`banner ${warn ? 'banner-warn' : 'banner-info'}`} role="status">
       {text}
     </p>
   );

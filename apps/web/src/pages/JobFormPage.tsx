@@ -2,6 +2,7 @@ import { type FormEvent, type KeyboardEvent, useEffect, useState } from 'react';
 import { api, errorText, fromBase64, toBase64 } from '../api';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { PairRows } from '../components/PairRows';
+import { WhenSelect } from '../components/WhenSelect';
 import {
   FormProblem,
   formatHostVars,
@@ -9,7 +10,6 @@ import {
   type NotifyForm,
   notifyFormOf,
   notifyFromForm,
-  type NotifyWhen,
   playbookProblem,
   propertiesFromRows,
   type Row,
@@ -264,20 +264,6 @@ export function JobFormPage({ session, jobId }: { session: Session; jobId?: stri
         </form>
       )}
     </section>
-  );
-}
-
-function WhenSelect({ label, name, value, onChange }: { label: string; name: string; value: NotifyWhen; onChange: (value: NotifyWhen) => void }) {
-  return (
-    <label>
-      {label}
-      <select name={name} value={value} onChange={(e) => onChange(e.target.value as NotifyWhen)}>
-        <option value="">off</option>
-        <option value="failure">failure</option>
-        <option value="success">success</option>
-        <option value="always">always</option>
-      </select>
-    </label>
   );
 }
 
