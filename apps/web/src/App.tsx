@@ -8,6 +8,8 @@ import { KeypairsPage } from './pages/KeypairsPage';
 import { LoginPage } from './pages/LoginPage';
 import { RunPage } from './pages/RunPage';
 import { RunnersPage } from './pages/RunnersPage';
+import { SchedulesPage } from './pages/SchedulesPage';
+import { ServiceAccountsPage } from './pages/ServiceAccountsPage';
 import { ServersPage } from './pages/ServersPage';
 import { match, navigate, useLocation } from './router';
 import { loadSession, saveSession, type Session } from './session';
@@ -71,6 +73,8 @@ function Page({ path, query, session }: { path: string; query: URLSearchParams; 
   if (path === '/keypairs') return <KeypairsPage session={session} />;
   if (path === '/servers') return <ServersPage session={session} />;
   if (path === '/runners') return <RunnersPage />;
+  if ((params = match('/jobs/:jobId/schedules', path))) return <SchedulesPage key={params.jobId} session={session} jobId={params.jobId} />;
+  if (path === '/service-accounts') return <ServiceAccountsPage session={session} />;
   return (
     <section className="page">
       <h1>Not found</h1>

@@ -9,6 +9,7 @@ const NAV: { to: string; label: string; needs: Permission }[] = [
   { to: '/keypairs', label: 'Key pairs', needs: 'read' },
   { to: '/servers', label: 'Servers', needs: 'read' },
   { to: '/runners', label: 'Runners', needs: 'administer' },
+  { to: '/service-accounts', label: 'Service accounts', needs: 'read' },
 ];
 
 /** The frame around every page: skip link, navigation, who is logged in. */
