@@ -90,6 +90,11 @@ export class SchedulesService {
     return this.schedules.page(job.id, page, size);
   }
 
+  /** Every schedule of the account, with its job's description (the console's overview). */
+  pageOfAccount(account: Account, page: number, size: number): Promise<[(Schedule & { jobDescription: string })[], number]> {
+    return this.schedules.pageOfAccount(account.id, page, size);
+  }
+
   async delete(job: Job, id: string): Promise<void> {
     if (!isUuid(id) || !(await this.schedules.delete(job.id, id))) throw notFound(`Schedule ${id}`);
   }
