@@ -231,6 +231,24 @@ describe('web console: schedules and service accounts', () => {
     await screenshot(page, 'console-schedules', { fullPage: true });
   });
 
+  it('lists every schedule of the account on the Schedules page, the next to fire first', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedules' }).click();
+    await page.getByRole('heading', { name: 'Schedules', exact: true }).waitFor();
+    await row(page, 'Release day').locator('time').waitFor();
+    const listed = (await stack.admin.get('/v2/automation/schedules/DEMO')).body.results;
+    expect(listed.map((s: any) => s.description)).toEqual(['Weekday deploy', 'Release day']);
+    expect(listed.every((s: any) => s.jobDescription === 'Nightly deploy')).toBe(true);
+    const rows = page.locator('table tbody tr');
+    expect(await rows.count()).toBe(2);
+    for (const [i, s] of listed.entries()) {
+      expect(await rows.nth(i).innerText()).toContain(s.description);
+      expect(await timesIn(rows.nth(i))).toEqual([new Date(s.nextRunTime).toISOString()]);
+    }
+    await expectAccessible(page, 'the account’s schedules');
+    await row(page, 'Release day').getByRole('link', { name: 'Nightly deploy' }).click();
+    await page.getByRole('heading', { name: 'Nightly deploy · schedules' }).waitFor();
+  });
+
   it('deletes a schedule only once the confirm is accepted', async () => {
     const [weekday] = (await schedules()).filter((s) => s.description === 'Weekday deploy');
     confirmAnswer = false;
@@ -258,6 +276,11 @@ describe('web console: schedules and service accounts', () => {
       await watcher.emulateMedia({ colorScheme: 'dark' });
       await expectAccessible(watcher, 'the schedules page of a ServerOperator, dark');
       await watcher.emulateMedia({ colorScheme: 'light' });
+
+      await watcher.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedules' }).click();
+      await row(watcher, 'Release day').locator('time').waitFor();
+      expect(await watcher.locator('main button').count()).toBe(0);
+      await expectAccessible(watcher, 'the account’s schedules for a ServerOperator');
 
       await watcher.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Service accounts' }).click();
       await row(watcher, 'nightly').getByText('scheduler').waitFor();

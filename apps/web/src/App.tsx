@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, onUnauthorized } from './api';
 import { Layout } from './components/Layout';
+import { AccountSchedulesPage } from './pages/AccountSchedulesPage';
 import { ExecutionsPage } from './pages/ExecutionsPage';
 import { JobFormPage } from './pages/JobFormPage';
 import { JobsPage } from './pages/JobsPage';
@@ -74,6 +75,7 @@ function Page({ path, query, session }: { path: string; query: URLSearchParams; 
   if (path === '/servers') return <ServersPage session={session} />;
   if (path === '/runners') return <RunnersPage />;
   if ((params = match('/jobs/:jobId/schedules', path))) return <SchedulesPage key={params.jobId} session={session} jobId={params.jobId} />;
+  if (path === '/schedules') return <AccountSchedulesPage session={session} />;
   if (path === '/service-accounts') return <ServiceAccountsPage session={session} />;
   return (
     <section className="page">

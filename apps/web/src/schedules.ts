@@ -29,6 +29,7 @@ export interface ServiceAccount {
 export type ScheduleBody = Pick<Schedule, 'description' | 'serviceAccountAlias' | 'trigger' | 'enabled' | 'overlap' | 'catchUp'>;
 
 export const schedulesPath = (alias: string, jobId: string): string => `${jobPath(alias, jobId)}/schedules`;
+export const accountSchedulesPath = (alias: string): string => `/v2/automation/schedules/${seg(alias)}`;
 export const serviceAccountsPath = (alias: string): string => `/v2/automation/serviceAccounts/${seg(alias)}`;
 
 export const OVERLAP: { value: Overlap; label: string; explain: string }[] = [

@@ -9,6 +9,7 @@ const NAV: { to: string; label: string; needs: Permission }[] = [
   { to: '/keypairs', label: 'Key pairs', needs: 'read' },
   { to: '/servers', label: 'Servers', needs: 'read' },
   { to: '/runners', label: 'Runners', needs: 'administer' },
+  { to: '/schedules', label: 'Schedules', needs: 'read' },
   { to: '/service-accounts', label: 'Service accounts', needs: 'read' },
 ];
 

@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorText, type Page, seg } from '../api';
 import { ErrorBanner } from '../components/ErrorBanner';
-import { FireTimes } from '../components/FireTimes';
+import { ScheduleFireTimes, TriggerText } from '../components/FireTimes';
 import { Pager } from '../components/Pager';
 import { ScheduleForm } from '../components/ScheduleForm';
 import { Table } from '../components/Table';
 import { type Job, jobPath } from '../jobs';
 import { Link } from '../router';
-import { CATCH_UP, formatUtc, OVERLAP, type Schedule, type ScheduleBody, schedulesPath, type ServiceAccount, serviceAccountsPath, upcomingFireTimes } from '../schedules';
+import { CATCH_UP, OVERLAP, type Schedule, type ScheduleBody, schedulesPath, type ServiceAccount, serviceAccountsPath } from '../schedules';
 import { may, type Session } from '../session';
 
 const SIZE = 50;
@@ -116,24 +116,14 @@ export function SchedulesPage({ session, jobId }: { session: Session; jobId: str
                 {nameOf(s)}
               </td>
               <td data-label="Trigger">
-                {s.trigger.type === 'cron' ? (
-                  <>
-                    <code className="mono">{s.trigger.expression}</code>
-                    <div className="muted small">cron, UTC</div>
-                  </>
-                ) : (
-                  <>
-                    {formatUtc(new Date(s.trigger.expression))}
-                    <div className="muted small">date, once</div>
-                  </>
-                )}
+                <TriggerText schedule={s} />
               </td>
               <td data-label="Service account">{s.serviceAccountAlias}</td>
               <td data-label="Overlap · catch-up" className="small">
                 {labelOf(OVERLAP, s.overlap)} · {labelOf(CATCH_UP, s.catchUp)}
               </td>
               <td data-label="Next fire times" className="small">
-                <RowFireTimes schedule={s} />
+                <ScheduleFireTimes schedule={s} count={LIST_COUNT} />
               </td>
               <td data-label="State">
                 <span className={`badge ${s.enabled ? 'badge-success' : 'badge-stopped'}`}>{s.enabled ? 'enabled' : 'disabled'}</span>
@@ -160,12 +150,4 @@ export function SchedulesPage({ session, jobId }: { session: Session; jobId: str
       {schedules && <Pager page={page} size={SIZE} total={schedules.totalSize} onPage={setPage} />}
     </section>
   );
-}
-
-/** A row's next fire times, computed here with the service's parser (the first is the API's nextRunTime). */
-function RowFireTimes({ schedule }: { schedule: Schedule }) {
-  if (!schedule.enabled) return <span className="muted">none while disabled</span>;
-  const upcoming = upcomingFireTimes(schedule.trigger.type, schedule.trigger.expression, new Date(), LIST_COUNT);
-  if ('problem' in upcoming || upcoming.times.length === 0) return <span className="muted">{schedule.trigger.type === 'date' ? 'none: it has fired' : 'none in five years'}</span>;
-  return <FireTimes times={upcoming.times} label={`Next fire times of ${schedule.description || 'this schedule'}`} />;
 }
