@@ -151,6 +151,8 @@ describe('tenant isolation and roles', () => {
       expect(created.status).toBe(201);
       return created.body;
     };
+    // In the OpenAPI document, so the 403 sweep above covers it too.
+    expect(await aliasRoutes()).toContainEqual({ method: 'GET', path: '/v2/automation/schedules/{alias}' });
     const alpha = await schedule(clients.alphaAdmin, 'ALPHA', 'alpha nightly');
     const alpha1 = await schedule(clients.alpha1Admin, 'ALPHA1', 'alpha1 nightly');
 
