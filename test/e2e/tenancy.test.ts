@@ -182,4 +182,33 @@ describe('tenant isolation and roles', () => {
       expect(reply.body.errors).toEqual([{ field: 'username', message: `no user ${username} in ALPHA or its sub-accounts` }]);
     }
   });
+
+  it('lists an account\'s schedules account-wide to that account and those above it only, without its sub-accounts\' or anyone else\'s', async () => {
+    const schedule = async (client: ApiClient, alias: string, description: string): Promise<any> => {
+      const sa = await client.post(`/v2/automation/serviceAccounts/${alias}`, { alias: 'overview-sa', username: 'alpha1-admin', password: 'any-password-1' });
+      expect(sa.status).toBe(201);
+      const job = await client.post(`/v2/automation/jobs/${alias}`, { description: `${description} job`, playbook: TRIVIAL_PLAYBOOK, hosts: [{ id: 'localhost' }] });
+      const created = await client.post(`/v2/automation/jobs/${alias}/${job.body.id}/schedules`, { description, serviceAccountAlias: 'overview-sa', trigger: { type: 'cron', expression: '0 3 * * *' } });
+      expect(created.status).toBe(201);
+      return created.body;
+    };
+    // In the OpenAPI document, so the 403 sweep above covers it too.
+    expect(await aliasRoutes()).toContainEqual({ method: 'GET', path: '/v2/automation/schedules/{alias}' });
+    const alpha = await schedule(clients.alphaAdmin, 'ALPHA', 'alpha nightly');
+    const alpha1 = await schedule(clients.alpha1Admin, 'ALPHA1', 'alpha1 nightly');
+
+    // ALPHA's own list: its schedule with its job's description, not its sub-account's.
+    const mine = await clients.alphaViewer.get('/v2/automation/schedules/ALPHA');
+    expect(mine.status).toBe(200);
+    expect(mine.body.totalSize).toBe(1);
+    expect(mine.body.results).toEqual([{ ...alpha, jobDescription: 'alpha nightly job' }]);
+    // The parent account may look; the sub-account may not, and learns nothing of ALPHA's schedule.
+    expect((await root.get('/v2/automation/schedules/ALPHA')).body.results.map((s: any) => s.id)).toEqual([alpha.id]);
+    for (const reply of [await clients.alpha1Admin.get('/v2/automation/schedules/ALPHA'), await clients.alpha1Admin.get('/v2/automation/schedules/BETA')]) {
+      expect(reply.status).toBe(403);
+      expect(JSON.stringify(reply.body)).not.toMatch(/alpha nightly|overview-sa|0 3 \* \* \*/);
+    }
+    expect((await clients.alpha1Admin.get('/v2/automation/schedules/ALPHA1')).body.results.map((s: any) => s.id)).toEqual([alpha1.id]);
+    expect((await root.get('/v2/automation/schedules/DEMO')).body.totalSize).toBe(0);
+  });
 });

@@ -12,8 +12,9 @@ export interface Browser {
 /**
  * Debian's chromium, headless, in a fresh profile that is removed afterwards. The flags keep it
  * off the network: no background fetches, updates, sync or QUIC probes, only the pages a test opens.
+ * The time zone is UTC unless a test needs the page to show local times that differ from UTC.
  */
-export async function launchBrowser(viewport = { width: 1280, height: 860 }): Promise<Browser> {
+export async function launchBrowser(viewport = { width: 1280, height: 860 }, timezoneId = 'UTC'): Promise<Browser> {
   const profile = tempDir('runner-chromium-');
   try {
     const context = await chromium.launchPersistentContext(profile, {
@@ -22,7 +23,7 @@ export async function launchBrowser(viewport = { width: 1280, height: 860 }): Pr
       viewport,
       deviceScaleFactor: 1,
       locale: 'en-GB',
-      timezoneId: 'UTC',
+      timezoneId,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     return {

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, onUnauthorized } from './api';
 import { Layout } from './components/Layout';
 import { AccountsPage } from './pages/AccountsPage';
+import { AccountSchedulesPage } from './pages/AccountSchedulesPage';
 import { ExecutionsPage } from './pages/ExecutionsPage';
 import { JobFormPage } from './pages/JobFormPage';
 import { JobsPage } from './pages/JobsPage';
@@ -9,6 +10,8 @@ import { KeypairsPage } from './pages/KeypairsPage';
 import { LoginPage } from './pages/LoginPage';
 import { RunPage } from './pages/RunPage';
 import { RunnersPage } from './pages/RunnersPage';
+import { SchedulesPage } from './pages/SchedulesPage';
+import { ServiceAccountsPage } from './pages/ServiceAccountsPage';
 import { ServersPage } from './pages/ServersPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { VpnPage } from './pages/VpnPage';
@@ -77,6 +80,9 @@ function Page({ path, query, session }: { path: string; query: URLSearchParams; 
   if (path === '/runners') return <RunnersPage />;
   if (path === '/accounts') return <AccountsPage session={session} selected={query.get('account')} />;
   if (path === '/settings') return <SettingsPage session={session} account={query.get('account')} />;
+  if ((params = match('/jobs/:jobId/schedules', path))) return <SchedulesPage key={params.jobId} session={session} jobId={params.jobId} />;
+  if (path === '/schedules') return <AccountSchedulesPage session={session} />;
+  if (path === '/service-accounts') return <ServiceAccountsPage session={session} />;
   return (
     <section className="page">
       <h1>Not found</h1>

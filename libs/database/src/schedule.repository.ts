@@ -33,6 +33,8 @@ export interface Schedule {
 const SCHEDULE = `id, job_id AS "jobId", account_id AS "accountId", description, service_account_alias AS "serviceAccountAlias",
   trigger_type AS "triggerType", expression, enabled, overlap, catch_up AS "catchUp", next_run_at AS "nextRunAt",
   created_at AS "createdAt", updated_at AS "updatedAt"`;
+/** SCHEDULE with every column qualified by the table alias `s`, for joins. */
+const SCHEDULE_OF_S = SCHEDULE.replace(/(^|,\s*)(\w+)/g, '$1s.$2');
 const SERVICE_ACCOUNT = `account_id AS "accountId", alias, username, sealed_password AS "sealedPassword", created_at AS "createdAt"`;
 
 const rowsOf = <T>(result: unknown): T[] => ((Array.isArray((result as unknown[])[0]) ? (result as unknown[])[0] : result) as T[]);
@@ -92,6 +94,22 @@ export class ScheduleRepository {
     const [rows, [{ n }]] = await Promise.all([
       this.dataSource.query(`SELECT ${SCHEDULE} FROM schedules WHERE job_id = $1 ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`, [jobId, size, page * size]),
       this.dataSource.query(`SELECT count(*)::int AS n FROM schedules WHERE job_id = $1`, [jobId]),
+    ]);
+    return [rows, n];
+  }
+
+  /**
+   * Every schedule of one account (not its sub-accounts), with its job's description: enabled ones
+   * first, soonest fire time first. One query, for the console's overview (no request per job).
+   */
+  async pageOfAccount(accountId: string, page: number, size: number): Promise<[(Schedule & { jobDescription: string })[], number]> {
+    const [rows, [{ n }]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT ${SCHEDULE_OF_S}, j.description AS "jobDescription" FROM schedules s JOIN jobs j ON j.id = s.job_id
+          WHERE s.account_id = $1 ORDER BY s.enabled DESC, s.next_run_at ASC NULLS LAST, s.created_at DESC, s.id LIMIT $2 OFFSET $3`,
+        [accountId, size, page * size],
+      ),
+      this.dataSource.query(`SELECT count(*)::int AS n FROM schedules WHERE account_id = $1`, [accountId]),
     ]);
     return [rows, n];
   }

@@ -1,4 +1,4 @@
-import { nextCronTime, parseCron } from './cron';
+import { nextCronTime, parseCron, triggerProblem } from './cron';
 
 const next = (expression: string, after: string): string | undefined => nextCronTime(parseCron(expression), new Date(after))?.toISOString();
 
@@ -22,4 +22,16 @@ describe('cron', () => {
     'refuses %j',
     (expression) => expect(() => parseCron(expression)).toThrow(),
   );
+
+  it('says why a trigger cannot be stored, or nothing when it can', () => {
+    const now = new Date('2026-11-30T00:00:00Z');
+    expect(triggerProblem('cron', '30 2 * * 1-5', now)).toBeNull();
+    expect(triggerProblem('cron', '61 * * * *', now)).toBe('is not a valid cron expression: "61" is outside 0-59');
+    expect(triggerProblem('cron', '* * *', now)).toMatch(/^is not a valid cron expression: must have five fields/);
+    expect(triggerProblem('date', '2026-12-01T02:30:00Z', now)).toBeNull();
+    expect(triggerProblem('date', '2026-11-29T00:00:00Z', now)).toBe('is in the past');
+    expect(triggerProblem('date', '2026-11-30T00:00:00Z', now)).toBe('is in the past');
+    expect(triggerProblem('date', 'tomorrow', now)).toBe('must be an ISO-8601 date-time');
+    expect(triggerProblem('date', '2026-12-01', now)).toBe('must be an ISO-8601 date-time');
+  });
 });

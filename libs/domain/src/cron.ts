@@ -93,3 +93,23 @@ export function nextFireTime(type: 'cron' | 'date', expression: string, after: D
   }
   return nextCronTime(parseCron(expression), after);
 }
+
+/**
+ * Why a trigger cannot be stored, in the words the API answers with (after the field name
+ * `trigger.expression`), or null when it can. The console's preview calls this too, so what the
+ * form says while typing and what the server answers on save are the same check.
+ */
+export function triggerProblem(type: 'cron' | 'date', expression: string, now: Date): string | null {
+  if (type === 'cron') {
+    try {
+      parseCron(expression);
+      return null;
+    } catch (error) {
+      return `is not a valid cron expression: ${(error as Error).message}`;
+    }
+  }
+  const at = new Date(expression);
+  if (Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(expression)) return 'must be an ISO-8601 date-time';
+  if (at.getTime() <= now.getTime()) return 'is in the past';
+  return null;
+}

@@ -79,3 +79,8 @@ export class ScheduleResponse {
   nextRunTime: number | null;
   links: Link[];
 }
+
+/** A schedule in the account-wide list: the same fields, and its job's description. */
+export class AccountScheduleResponse extends ScheduleResponse {
+  jobDescription: string;
+}

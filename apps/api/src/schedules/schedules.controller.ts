@@ -9,7 +9,7 @@ import { PageQuery } from '../common/paging';
 import { checkSameAsPath } from '../common/round-trip';
 import { TargetAccount } from '../common/principal';
 import { JobsService } from '../jobs/jobs.service';
-import { ScheduleRequest, ScheduleResponse, ServiceAccountRequest, ServiceAccountResponse, ServiceAccountUpdate } from './schedule.dto';
+import { AccountScheduleResponse, ScheduleRequest, ScheduleResponse, ServiceAccountRequest, ServiceAccountResponse, ServiceAccountUpdate } from './schedule.dto';
 import { SchedulesService } from './schedules.service';
 
 @ApiTags('schedules')
@@ -71,6 +71,17 @@ export class SchedulesController {
   async list(@TargetAccount() account: Account, @Param('jobId') jobId: string, @Query() query: PageQuery): Promise<Paged<ScheduleResponse>> {
     const [rows, total] = await this.service.page(await this.jobs.get(account, jobId), query.page, query.size);
     return paged(query, rows.map((s) => shapeSchedule(s, account)), total);
+  }
+
+  /**
+   * Every schedule of the account (not of its sub-accounts), with its job's description: enabled
+   * ones first, soonest next fire time first. Saves a client one request per job.
+   */
+  @Requires('read')
+  @Get('v2/automation/schedules/:alias')
+  async accountList(@TargetAccount() account: Account, @Query() query: PageQuery): Promise<Paged<AccountScheduleResponse>> {
+    const [rows, total] = await this.service.pageOfAccount(account, query.page, query.size);
+    return paged(query, rows.map((s) => ({ ...shapeSchedule(s, account), jobDescription: s.jobDescription })), total);
   }
 
   @Requires('read')

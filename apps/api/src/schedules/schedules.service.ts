@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Account, Job, Schedule, ScheduleRepository, ServiceAccount, UserRepository } from '@app/database';
-import { accountPathCovers, conflict, invalid, nextFireTime, notFound, parseCron } from '@app/domain';
+import { accountPathCovers, conflict, invalid, nextFireTime, notFound, triggerProblem } from '@app/domain';
 import { sealed, SecretBox } from '@app/keys';
 import { isUuid } from '../common/ids';
 import { ScheduleRequest, ServiceAccountRequest, ServiceAccountUpdate } from './schedule.dto';
@@ -90,26 +90,21 @@ export class SchedulesService {
     return this.schedules.page(job.id, page, size);
   }
 
+  /** Every schedule of the account, with its job's description (the console's overview). */
+  pageOfAccount(account: Account, page: number, size: number): Promise<[(Schedule & { jobDescription: string })[], number]> {
+    return this.schedules.pageOfAccount(account.id, page, size);
+  }
+
   async delete(job: Job, id: string): Promise<void> {
     if (!isUuid(id) || !(await this.schedules.delete(job.id, id))) throw notFound(`Schedule ${id}`);
   }
 
   private async checked(account: Account, request: ScheduleRequest): Promise<Omit<Schedule, 'id' | 'jobId' | 'accountId' | 'createdAt' | 'updatedAt'>> {
     const { type, expression } = request.trigger;
-    let nextRunAt: Date | null;
-    if (type === 'cron') {
-      try {
-        parseCron(expression);
-      } catch (error) {
-        throw invalid('trigger.expression', `is not a valid cron expression: ${(error as Error).message}`);
-      }
-      nextRunAt = nextFireTime('cron', expression, new Date());
-    } else {
-      const at = new Date(expression);
-      if (Number.isNaN(at.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(expression)) throw invalid('trigger.expression', 'must be an ISO-8601 date-time');
-      if (at.getTime() <= Date.now()) throw invalid('trigger.expression', 'is in the past');
-      nextRunAt = at;
-    }
+    const now = new Date();
+    const problem = triggerProblem(type, expression, now);
+    if (problem) throw invalid('trigger.expression', problem);
+    const nextRunAt = nextFireTime(type, expression, now);
     if (!(await this.schedules.serviceAccount(account.id, request.serviceAccountAlias))) {
       throw invalid('serviceAccountAlias', `no service account ${request.serviceAccountAlias} in ${account.alias}`);
     }

@@ -12,6 +12,8 @@ const NAV: { to: string; label: string; needs: Permission }[] = [
   { to: '/runners', label: 'Runners', needs: 'administer' },
   { to: '/accounts', label: 'Accounts', needs: 'read' },
   { to: '/settings', label: 'Settings', needs: 'administer' },
+  { to: '/schedules', label: 'Schedules', needs: 'read' },
+  { to: '/service-accounts', label: 'Service accounts', needs: 'read' },
 ];
 
 /** The frame around every page: skip link, navigation, who is logged in. */

@@ -40,6 +40,9 @@ export function ExecutionsPage({ session, jobId, page }: { session: Session; job
       <div className="page-head">
         <h1>{job?.description || 'Job'} · runs</h1>
         <div className="controls">
+          <Link to={`/jobs/${jobId}/schedules`} className="button">
+            Schedules
+          </Link>
           {may(session, 'manage') && (
             <Link to={`/jobs/${jobId}/edit`} className="button">
               Edit job

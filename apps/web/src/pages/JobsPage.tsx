@@ -100,6 +100,9 @@ export function JobsPage({ session, page }: { session: Session; page: number }) 
                   {formatTime(job.lastUpdatedTime)}
                 </td>
                 <td className="actions">
+                  <Link to={`/jobs/${job.id}/schedules`} className="button small" aria-label={`Schedules of ${job.description || 'Untitled job'}`}>
+                    Schedules
+                  </Link>
                   {may(session, 'operate') && (
                     <button type="button" className="primary small" onClick={() => void start(job)} disabled={starting !== null}>
                       {starting === job.id ? 'Starting…' : 'Run'}
