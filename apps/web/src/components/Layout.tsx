@@ -6,6 +6,7 @@ import { may, type Session } from '../session';
 /** The main navigation; an entry shows only to a role whose permission the page's API calls need. */
 const NAV: { to: string; label: string; needs: Permission }[] = [
   { to: '/jobs', label: 'Jobs', needs: 'read' },
+  { to: '/activity', label: 'Activity', needs: 'read' },
   { to: '/keypairs', label: 'Key pairs', needs: 'read' },
   { to: '/servers', label: 'Servers', needs: 'read' },
   { to: '/runners', label: 'Runners', needs: 'administer' },
