@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { Page } from 'playwright-core';
+import type { Page, WebSocketRoute } from 'playwright-core';
 import { expectAccessible } from '../support/axe';
 import { launchBrowser, type Browser } from '../support/browser';
 import { b64 } from '../support/http';
@@ -43,10 +43,17 @@ describe('web console: activity, job search, transcript download, host records',
   let deploy: { job: any; execution: any; path: string };
   let subJob: any;
   let subRunId: string;
+  /** Every WebSocket the page opens goes through here, so a test can take the network away. */
+  const sockets: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
+  let networkDown = false;
 
   beforeAll(async () => {
     stack = await startStack();
     browser = await launchBrowser();
+    await browser.context.routeWebSocket(/\/socket\.io\//, (ws) => {
+      if (networkDown) return void ws.close({ code: 4001, reason: 'network down (test)' });
+      sockets.push({ page: ws, server: ws.connectToServer() });
+    });
     page = await browser.context.newPage();
     page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -251,6 +258,35 @@ describe('web console: activity, job search, transcript download, host records',
     expect((await stack.admin.get(running.path)).body.status).toBe('RUNNING');
     await gate.open();
     await page.locator('#run-status [data-status="SUCCESS"]').waitFor({ timeout: 90_000 });
+  });
+
+  it('catches up after a dropped connection: a run that ended meanwhile shows its end', async () => {
+    await page.goto(`${stack.api.url}/activity`);
+    await page.locator('#activity-link[data-state="live"]').waitFor();
+    const gate = await PortGate.create();
+    gates.push(gate);
+    const run = await createAndStart(stack.admin, 'DEMO', {
+      description: 'Flush caches',
+      playbook: b64(['- hosts: all', '  gather_facts: false', '  tasks:', '    - name: hold', `      ansible.builtin.wait_for: ${gate.waitFor}`, ''].join('\n')),
+      hosts: [{ id: 'web-1', hostVars: LOCAL_VARS }],
+    });
+    const shown = row(run.execution.execution_id);
+    await shown.locator('[data-status="RUNNING"]').waitFor({ timeout: 60_000 });
+
+    // The network goes away (and stays away) while the run ends: the feed cannot tell the page.
+    networkDown = true;
+    const live = sockets[sockets.length - 1];
+    await live.server.close();
+    await live.page.close({ code: 4000, reason: 'dropped by the test' });
+    await page.locator('#activity-link[data-state="reconnecting"]').waitFor();
+    await gate.open();
+    await waitForStatus(stack.admin, run.path);
+    expect(await shown.locator('[data-status="RUNNING"]').count()).toBe(1);
+
+    // Back: the page subscribes again and reads the list, so the end it missed is shown.
+    networkDown = false;
+    await shown.locator('[data-status="SUCCESS"]').waitFor({ timeout: 60_000 });
+    await page.locator('#activity-link[data-state="live"]').waitFor();
   });
 
   it('ran every page without a script error or a Content-Security-Policy violation', () => {
