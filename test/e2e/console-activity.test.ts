@@ -236,6 +236,38 @@ describe('web console: activity, job search, transcript download, host records',
     await row(subRunId).waitFor();
     await expectAccessible(page, 'the activity page, dark');
     await page.emulateMedia({ colorScheme: 'light' });
+    // A phone: the filters wrap and the table becomes cards, with no sideways scrolling.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const widths = await page.evaluate(() => [(globalThis as any).document.documentElement.scrollWidth, (globalThis as any).innerWidth]);
+    expect(widths[0]).toBeLessThanOrEqual(widths[1]);
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  it('gives a viewer of the sub-account its own activity, the download and host records, and no run controls', async () => {
+    expect((await stack.admin.post('/v2/users/ACTSUB', { username: 'subviewer', password: 'viewer-password-1', roles: ['AccountViewer'] })).status).toBe(201);
+    const viewer = await browser.context.newPage(); // its own sessionStorage, so its own login
+    try {
+      await viewer.goto(`${stack.api.url}/activity`);
+      await viewer.getByLabel('Username').fill('subviewer');
+      await viewer.getByLabel('Password').fill('viewer-password-1');
+      await viewer.getByRole('button', { name: 'Log in' }).click();
+      await viewer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Activity' }).click();
+      const own = viewer.locator(`tr[data-execution-id="${subRunId}"]`);
+      await own.waitFor();
+      // Its account only: the parent's runs are out of its reach.
+      expect(await viewer.locator('table tbody tr').count()).toBe(1);
+      await own.getByRole('link', { name: `Run ${subRunId.slice(0, 8)}` }).click();
+      await viewer.locator('#run-status [data-status="FAILURE"]').waitFor();
+      // Its own account: no ?account= in the address.
+      expect(new URL(viewer.url()).search).toBe('');
+      expect(await viewer.getByRole('button', { name: 'Restart failed hosts' }).count()).toBe(0);
+      await viewer.getByRole('button', { name: 'Download transcript' }).waitFor();
+      await viewer.locator('#run-grid').getByRole('link', { name: 'edge-1' }).click();
+      await viewer.getByRole('heading', { name: 'Host edge-1' }).waitFor();
+      await viewer.locator('tr[data-outcome="ok"]').first().waitFor();
+    } finally {
+      await viewer.close();
+    }
   });
 
   it('downloads the transcript of a run still under way', async () => {

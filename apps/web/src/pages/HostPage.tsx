@@ -54,17 +54,19 @@ export function HostPage({ session, alias, jobId, executionId, host }: { session
         <Table caption={`Every record of ${host} in this run, in order`} columns={['#', 'Task', 'Outcome', 'Duration', 'Message', 'Result']}>
           {rows.map(({ record, outcome, durationMs, result }) => (
             <tr key={record.counter} data-counter={record.counter} data-outcome={outcome}>
-              <td className="mono small">{record.counter}</td>
-              <td>
+              <td data-label="#" className="mono small">
+                {record.counter}
+              </td>
+              <td data-label="Task">
                 {record.task || <span className="muted">—</span>}
                 {record.play && <div className="muted small">{record.play}</div>}
               </td>
-              <td>
+              <td data-label="Outcome">
                 <span className={`pill cell-${outcome.replace(/^item /, '')}`}>{outcome}</span>
               </td>
-              <td className="mono small">{durationMs === null ? '—' : formatDuration(durationMs)}</td>
-              <td className="message">{record.message || <span className="muted">—</span>}</td>
-              <td>
+              <td data-label="Duration" className="mono small">{durationMs === null ? '—' : formatDuration(durationMs)}</td>
+              <td data-label="Message" className="message">{record.message || <span className="muted">—</span>}</td>
+              <td data-label="Result">
                 {result === null ? (
                   <span className="muted">—</span>
                 ) : (
