@@ -3,7 +3,9 @@ import { api, onUnauthorized } from './api';
 import { Layout } from './components/Layout';
 import { AccountsPage } from './pages/AccountsPage';
 import { AccountSchedulesPage } from './pages/AccountSchedulesPage';
+import { ActivityPage } from './pages/ActivityPage';
 import { ExecutionsPage } from './pages/ExecutionsPage';
+import { HostPage } from './pages/HostPage';
 import { JobFormPage } from './pages/JobFormPage';
 import { JobsPage } from './pages/JobsPage';
 import { KeypairsPage } from './pages/KeypairsPage';
@@ -67,13 +69,19 @@ export function App() {
 
 function Page({ path, query, session }: { path: string; query: URLSearchParams; session: Session }) {
   let params: Record<string, string> | null;
-  if (path === '/' || path === '/login' || path === '/jobs') return <JobsPage session={session} page={Number(query.get('page') ?? 0) || 0} />;
+  // A job of a sub-account (reached from the activity page) names its account: `?account=ALIAS`.
+  const alias = query.get('account') || session.accountAlias;
+  if (path === '/' || path === '/login' || path === '/jobs')
+    return <JobsPage session={session} page={Number(query.get('page') ?? 0) || 0} search={query.get('search') ?? ''} lastStatus={query.get('lastStatus') ?? ''} />;
   if (path === '/jobs/new') return <JobFormPage session={session} />;
   if ((params = match('/jobs/:jobId/edit', path))) return <JobFormPage session={session} jobId={params.jobId} />;
   if ((params = match('/jobs/:jobId/executions', path)))
-    return <ExecutionsPage session={session} jobId={params.jobId} page={Number(query.get('page') ?? 0) || 0} />;
+    return <ExecutionsPage session={session} alias={alias} jobId={params.jobId} page={Number(query.get('page') ?? 0) || 0} />;
   if ((params = match('/jobs/:jobId/executions/:executionId', path)))
-    return <RunPage key={params.executionId} session={session} jobId={params.jobId} executionId={params.executionId} />;
+    return <RunPage key={params.executionId} session={session} alias={alias} jobId={params.jobId} executionId={params.executionId} />;
+  if ((params = match('/jobs/:jobId/executions/:executionId/hosts/:host', path)))
+    return <HostPage session={session} alias={alias} jobId={params.jobId} executionId={params.executionId} host={params.host} />;
+  if (path === '/activity') return <ActivityPage session={session} query={query} />;
   if (path === '/keypairs') return <KeypairsPage session={session} />;
   if (path === '/servers') return <ServersPage session={session} />;
   if (path === '/vpn') return <VpnPage session={session} />;

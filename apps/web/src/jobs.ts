@@ -1,4 +1,6 @@
 import { api, seg, type Page } from './api';
+import { withQuery } from './router';
+import type { Session } from './session';
 
 export interface Job {
   id: string;
@@ -48,4 +50,16 @@ export async function lastExecution(alias: string, jobId: string): Promise<Execu
   return page.results[0] ?? null;
 }
 
-export const runPagePath = (jobId: string, executionId: string): string => `/jobs/${seg(jobId)}/executions/${seg(executionId)}`;
+/**
+ * Console paths. A job of another account than the session's (a sub-account's, reached from the
+ * activity page) carries `?account=`; the session's own account needs none.
+ */
+const inAccount = (path: string, account?: string): string => (account ? withQuery(path, { account }) : path);
+export const jobRunsPagePath = (jobId: string, account?: string): string => inAccount(`/jobs/${seg(jobId)}/executions`, account);
+export const runPagePath = (jobId: string, executionId: string, account?: string): string =>
+  inAccount(`/jobs/${seg(jobId)}/executions/${seg(executionId)}`, account);
+export const hostPagePath = (jobId: string, executionId: string, host: string, account?: string): string =>
+  inAccount(`/jobs/${seg(jobId)}/executions/${seg(executionId)}/hosts/${seg(host)}`, account);
+
+/** The `?account=` a console path needs for `alias`, seen by `session`: none for its own account. */
+export const otherAccount = (session: Session, alias: string): string | undefined => (alias === session.accountAlias ? undefined : alias);

@@ -8,19 +8,28 @@ export interface Subscription {
   close(): void;
 }
 
+/** A status record as the feed sends it: with the run, job and account it belongs to. */
+export interface FeedRecord extends StatusRecord {
+  execution_id: string;
+  job_id: string;
+  account_alias: string;
+}
+
+interface FeedHandlers {
+  /** The records `keep` let through, in arrival order, one batch per animation frame. */
+  records(batch: FeedRecord[]): void;
+  state(state: LinkState, detail?: string): void;
+  /** After every accepted (re)subscription: the moment to read again what the feed may have missed. */
+  subscribed?(): void;
+}
+
 /**
- * Follows one execution over socket.io `/automation`: subscribes with `afterCounter` = the last
- * counter this page has, on the first connect and again after every reconnect, so a dropped
- * connection resumes exactly where it stopped (the server replays the stored records after it).
+ * One socket.io `/automation` connection that subscribes with `subscription()` on the first connect
+ * and again after every reconnect (so the request can say where to resume), and reports what it
+ * sees. `keep` sees every record first, in order, and says which go to `records`.
  */
-export function followExecution(
-  accountAlias: string,
-  executionId: string,
-  startAfter: number,
-  handlers: { records(batch: StatusRecord[]): void; state(state: LinkState, detail?: string): void },
-): Subscription {
-  let last = startAfter;
-  let pending: StatusRecord[] = [];
+function openFeed(subscription: () => Record<string, unknown>, keep: (record: FeedRecord) => boolean, handlers: FeedHandlers): Subscription {
+  let pending: FeedRecord[] = [];
   let flushScheduled = false;
   const socket: Socket = io('/automation', {
     auth: (cb) => cb({ token: loadSession()?.token ?? '' }),
@@ -37,8 +46,8 @@ export function followExecution(
     pending = [];
     if (batch.length) handlers.records(batch);
   };
-  socket.on('status', (record: StatusRecord) => {
-    last = record.counter;
+  socket.on('status', (record: FeedRecord) => {
+    if (!keep(record)) return;
     pending.push(record);
     if (!flushScheduled) {
       flushScheduled = true;
@@ -47,9 +56,11 @@ export function followExecution(
   });
   socket.on('connect', async () => {
     try {
-      const answer = await socket.timeout(10_000).emitWithAck('subscribe', { accountAlias, executionId, afterCounter: last });
-      if (answer?.ok) handlers.state('live');
-      else handlers.state('closed', answer?.message ?? 'The subscription was refused.');
+      const answer = await socket.timeout(10_000).emitWithAck('subscribe', subscription());
+      if (answer?.ok) {
+        handlers.state('live');
+        handlers.subscribed?.();
+      } else handlers.state('closed', answer?.message ?? 'The subscription was refused.');
     } catch {
       handlers.state('reconnecting', 'The service did not answer the subscription; retrying.');
       socket.disconnect().connect();
@@ -72,4 +83,36 @@ export function followExecution(
       flush();
     },
   };
+}
+
+/**
+ * Follows one execution: subscribes with `afterCounter` = the last counter this page has, on the
+ * first connect and again after every reconnect, so a dropped connection resumes exactly where it
+ * stopped (the server replays the stored records after it).
+ */
+export function followExecution(
+  accountAlias: string,
+  executionId: string,
+  startAfter: number,
+  handlers: { records(batch: StatusRecord[]): void; state(state: LinkState, detail?: string): void },
+): Subscription {
+  let last = startAfter;
+  const seen = (record: FeedRecord): boolean => {
+    last = record.counter;
+    return true;
+  };
+  return openFeed(() => ({ accountAlias, executionId, afterCounter: last }), seen, handlers);
+}
+
+/**
+ * Follows the runs of an account and its sub-accounts (an alias subscription covers them): only
+ * their status changes (`execution_status` records) reach `changes`. The feed does not replay an
+ * alias subscription's past, so `subscribed` (every (re)subscription) is when to read the list again.
+ */
+export function followAccount(
+  accountAlias: string,
+  handlers: { changes(batch: FeedRecord[]): void; subscribed(): void; state(state: LinkState, detail?: string): void },
+): Subscription {
+  const isStatusChange = (record: FeedRecord): boolean => record.event_type === 'execution_status';
+  return openFeed(() => ({ accountAlias }), isStatusChange, { records: handlers.changes, subscribed: handlers.subscribed, state: handlers.state });
 }

@@ -46,7 +46,8 @@ export const emptyGrid = (): Grid => ({ hosts: [], tasks: [], cells: {}, status:
 
 export const cellKey = (host: string, task: string): string => `${host}\u0000${task}`;
 
-const FINAL: Record<string, CellState> = {
+/** The record types that end a task on a host, and the state each leaves its cell in. */
+export const FINAL: Record<string, CellState> = {
   runner_on_ok: 'ok',
   runner_on_failed: 'failed',
   runner_on_skipped: 'skipped',

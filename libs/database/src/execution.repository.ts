@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { ACTIVE_STATUSES, canTransition, conflict, ExecutionStatus, notifyOutcome } from '@app/domain';
 import { revokeRunTokens } from './auth-token.repository';
 import { queueRunNotices } from './notify.repository';
@@ -10,6 +10,29 @@ import { OWNED_SQL, ACTIVE_SQL } from './status-sql';
 
 /** NOTIFY channels: a new queue item, a stop/kill request, records stored (payload: execution id). */
 export const CHANNELS = { queue: 'runner_queue', control: 'runner_control', records: 'runner_records' } as const;
+
+/**
+ * What a list of runs may be narrowed to. `from`/`to` bound when the run was created (both
+ * inclusive): the order of the list, and served by the same (job|account, created_at) indexes.
+ */
+export interface ExecutionListFilter {
+  status?: ExecutionStatus;
+  jobId?: string;
+  from?: Date;
+  to?: Date;
+}
+
+function narrowed(query: SelectQueryBuilder<Execution>, filter: ExecutionListFilter): SelectQueryBuilder<Execution> {
+  if (filter.status !== undefined) query.andWhere('e.status = :status', { status: filter.status });
+  if (filter.jobId !== undefined) query.andWhere('e.job_id = :jobId', { jobId: filter.jobId });
+  if (filter.from !== undefined) query.andWhere('e.created_at >= :from', { from: filter.from });
+  if (filter.to !== undefined) query.andWhere('e.created_at <= :to', { to: filter.to });
+  return query;
+}
+
+function newestFirst(query: SelectQueryBuilder<Execution>, page: number, size: number): Promise<[Execution[], number]> {
+  return query.orderBy('e.createdAt', 'DESC').addOrderBy('e.id', 'DESC').offset(page * size).limit(size).getManyAndCount();
+}
 
 /** What a change to an execution row does, decided while the row is locked. */
 export interface ExecutionChange {
@@ -76,28 +99,23 @@ export class ExecutionRepository {
   }
 
   /** executions_job_idx / executions_account_idx: newest first. */
-  page(where: { jobId?: string; accountId?: string; status?: ExecutionStatus }, page: number, size: number): Promise<[Execution[], number]> {
-    const filter = Object.fromEntries(Object.entries(where).filter(([, v]) => v !== undefined));
-    return this.dataSource.getRepository(Execution).findAndCount({
-      where: filter,
-      order: { createdAt: 'DESC', id: 'DESC' },
-      skip: page * size,
-      take: size,
-    });
+  page(where: { jobId?: string; accountId?: string } & ExecutionListFilter, page: number, size: number): Promise<[Execution[], number]> {
+    const query = this.dataSource.getRepository(Execution).createQueryBuilder('e');
+    if (where.accountId !== undefined) query.andWhere('e.account_id = :accountId', { accountId: where.accountId });
+    return newestFirst(narrowed(query, where), page, size);
   }
 
   /**
    * The runs of the account at `accountPath` and of every account below it, newest first. starts_with,
    * not LIKE: a path is compared as text, with no character in it read as a wildcard.
    */
-  pageInTree(accountPath: string, status: ExecutionStatus | undefined, page: number, size: number): Promise<[Execution[], number]> {
+  pageInTree(accountPath: string, filter: ExecutionListFilter, page: number, size: number): Promise<[Execution[], number]> {
     const query = this.dataSource
       .getRepository(Execution)
       .createQueryBuilder('e')
       .innerJoin('accounts', 'a', 'a.id = e.account_id')
       .where('starts_with(a.path, :path)', { path: accountPath });
-    if (status !== undefined) query.andWhere('e.status = :status', { status });
-    return query.orderBy('e.createdAt', 'DESC').addOrderBy('e.id', 'DESC').offset(page * size).limit(size).getManyAndCount();
+    return newestFirst(narrowed(query, filter), page, size);
   }
 
   /** Where an execution lives, for routing its records to subscribers. */

@@ -7,10 +7,13 @@ import { rowToEntity, runPrepared } from './prepared';
 export class StatusRecordRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Records of one execution after `afterCounter`, in counter order (primary key). */
-  pageForExecution(executionId: string, afterCounter: number, page: number, size: number): Promise<[StatusRecord[], number]> {
+  /**
+   * Records of one execution after `afterCounter`, in counter order (primary key); `host`: that
+   * host's only (filtered within the execution's key range: no index of its own needed).
+   */
+  pageForExecution(executionId: string, afterCounter: number, page: number, size: number, host?: string): Promise<[StatusRecord[], number]> {
     return this.dataSource.getRepository(StatusRecord).findAndCount({
-      where: { executionId, counter: MoreThan(afterCounter) },
+      where: { executionId, counter: MoreThan(afterCounter), ...(host !== undefined ? { host } : {}) },
       order: { counter: 'ASC' },
       skip: page * size,
       take: size,

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Matches, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { EXECUTION_STATUSES, type ExecutionStatus } from '@app/domain';
 import type { Link } from '../common/links';
 import { PageQuery } from '../common/paging';
@@ -53,6 +53,21 @@ export class ExecutionListQuery extends PageQuery {
 export class AccountExecutionListQuery extends ExecutionListQuery {
   /** Also the runs of the alias's sub-accounts (all of them are within reach of whoever may read the alias); a run's own token gets its account's runs only. */
   @IsOptional() @IsIn(['true', 'false']) includeSubAccounts?: 'true' | 'false';
+
+  /** Only the runs of this job (with `includeSubAccounts`, a job of any account in reach). */
+  @IsOptional() @IsUUID('all', { message: 'jobId must be a job id (a UUID)' }) jobId?: string;
+
+  /** Only runs created at or after this time (ISO 8601, e.g. `2026-11-30T03:00:00Z`). */
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 date and time, e.g. 2026-11-30T03:00:00Z' })
+  from?: string;
+
+  /** Only runs created at or before this time (ISO 8601); not before `from`. */
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date and time, e.g. 2026-11-30T04:00:00Z' })
+  to?: string;
 }
 
 export class StdoutQuery {

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Account, AccountRepository } from '@app/database';
+import { Account, AccountRepository, ExecutionListFilter } from '@app/database';
+import { invalid } from '@app/domain';
 import { Requires } from '../common/access';
 import { Paged, paged } from '../common/paged';
 import { CurrentPrincipal, Principal, TargetAccount } from '../common/principal';
@@ -19,9 +20,10 @@ export class ExecutionsController {
   ) {}
 
   /**
-   * Every execution of the account, newest first; `?status=` filters. `?includeSubAccounts=true` adds
-   * the runs of every account below the alias: whoever may read the alias reaches all of them
-   * (the guard checked the alias), except a run's own token, which acts for its account alone.
+   * Every execution of the account, newest first; `?status=`, `?jobId=`, `?from=` and `?to=` narrow
+   * it. `?includeSubAccounts=true` adds the runs of every account below the alias: whoever may read
+   * the alias reaches all of them (the guard checked the alias), except a run's own token, which acts
+   * for its account alone.
    */
   @Requires('read')
   @Get(':alias/executions')
@@ -30,11 +32,12 @@ export class ExecutionsController {
     @CurrentPrincipal() principal: Principal,
     @Query() query: AccountExecutionListQuery,
   ): Promise<Paged<ExecutionResponse>> {
+    const filter = listFilter(query);
     if (query.includeSubAccounts !== 'true' || principal.runExecutionId) {
-      const [rows, total] = await this.executions.page({ accountId: account.id, status: query.status }, query.page, query.size);
+      const [rows, total] = await this.executions.page({ accountId: account.id, ...filter }, query.page, query.size);
       return paged(query, rows.map((e) => shapeExecution(e, account, principal)), total);
     }
-    const [rows, total] = await this.executions.pageInTree(account.path, query.status, query.page, query.size);
+    const [rows, total] = await this.executions.pageInTree(account.path, filter, query.page, query.size);
     const owners = new Map((await this.accounts.findByIds([...new Set(rows.map((e) => e.accountId))])).map((a) => [a.id, a]));
     return paged(query, rows.map((e) => shapeExecution(e, owners.get(e.accountId) ?? account, principal)), total);
   }
@@ -142,4 +145,20 @@ export class ExecutionsController {
     const job = await this.jobs.get(account, jobId);
     return this.executions.stdout(job, executionId, query.start_line, query.end_line);
   }
+}
+
+/** The account list's filters as the repository takes them; a range that ends before it starts is a 400. */
+function listFilter(query: AccountExecutionListQuery): ExecutionListFilter {
+  const from = instant('from', query.from);
+  const to = instant('to', query.to);
+  if (from && to && to < from) throw invalid('to', `to (${query.to}) is before from (${query.from})`);
+  return { status: query.status, jobId: query.jobId, from, to };
+}
+
+/** ISO 8601 also has week and ordinal dates (2026-W48-1, 2026-334), which Date does not read: a 400, not a query with NaN. */
+function instant(field: string, value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw invalid(field, `${field} must be a calendar date and time, e.g. 2026-11-30T03:00:00Z`);
+  return date;
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, RunnerConfig } from '@app/config';
-import { Execution, ExecutionRepository, ExecutionSecrets, Job, newExecution, User } from '@app/database';
-import { checkSecretPropertyNames, conflict, DEFAULT_STOP_GRACE_SECONDS, DomainError, ExecutionStatus, forbidden, invalid, notFound, rolesAllow, splitSecrets } from '@app/domain';
+import { Execution, ExecutionListFilter, ExecutionRepository, ExecutionSecrets, Job, newExecution, User } from '@app/database';
+import { checkSecretPropertyNames, conflict, DEFAULT_STOP_GRACE_SECONDS, DomainError, forbidden, invalid, notFound, rolesAllow, splitSecrets } from '@app/domain';
 import { SecretBox, sealed } from '@app/keys';
 import { checkPrivateKey } from '../jobs/job-validation';
 import { isUuid } from '../common/ids';
@@ -58,13 +58,12 @@ export class ExecutionsService {
     return execution;
   }
 
-  page(where: { jobId?: string; accountId?: string; status?: ExecutionStatus }, page: number, size: number): Promise<[Execution[], number]> {
+  page(where: { jobId?: string; accountId?: string } & ExecutionListFilter, page: number, size: number): Promise<[Execution[], number]> {
     return this.executions.page(where, page, size);
   }
-  pageInTree(accountPath: string, status: ExecutionStatus | undefined, page: number, size: number): Promise<[Execution[], number]> {
-    return this.executions.pageInTree(accountPath, status, page, size);
+  pageInTree(accountPath: string, filter: ExecutionListFilter, page: number, size: number): Promise<[Execution[], number]> {
+    return this.executions.pageInTree(accountPath, filter, page, size);
   }
-
 
   /**
    * Only from FAILURE: back to the queue against the failed hosts only (or those of them the body

@@ -17,9 +17,9 @@ function fakeJobs(descriptionBytes: number) {
   });
   const repo = {
     listVersion: async () => state.version,
-    pageByAccount: async (_account: string, page: number) => {
+    pageByAccount: async (_account: string, page: number, _size: number, filter: { search?: string } = {}) => {
       state.pageQueries++;
-      return [[job(`job-${page}`)], 1];
+      return [[job(`job-${page}${filter.search ? `-${filter.search}` : ''}`)], 1];
     },
   };
   return { state, repo: repo as unknown as JobRepository };
@@ -59,5 +59,19 @@ describe('JobListPages', () => {
     await bigPages.render(account, as(['AccountAdmin']), 0, 1);
     await bigPages.render(account, as(['AccountAdmin']), 0, 1);
     expect(big.pageQueries).toBe(2);
+  });
+
+  it('keeps a search page under its text, and renders a last-status page every time (runs do not move the version)', async () => {
+    const { state, repo } = fakeJobs(10);
+    const pages = new JobListPages(repo);
+    const all = await pages.render(account, as(['AccountAdmin']), 0, 100);
+    const found = await pages.render(account, as(['AccountAdmin']), 0, 100, { search: 'deploy' });
+    expect(found).not.toBe(all);
+    expect(JSON.parse(found.body.toString()).results[0].id).toBe('job-0-deploy');
+    expect(await pages.render(account, as(['AccountAdmin']), 0, 100, { search: 'deploy' })).toBe(found);
+    expect(state.pageQueries).toBe(2);
+    await pages.render(account, as(['AccountAdmin']), 0, 100, { lastStatus: 'FAILURE' });
+    await pages.render(account, as(['AccountAdmin']), 0, 100, { lastStatus: 'FAILURE' });
+    expect(state.pageQueries).toBe(4);
   });
 });

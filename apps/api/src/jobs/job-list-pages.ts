@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { Injectable } from '@nestjs/common';
-import { Account, JobRepository } from '@app/database';
+import { Account, JobListFilter, JobRepository } from '@app/database';
 import { rolesAllow } from '@app/domain';
 import { paged } from '../common/paged';
 import type { Principal } from '../common/principal';
@@ -35,23 +35,28 @@ export class JobListPages {
 
   constructor(private readonly jobs: JobRepository) {}
 
-  async render(account: Account, principal: Principal, page: number, size: number): Promise<RenderedPage> {
+  /**
+   * A `search` page is kept under its text like any page (it depends on the jobs only). A
+   * `lastStatus` page is rendered every time: it depends on runs, which do not move the version.
+   */
+  async render(account: Account, principal: Principal, page: number, size: number, filter: JobListFilter = {}): Promise<RenderedPage> {
     // The version is read before the rows, so a page is never kept under a version newer than its rows.
     const version = await this.jobs.listVersion(account.id);
     // A page's links depend on the caller only through these two permissions.
     const roles = principal.user.roles;
-    const key = `${account.id}:${page}:${size}:${rolesAllow(roles, 'manage')}:${rolesAllow(roles, 'operate')}`;
-    const kept = this.kept.get(key);
+    const key = `${account.id}:${page}:${size}:${rolesAllow(roles, 'manage')}:${rolesAllow(roles, 'operate')}:${filter.search ?? ''}`;
+    const keepable = !filter.lastStatus;
+    const kept = keepable ? this.kept.get(key) : undefined;
     if (kept?.version === version) {
       this.kept.delete(key); // to the back of the Map: the least recently used is first
       this.kept.set(key, kept);
       return kept.page;
     }
-    const [jobs, total] = await this.jobs.pageByAccount(account.id, page, size);
+    const [jobs, total] = await this.jobs.pageByAccount(account.id, page, size, filter);
     const shaped = jobs.map((job) => shapeJob(job, account, principal));
     const body = Buffer.from(JSON.stringify(paged({ page, size }, shaped, total)));
     const rendered = { body, etag: `W/"${createHash('sha1').update(body).digest('base64url')}"` };
-    this.keep(key, version, rendered);
+    if (keepable) this.keep(key, version, rendered);
     return rendered;
   }
 

@@ -17,7 +17,9 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { EXECUTION_STATUSES, type ExecutionStatus } from '@app/domain';
 import type { Link } from '../common/links';
+import { PageQuery } from '../common/paging';
 import { AlsoSpelled, OutputOnly, ReadBackTimes, SameAsPath } from '../common/round-trip';
 import { NotifyDto } from '../notify/notify.dto';
 import { HOST_ID, HOST_ID_RULE } from './host-id';
@@ -192,6 +194,18 @@ export class JobRequest extends ReadBackTimes {
    * account's default (`/v2/accounts/{alias}/notify`); `{}`: no one, whatever the default.
    */
   @IsOptional() @ValidateNested() @Type(() => NotifyDto) notify?: NotifyDto;
+}
+
+/** The job list's filters: `?search=` (description, repository URL or playbook) and `?lastStatus=`. */
+export class JobListQuery extends PageQuery {
+  /** Text the description, the repository's URL or its playbook contains (case-insensitive, no wildcards). */
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) search?: string;
+
+  /** Jobs whose newest run has this status; `NONE`: jobs that never ran. */
+  @ApiPropertyOptional({ enum: [...EXECUTION_STATUSES, 'NONE'] })
+  @IsOptional()
+  @IsIn([...EXECUTION_STATUSES, 'NONE'])
+  lastStatus?: ExecutionStatus | 'NONE';
 }
 
 export class ImmediateQuery {

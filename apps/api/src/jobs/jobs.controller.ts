@@ -4,11 +4,10 @@ import type { Response } from 'express';
 import { Account, Job } from '@app/database';
 import { Requires } from '../common/access';
 import { link } from '../common/links';
-import { PageQuery } from '../common/paging';
 import { checkSameAsPath } from '../common/round-trip';
 import { CurrentPrincipal, Principal, TargetAccount } from '../common/principal';
 import { ExecutionsService } from '../executions/executions.service';
-import { DeleteJobQuery, ImmediateQuery, JobRequest, JobResponse } from './job.dto';
+import { DeleteJobQuery, ImmediateQuery, JobListQuery, JobRequest, JobResponse } from './job.dto';
 import { JobListPages } from './job-list-pages';
 import { shapeJob } from './job.shape';
 import { JobsService } from './jobs.service';
@@ -40,17 +39,17 @@ export class JobsController {
   /**
    * Jobs of the account, newest first: `{totalSize, page, size, results}` with results shaped as
    * GET of one job. Sent with an ETag (a request with a matching If-None-Match is answered 304),
-   * gzipped when the client accepts it.
+   * gzipped when the client accepts it. `?search=` and `?lastStatus=` narrow it (JobListQuery).
    */
   @Requires('read')
   @Get(':alias')
   async list(
     @TargetAccount() account: Account,
     @CurrentPrincipal() principal: Principal,
-    @Query() query: PageQuery,
+    @Query() query: JobListQuery,
     @Res() response: Response,
   ): Promise<void> {
-    const page = await this.pages.render(account, principal, query.page, query.size);
+    const page = await this.pages.render(account, principal, query.page, query.size, { search: query.search, lastStatus: query.lastStatus });
     const gzip = response.req.acceptsEncodings('gzip', 'identity') === 'gzip';
     response.setHeader('Content-Type', 'application/json; charset=utf-8');
     response.setHeader('ETag', page.etag);

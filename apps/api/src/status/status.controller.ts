@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
 import { Account, RecordNotification, StatusRecord, StatusRecordRepository, WebhookRepository } from '@app/database';
 import { StatusRecordDocument, toRecordDocument } from '@app/realtime';
 import { Requires } from '../common/access';
@@ -9,6 +9,7 @@ import { Paged, paged } from '../common/paged';
 import { PageQuery } from '../common/paging';
 import { TargetAccount } from '../common/principal';
 import { ExecutionsService } from '../executions/executions.service';
+import { HOST_ID, HOST_ID_RULE } from '../jobs/host-id';
 import { JobsService } from '../jobs/jobs.service';
 
 export class RecordQuery extends PageQuery {
@@ -19,6 +20,10 @@ export class RecordQuery extends PageQuery {
   @IsInt()
   @Min(0)
   afterCounter: number = 0;
+
+  /** Only the records of this host (a run's host record detail), still in counter order. */
+  @ApiPropertyOptional({ description: "only this host's records, in counter order", example: 'web-1' })
+  @IsOptional() @IsString() @Matches(HOST_ID, { message: HOST_ID_RULE }) host?: string;
 }
 
 /**
@@ -50,7 +55,7 @@ export class StatusController {
     return paged(query, await this.documents(rows, account), total);
   }
 
-  /** Records of one execution in counter order (1, 2, 3… without gaps), after `afterCounter`. */
+  /** Records of one execution in counter order (1, 2, 3… without gaps), after `afterCounter`; `?host=` one host's only. */
   @Requires('read')
   @Get(':alias/job/:jobId/execution/:executionId')
   async forExecution(
@@ -60,7 +65,7 @@ export class StatusController {
     @Query() query: RecordQuery,
   ): Promise<Paged<StatusRecordWithNotifications>> {
     const execution = await this.executions.get(await this.jobs.get(account, jobId), executionId);
-    const [rows, total] = await this.records.pageForExecution(execution.id, query.afterCounter, query.page, query.size);
+    const [rows, total] = await this.records.pageForExecution(execution.id, query.afterCounter, query.page, query.size, query.host);
     return paged(query, await this.documents(rows, account), total);
   }
 

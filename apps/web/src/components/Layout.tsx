@@ -5,15 +5,16 @@ import { may, type Session } from '../session';
 
 /** The main navigation; an entry shows only to a role whose permission the page's API calls need. */
 const NAV: { to: string; label: string; needs: Permission }[] = [
+  { to: '/activity', label: 'Activity', needs: 'read' },
   { to: '/jobs', label: 'Jobs', needs: 'read' },
+  { to: '/schedules', label: 'Schedules', needs: 'read' },
   { to: '/keypairs', label: 'Key pairs', needs: 'read' },
   { to: '/servers', label: 'Servers', needs: 'read' },
   { to: '/vpn', label: 'VPN', needs: 'read' },
-  { to: '/runners', label: 'Runners', needs: 'administer' },
+  { to: '/service-accounts', label: 'Service accounts', needs: 'read' },
   { to: '/accounts', label: 'Accounts', needs: 'read' },
   { to: '/settings', label: 'Settings', needs: 'administer' },
-  { to: '/schedules', label: 'Schedules', needs: 'read' },
-  { to: '/service-accounts', label: 'Service accounts', needs: 'read' },
+  { to: '/runners', label: 'Runners', needs: 'administer' },
 ];
 
 /** The frame around every page: skip link, navigation, who is logged in. */

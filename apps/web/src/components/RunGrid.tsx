@@ -1,3 +1,4 @@
+import { Link } from '../router';
 import { cellKey, type CellState, type Grid } from '../run-grid';
 
 const SYMBOL: Record<CellState, string> = {
@@ -22,7 +23,8 @@ function recap(summary: Record<string, number> | undefined): string {
     .join(' · ');
 }
 
-export function RunGrid({ grid, summaries = {} }: { grid: Grid; summaries?: Summaries }) {
+/** `hostHref`: where a host's name links (its records); plain text without it. */
+export function RunGrid({ grid, summaries = {}, hostHref }: { grid: Grid; summaries?: Summaries; hostHref?: (host: string) => string }) {
   const showRecap = Object.keys(summaries).length > 0;
   if (grid.tasks.length === 0) return <p className="muted">No task has started yet.</p>;
   return (
@@ -46,7 +48,13 @@ export function RunGrid({ grid, summaries = {} }: { grid: Grid; summaries?: Summ
             {grid.hosts.map((host) => (
               <tr key={host}>
                 <th scope="row" className="sticky mono">
-                  {host}
+                  {hostHref ? (
+                    <Link to={hostHref(host)} title={`Every record of ${host}`}>
+                      {host}
+                    </Link>
+                  ) : (
+                    host
+                  )}
                 </th>
                 {grid.tasks.map((task) => {
                   const cell = grid.cells[cellKey(host, task.key)];

@@ -5,15 +5,15 @@ import { Pager } from '../components/Pager';
 import { StatusBadge } from '../components/StatusBadge';
 import { Table } from '../components/Table';
 import { formatDuration, formatTime } from '../format';
-import { type Execution, type Job, jobPath, runPagePath, startJob } from '../jobs';
-import { Link, navigate } from '../router';
+import { type Execution, type Job, jobPath, otherAccount, runPagePath, startJob } from '../jobs';
+import { Link, navigate, withQuery } from '../router';
 import { may, type Session } from '../session';
 
 const SIZE = 20;
 
-/** A job's runs, newest first. */
-export function ExecutionsPage({ session, jobId, page }: { session: Session; jobId: string; page: number }) {
-  const alias = session.accountAlias;
+/** A job's runs, newest first; `alias` is the job's account (the session's, or a sub-account's). */
+export function ExecutionsPage({ session, alias, jobId, page }: { session: Session; alias: string; jobId: string; page: number }) {
+  const account = otherAccount(session, alias);
   const [job, setJob] = useState<Job | null>(null);
   const [executions, setExecutions] = useState<Page<Execution> | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -26,7 +26,7 @@ export function ExecutionsPage({ session, jobId, page }: { session: Session; job
   const run = async (): Promise<void> => {
     try {
       const execution = await startJob(alias, jobId);
-      navigate(runPagePath(jobId, execution.execution_id));
+      navigate(runPagePath(jobId, execution.execution_id, account));
     } catch (e) {
       setError(errorText(e));
     }
@@ -40,10 +40,13 @@ export function ExecutionsPage({ session, jobId, page }: { session: Session; job
       <div className="page-head">
         <h1>{job?.description || 'Job'} · runs</h1>
         <div className="controls">
-          <Link to={`/jobs/${jobId}/schedules`} className="button">
-            Schedules
-          </Link>
-          {may(session, 'manage') && (
+          {/* The schedules page works in the session's own account, like the job form. */}
+          {!account && (
+            <Link to={`/jobs/${jobId}/schedules`} className="button">
+              Schedules
+            </Link>
+          )}
+          {may(session, 'manage') && !account && (
             <Link to={`/jobs/${jobId}/edit`} className="button">
               Edit job
             </Link>
@@ -62,7 +65,7 @@ export function ExecutionsPage({ session, jobId, page }: { session: Session; job
           {executions.results.map((execution) => (
             <tr key={execution.execution_id}>
               <td data-label="Run">
-                <Link to={runPagePath(jobId, execution.execution_id)} className="mono">
+                <Link to={runPagePath(jobId, execution.execution_id, account)} className="mono">
                   {execution.execution_id.slice(0, 8)}
                 </Link>
               </td>
@@ -78,7 +81,7 @@ export function ExecutionsPage({ session, jobId, page }: { session: Session; job
           ))}
         </Table>
       )}
-      {executions && <Pager page={page} size={SIZE} total={executions.totalSize} onPage={(p) => navigate(`/jobs/${jobId}/executions?page=${p}`)} />}
+      {executions && <Pager page={page} size={SIZE} total={executions.totalSize} onPage={(p) => navigate(withQuery(`/jobs/${jobId}/executions`, { account, page: p }))} />}
     </section>
   );
 }

@@ -1,18 +1,21 @@
-import { useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { api, errorText, type Page } from '../api';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Pager } from '../components/Pager';
 import { StatusBadge } from '../components/StatusBadge';
+import { StatusOptions } from '../components/StatusOptions';
 import { Table } from '../components/Table';
 import { formatTime } from '../format';
 import { type Execution, type Job, jobsPath, lastExecution, runPagePath, startJob } from '../jobs';
-import { Link, navigate } from '../router';
+import { Link, navigate, withQuery } from '../router';
 import { may, type Session } from '../session';
 
 const SIZE = 20;
 
-export function JobsPage({ session, page }: { session: Session; page: number }) {
+/** The account's jobs, newest first; `search` and `lastStatus` (in the address) narrow them on the server. */
+export function JobsPage({ session, page, search, lastStatus }: { session: Session; page: number; search: string; lastStatus: string }) {
   const alias = session.accountAlias;
+  const filtered = !!(search || lastStatus);
   const [jobs, setJobs] = useState<Page<Job> | null>(null);
   const [last, setLast] = useState<Record<string, Execution | null>>({});
   const [error, setError] = useState<string | null>(null);
@@ -20,7 +23,7 @@ export function JobsPage({ session, page }: { session: Session; page: number }) 
 
   const load = useCallback(async () => {
     try {
-      const list = await api.get<Page<Job>>(`${jobsPath(alias)}?page=${page}&size=${SIZE}`);
+      const list = await api.get<Page<Job>>(withQuery(jobsPath(alias), { page, size: SIZE, search, lastStatus }));
       setJobs(list);
       // The jobs list does not carry runs; one small request per visible row (at most SIZE) keeps the
       // console on the public API as it is. Rows fill in as the answers come back.
@@ -33,7 +36,7 @@ export function JobsPage({ session, page }: { session: Session; page: number }) 
     } catch (e) {
       setError(errorText(e));
     }
-  }, [alias, page]);
+  }, [alias, page, search, lastStatus]);
 
   useEffect(() => {
     void load();
@@ -61,9 +64,11 @@ export function JobsPage({ session, page }: { session: Session; page: number }) 
           </Link>
         )}
       </div>
+      <JobFilters key={`${search}\u0000${lastStatus}`} search={search} lastStatus={lastStatus} />
       <ErrorBanner error={error} onDismiss={() => setError(null)} />
       {jobs === null && !error && <p className="muted">Loading…</p>}
-      {jobs && jobs.results.length === 0 && (
+      {jobs && jobs.results.length === 0 && filtered && <p className="empty card">No job matches these filters.</p>}
+      {jobs && jobs.results.length === 0 && !filtered && (
         <div className="empty card">
           <p>No jobs yet in {alias}.</p>
           {may(session, 'manage') && <Link to="/jobs/new">Create the first job</Link>}
@@ -119,7 +124,43 @@ export function JobsPage({ session, page }: { session: Session; page: number }) 
           })}
         </Table>
       )}
-      {jobs && <Pager page={page} size={SIZE} total={jobs.totalSize} onPage={(p) => navigate(`/jobs?page=${p}`)} />}
+      {jobs && <Pager page={page} size={SIZE} total={jobs.totalSize} onPage={(p) => navigate(withQuery('/jobs', { search, lastStatus, page: p }))} />}
     </section>
+  );
+}
+
+/** Search and last-run filter: applied by putting them in the address (page 0), which reads the list again. */
+function JobFilters({ search, lastStatus }: { search: string; lastStatus: string }) {
+  const [text, setText] = useState(search);
+  const [status, setStatus] = useState(lastStatus);
+  const apply = (event: FormEvent): void => {
+    event.preventDefault();
+    navigate(withQuery('/jobs', { search: text.trim(), lastStatus: status }));
+  };
+  return (
+    <form className="card filters" role="search" aria-label="Find jobs" onSubmit={apply}>
+      <label className="grow">
+        Search jobs
+        <input type="search" value={text} maxLength={200} placeholder="Description, repository or playbook" onChange={(e) => setText(e.target.value)} />
+      </label>
+      <label>
+        Last run
+        <select value={status} onChange={(e) => setStatus(e.target.value)}>
+          <option value="">Any</option>
+          <option value="NONE">Never run</option>
+          <StatusOptions />
+        </select>
+      </label>
+      <div className="form-actions">
+        <button type="submit" className="primary">
+          Search
+        </button>
+        {(search || lastStatus) && (
+          <Link to="/jobs" className="button">
+            Clear
+          </Link>
+        )}
+      </div>
+    </form>
   );
 }

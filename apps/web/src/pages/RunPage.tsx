@@ -5,7 +5,8 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { RunGrid } from '../components/RunGrid';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatDuration, formatTime, isTerminal } from '../format';
-import { type Execution, executionPath, type Job, jobPath } from '../jobs';
+import { saveText } from '../download';
+import { type Execution, executionPath, hostPagePath, type Job, jobPath, jobRunsPagePath, otherAccount } from '../jobs';
 import { followExecution, type LinkState } from '../live';
 import { Link } from '../router';
 import { applyRecords, emptyGrid, type Grid, type StatusRecord } from '../run-grid';
@@ -17,9 +18,12 @@ const CONTROLS = [
   { rel: 'restart', label: 'Restart failed hosts', hint: 'Run the failed hosts again' },
 ] as const;
 
-/** The live run page: status, timers, controls, the host × task grid and the transcript. */
-export function RunPage({ session, jobId, executionId }: { session: Session; jobId: string; executionId: string }) {
-  const alias = session.accountAlias;
+/**
+ * The live run page: status, timers, controls, the host × task grid (each host links to its records)
+ * and the transcript. `alias` is the run's account (the session's, or a sub-account's).
+ */
+export function RunPage({ session, alias, jobId, executionId }: { session: Session; alias: string; jobId: string; executionId: string }) {
+  const account = otherAccount(session, alias);
   const path = executionPath(alias, jobId, executionId);
   const [job, setJob] = useState<Job | null>(null);
   const [execution, setExecution] = useState<Execution | null>(null);
@@ -111,6 +115,19 @@ export function RunPage({ session, jobId, executionId }: { session: Session; job
     }
   };
 
+  // The whole transcript as the stdout endpoint has it now (a running run's so far), not the page's copy.
+  const download = async (): Promise<void> => {
+    setBusy('download');
+    setError(null);
+    try {
+      saveText(await api.get<string>(`${path}/stdout`), `run-${executionId}.txt`);
+    } catch (e) {
+      setError(`Download failed: ${errorText(e)}`);
+    } finally {
+      setBusy(null);
+    }
+  };
+
   const timers = execution?.timers ?? [];
   const started = execution?.start ?? null;
   const ended = execution?.end ?? null;
@@ -118,7 +135,7 @@ export function RunPage({ session, jobId, executionId }: { session: Session; job
   return (
     <section className="page run-page">
       <nav className="crumbs" aria-label="Breadcrumb">
-        <Link to="/jobs">Jobs</Link> <span aria-hidden="true">/</span> <Link to={`/jobs/${jobId}/executions`}>{job?.description || 'Job'}</Link>{' '}
+        <Link to="/jobs">Jobs</Link> <span aria-hidden="true">/</span> <Link to={jobRunsPagePath(jobId, account)}>{job?.description || 'Job'}</Link>{' '}
         <span aria-hidden="true">/</span> <span className="mono">{executionId.slice(0, 8)}</span>
       </nav>
       <div className="page-head">
@@ -185,11 +202,16 @@ export function RunPage({ session, jobId, executionId }: { session: Session; job
       )}
 
       <h2>Hosts × tasks</h2>
-      <RunGrid grid={grid} summaries={execution?.host_summaries} />
+      <RunGrid grid={grid} summaries={execution?.host_summaries} hostHref={(host) => hostPagePath(jobId, executionId, host, account)} />
 
       <Artifacts artifacts={execution?.artifacts} />
 
-      <h2>Transcript</h2>
+      <div className="section-head">
+        <h2>Transcript</h2>
+        <button type="button" className="small" onClick={() => void download()} disabled={busy !== null}>
+          {busy === 'download' ? 'Downloading…' : 'Download transcript'}
+        </button>
+      </div>
       <pre className="transcript" ref={transcriptBox} tabIndex={0} aria-label="Ansible transcript" id="transcript">
         {transcript || (isTerminal(status) ? '(no output)' : 'Waiting for output…')}
       </pre>
