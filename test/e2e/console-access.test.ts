@@ -165,7 +165,7 @@ describe('web console: accounts, users and settings', () => {
     watch(tab);
     try {
       await login(tab, 'team-operator', 'operator-password-1');
-      expect(await nav(tab).getByRole('link').allInnerTexts()).toEqual(['Jobs', 'Key pairs', 'Servers', 'VPN', 'Accounts']);
+      expect(await nav(tab).getByRole('link').allInnerTexts()).toEqual(['Activity', 'Jobs', 'Schedules', 'Key pairs', 'Servers', 'VPN', 'Service accounts', 'Accounts']);
       await tab.getByRole('region', { name: 'Your access' }).getByText('You are team-operator in account TEAMA').waitFor();
       await tab.getByRole('region', { name: 'Your access' }).getByText(/ServerOperator: a viewer who also starts, stops, kills and restarts runs/).waitFor();
       // Their subtree only: TEAMA (selected) and TEAMA1; no DEMO, no management.
@@ -267,7 +267,7 @@ describe('web console: accounts, users and settings', () => {
 
     await page.emulateMedia({ colorScheme: 'dark' });
     await expectAccessible(page, 'the settings page, dark');
-    await nav(page).getByRole('link', { name: 'Accounts' }).click();
+    await nav(page).getByRole('link', { name: 'Accounts', exact: true }).click();
     await tree(page).getByRole('button', { name: /^TEAMA Team A$/ }).click();
     await page.getByRole('row', { name: /team-operator/ }).waitFor();
     await expectAccessible(page, 'the accounts page, dark');
