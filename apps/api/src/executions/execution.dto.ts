@@ -4,7 +4,7 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsObject, IsOptional, Is
 import { EXECUTION_STATUSES, type ExecutionStatus } from '@app/domain';
 import type { Link } from '../common/links';
 import { PageQuery } from '../common/paging';
-import { HOST_ID, HOST_ID_RULE } from '../jobs/host-id';
+import { HOST_ID, HOST_ID_RULE } from '../common/host-id';
 
 export class StartHost {
   @IsString()

@@ -3,7 +3,7 @@ import { CONFIG, RunnerConfig } from '@app/config';
 import { Execution, ExecutionListFilter, ExecutionRepository, ExecutionSecrets, Job, newExecution, User } from '@app/database';
 import { checkSecretPropertyNames, conflict, DEFAULT_STOP_GRACE_SECONDS, DomainError, forbidden, invalid, notFound, rolesAllow, splitSecrets } from '@app/domain';
 import { SecretBox, sealed } from '@app/keys';
-import { checkPrivateKey } from '../jobs/job-validation';
+import { checkPrivateKey } from '../common/encoded-fields';
 import { isUuid } from '../common/ids';
 import { RestartRequest, StartRequest } from './execution.dto';
 

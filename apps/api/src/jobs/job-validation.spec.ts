@@ -1,4 +1,5 @@
-import { checkJobRequest, checkPlaybook, checkPrivateKey, checkRepositoryPath } from './job-validation';
+import { checkPrivateKey } from '../common/encoded-fields';
+import { checkJobRequest, checkPlaybook, checkRepositoryPath } from './job-validation';
 import type { JobRequest } from './job.dto';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');

@@ -2,16 +2,9 @@ import { isIPv6 } from 'node:net';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { checkSecretPropertyNames, invalid, limitProblem, repositoryUrlProblem } from '@app/domain';
-import { HOST_ID_RULE } from './host-id';
+import { checkPrivateKey, decodeBase64 } from '../common/encoded-fields';
+import { HOST_ID_RULE } from '../common/host-id';
 import type { JobRequest } from './job.dto';
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-function decodeBase64(field: string, value: string): string {
-  const compact = value.replace(/\s+/g, '');
-  if (!compact || !BASE64.test(compact)) throw invalid(field, 'must be base64');
-  return Buffer.from(compact, 'base64').toString('utf8');
-}
 
 /** `playbook` must be base64 of YAML that is a non-empty list of plays. */
 export function checkPlaybook(field: string, encoded: string): void {
@@ -40,14 +33,6 @@ export function checkRepositoryPath(field: string, value: string): void {
   const normal = path.posix.normalize(value);
   if (normal === '..' || normal.startsWith('../') || normal === '.') {
     throw invalid(field, 'must stay inside the repository');
-  }
-}
-
-/** A private key arrives as base64 of its PEM / OpenSSH armour. */
-export function checkPrivateKey(field: string, encoded: string): void {
-  const text = decodeBase64(field, encoded);
-  if (!/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]+-----END [A-Z0-9 ]*PRIVATE KEY-----/.test(text)) {
-    throw invalid(field, 'must be base64 of a PEM or OpenSSH private key');
   }
 }
 

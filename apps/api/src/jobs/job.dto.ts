@@ -22,7 +22,7 @@ import type { Link } from '../common/links';
 import { PageQuery } from '../common/paging';
 import { AlsoSpelled, OutputOnly, ReadBackTimes, SameAsPath } from '../common/round-trip';
 import { NotifyDto } from '../notify/notify.dto';
-import { HOST_ID, HOST_ID_RULE } from './host-id';
+import { HOST_ID, HOST_ID_RULE } from '../common/host-id';
 
 /** Tags become one comma-separated `--tags` value, so a tag may not contain a comma or space. */
 const TAG = /^[^,\s]{1,100}$/;

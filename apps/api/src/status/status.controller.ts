@@ -9,7 +9,7 @@ import { Paged, paged } from '../common/paged';
 import { PageQuery } from '../common/paging';
 import { TargetAccount } from '../common/principal';
 import { ExecutionsService } from '../executions/executions.service';
-import { HOST_ID, HOST_ID_RULE } from '../jobs/host-id';
+import { HOST_ID, HOST_ID_RULE } from '../common/host-id';
 import { JobsService } from '../jobs/jobs.service';
 
 export class RecordQuery extends PageQuery {
