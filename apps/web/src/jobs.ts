@@ -1,3 +1,4 @@
+import type { ExecutionDocument } from '../../../libs/domain/src/wire';
 import { api, seg, type Page } from './api';
 import { withQuery } from './router';
 import type { Session } from './session';
@@ -20,22 +21,8 @@ export interface Job {
   lastUpdatedTime: number;
 }
 
-export interface Execution {
-  execution_id: string;
-  job_id: string;
-  account_alias: string;
-  status: string;
-  timers: { start: number; end: number | null }[];
-  start: number | null;
-  end: number | null;
-  failed_hosts: string[];
-  host_summaries: Record<string, Record<string, number>>;
-  exit_code: number | null;
-  reason: string | null;
-  /** set_stats data: the aggregate and per host, or why it was not stored; null when none. */
-  artifacts?: { run: Record<string, unknown>; hosts: Record<string, Record<string, unknown>> } | { omitted: string } | null;
-  links: { rel: string; href: string; verbs?: string[] }[];
-}
+/** An execution as the API answers it (libs/domain's wire types: never a copy). */
+export type Execution = ExecutionDocument;
 
 export const jobsPath = (alias: string): string => `/v2/automation/jobs/${seg(alias)}`;
 export const jobPath = (alias: string, jobId: string): string => `${jobsPath(alias)}/${seg(jobId)}`;

@@ -1,21 +1,12 @@
+import type { StatusRecordDocument } from '../../../libs/domain/src/wire';
+
 /**
  * The live run page's model: status records folded into a host × task grid. Pure (no DOM, no
  * socket), so it is unit-tested (run-grid.spec.ts) and the page only renders what it returns.
  */
-export interface StatusRecord {
-  counter: number;
-  event_type: string;
-  uuid: string | null;
-  parent_uuid: string | null;
-  host: string | null;
-  play: string | null;
-  task: string | null;
-  failed: boolean;
-  changed: boolean;
-  message: string | null;
-  timestamp: number;
-  event_data?: Record<string, unknown> | null;
-}
+/** What the grid reads of a status record (libs/domain's wire type, so a renamed field breaks this build). */
+export type StatusRecord = Pick<StatusRecordDocument, 'counter' | 'event_type' | 'uuid' | 'parent_uuid' | 'host' | 'play' | 'task' | 'failed' | 'changed' | 'message' | 'timestamp'> &
+  Partial<Pick<StatusRecordDocument, 'event_data'>>;
 
 export type CellState = 'running' | 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'ignored';
 

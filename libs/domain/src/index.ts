@@ -11,3 +11,4 @@ export * from './host-pattern';
 export * from './address-kind';
 export * from './resolve-host';
 export * from './notify-settings';
+export * from './wire';

@@ -1,25 +1,7 @@
 import type { StatusRecord } from '@app/database';
+import type { StatusRecordDocument } from '@app/domain';
 
-/** A status record as API.md shows it: the same shape on the status API, socket.io and webhooks. */
-export interface StatusRecordDocument {
-  id: string;
-  timestamp: number;
-  job_id: string;
-  execution_id: string;
-  account_alias: string;
-  counter: number;
-  uuid: string | null;
-  parent_uuid: string | null;
-  event_type: string;
-  host: string | null;
-  play: string | null;
-  task: string | null;
-  failed: boolean;
-  changed: boolean;
-  message: string | null;
-  stdout: string | null;
-  event_data: Record<string, unknown> | null;
-}
+export type { StatusRecordDocument };
 
 export function toRecordDocument(record: StatusRecord, accountAlias: string): StatusRecordDocument {
   return {

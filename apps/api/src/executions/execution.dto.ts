@@ -1,3 +1,4 @@
+import type { ArtifactsDocument, ExecutionDocument } from '@app/domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Matches, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
@@ -77,7 +78,7 @@ export class StdoutQuery {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) end_line?: number;
 }
 
-export class ExecutionResponse {
+export class ExecutionResponse implements ExecutionDocument {
   execution_id: string;
   job_id: string;
   account_alias: string;
@@ -86,9 +87,9 @@ export class ExecutionResponse {
   start: number | null;
   end: number | null;
   failed_hosts: string[];
-  host_summaries: object;
+  host_summaries: Record<string, Record<string, number>>;
   is_vpn_established: boolean;
-  repository_log: object | null;
+  repository_log: ExecutionDocument['repository_log'];
   exit_code: number | null;
   reason: string | null;
   @ApiProperty({
@@ -100,6 +101,6 @@ export class ExecutionResponse {
       'what the playbook published with set_stats: `run` the aggregate (per_host: false), `hosts` per host; masked like records. ' +
       'Over RUNNER_MAX_ARTIFACTS_KB it is `{omitted: "<why>"}`; null when the playbook published nothing',
   })
-  artifacts: object | null;
+  artifacts: ArtifactsDocument | null;
   links: Link[];
 }

@@ -1,4 +1,6 @@
-export class RunnerResponse {
+import type { RunnerDocument } from '@app/domain';
+
+export class RunnerResponse implements RunnerDocument {
   id: string;
   host: string;
   pid: number;

@@ -2,19 +2,9 @@ import { useEffect, useState } from 'react';
 import { api, errorText } from '../api';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { formatTime } from '../format';
+import type { RunnerDocument } from '../../../../libs/domain/src/wire';
 
-interface Runner {
-  id: string;
-  host: string;
-  pid: number;
-  slots: number;
-  version: string;
-  ansible: string;
-  draining: boolean;
-  startedTime: number;
-  lastHeartbeatTime: number;
-  runningExecutions: string[];
-}
+type Runner = RunnerDocument;
 
 /** Worker processes and their load, refreshed every few seconds (root AccountAdmin only: others see the API's 403). */
 export function RunnersPage() {
