@@ -1,6 +1,6 @@
 import type { ExecutionDocument } from '../../../libs/domain/src/wire';
 import { api, seg, type Page } from './api';
-import { withQuery } from './router';
+import { withQuery } from './url';
 import type { Session } from './session';
 
 export interface Job {

@@ -18,13 +18,6 @@ export function useLocation(): { path: string; query: URLSearchParams } {
   return { path: url.pathname, query: url.searchParams };
 }
 
-/** `path?a=1&b=2` with the parameters that have a value (filters in the address, so a view can be bookmarked). */
-export function withQuery(path: string, params: Record<string, string | number | null | undefined>): string {
-  const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) if (value !== null && value !== undefined && value !== '') query.set(name, String(value));
-  const text = query.toString();
-  return text ? `${path}?${text}` : path;
-}
 
 /** Matches `/jobs/:id/edit` style patterns; returns the named parts or null. */
 export function match(pattern: string, path: string): Record<string, string> | null {

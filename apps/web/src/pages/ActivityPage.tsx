@@ -8,7 +8,8 @@ import { Table } from '../components/Table';
 import { formatDuration, formatTime, isTerminal } from '../format';
 import { type Execution, type Job, jobPath, jobRunsPagePath, jobsPath, otherAccount, runPagePath } from '../jobs';
 import { type FeedRecord, followAccount, type LinkState } from '../live';
-import { Link, navigate, withQuery } from '../router';
+import { Link, navigate } from '../router';
+import { withQuery } from '../url';
 import type { Session } from '../session';
 
 const SIZE = 20;

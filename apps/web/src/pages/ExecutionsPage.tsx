@@ -6,7 +6,8 @@ import { StatusBadge } from '../components/StatusBadge';
 import { Table } from '../components/Table';
 import { formatDuration, formatTime } from '../format';
 import { type Execution, type Job, jobPath, otherAccount, runPagePath, startJob } from '../jobs';
-import { Link, navigate, withQuery } from '../router';
+import { Link, navigate } from '../router';
+import { withQuery } from '../url';
 import { may, type Session } from '../session';
 
 const SIZE = 20;

@@ -7,7 +7,8 @@ import { StatusOptions } from '../components/StatusOptions';
 import { Table } from '../components/Table';
 import { formatTime } from '../format';
 import { type Execution, type Job, jobsPath, lastExecution, runPagePath, startJob } from '../jobs';
-import { Link, navigate, withQuery } from '../router';
+import { Link, navigate } from '../router';
+import { withQuery } from '../url';
 import { may, type Session } from '../session';
 
 const SIZE = 20;

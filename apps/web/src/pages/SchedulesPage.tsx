@@ -34,10 +34,11 @@ export function SchedulesPage({ session, jobId }: { session: Session; jobId: str
   const [notice, setNotice] = useState<string | null>(null);
   const manage = may(session, 'manage');
 
-  const load = useCallback(() => {
-    api.get<Page<Schedule>>(`${base}?page=${page}&size=${SIZE}`).then(setSchedules, (e) => setError(errorText(e)));
-  }, [base, page]);
-  useEffect(load, [load]);
+  const load = useCallback(
+    (): Promise<void> => api.get<Page<Schedule>>(`${base}?page=${page}&size=${SIZE}`).then(setSchedules, (e) => setError(errorText(e))),
+    [base, page],
+  );
+  useEffect(() => void load(), [load]);
   useEffect(() => {
     api.get<Job>(jobPath(alias, jobId)).then(setJob, (e) => setError(errorText(e)));
     api.get<ServiceAccount[]>(serviceAccountsPath(alias)).then(setServiceAccounts, (e) => setError(errorText(e)));
@@ -49,8 +50,9 @@ export function SchedulesPage({ session, jobId }: { session: Session; jobId: str
     setNotice(null);
     try {
       await action();
+      // The list first, then the announcement: what it says is on the page when it is heard.
+      await load();
       setNotice(done);
-      load();
       return true;
     } catch (e) {
       setError(errorText(e));

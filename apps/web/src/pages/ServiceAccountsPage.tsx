@@ -21,10 +21,8 @@ export function ServiceAccountsPage({ session }: { session: Session }) {
   const [notice, setNotice] = useState<string | null>(null);
   const administer = may(session, 'administer');
 
-  const load = useCallback(() => {
-    api.get<ServiceAccount[]>(base).then(setAccounts, (e) => setError(errorText(e)));
-  }, [base]);
-  useEffect(load, [load]);
+  const load = useCallback((): Promise<void> => api.get<ServiceAccount[]>(base).then(setAccounts, (e) => setError(errorText(e))), [base]);
+  useEffect(() => void load(), [load]);
 
   const reset = (): void => {
     setForm(EMPTY);
@@ -40,9 +38,11 @@ export function ServiceAccountsPage({ session }: { session: Session }) {
     try {
       if (editing) await api.put(`${base}/${seg(editing)}`, body);
       else await api.post(base, { ...body, alias: form.alias.trim() });
-      setNotice(editing ? `Service account ${editing} saved${form.password ? ' with its new password' : '; its password is unchanged'}.` : `Service account ${form.alias.trim()} created.`);
+      const done = editing ? `Service account ${editing} saved${form.password ? ' with its new password' : '; its password is unchanged'}.` : `Service account ${form.alias.trim()} created.`;
       reset();
-      load();
+      // The list first, then the announcement: what it says is on the page when it is heard.
+      await load();
+      setNotice(done);
     } catch (e) {
       setError(errorText(e));
     }
