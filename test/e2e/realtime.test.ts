@@ -108,6 +108,25 @@ describe('real-time status over socket.io', () => {
     expect(s.records).toEqual([]);
   });
 
+  it('answers malformed messages ok:false through the gateway, and the socket still works after them', async () => {
+    const s = await socket();
+    const ack = (...args: unknown[]): Promise<{ ok: boolean; message?: string }> => s.socket.timeout(10_000).emitWithAck('subscribe', ...args);
+    for (const body of [null, 'DEMO', 42, ['DEMO'], { accountAlias: ['DEMO'] }, { accountAlias: 'DEMO', jobId: { $ne: null } }, { accountAlias: 'DEMO', afterCounter: '1e9' }]) {
+      const answer = await ack(body);
+      expect(answer.ok).toBe(false);
+      expect(answer.message).toEqual(expect.any(String));
+    }
+    expect((await ack('DEMO', 'extra', 'arguments')).ok).toBe(false);
+    expect((await ack()).ok).toBe(false);
+    s.socket.emit('subscribe', { accountAlias: 'DEMO' }); // no ack: nothing to answer, nothing breaks
+    s.socket.emit('no-such-event', { accountAlias: 'DEMO' });
+    expect(await s.socket.timeout(10_000).emitWithAck('unsubscribe', null)).toEqual({ ok: true });
+    // The same connection, and the api, still serve a proper subscription.
+    expect(s.socket.connected).toBe(true);
+    expect(await s.subscribe({ accountAlias: 'DEMO' })).toEqual({ ok: true });
+    expect((await client.get('/v2/automation/jobs/DEMO')).status).toBe(200);
+  });
+
   it('streams an alias subscription for dashboards, including sub-accounts', async () => {
     const s = await socket();
     expect(await s.subscribe({ accountAlias: 'DEMO' })).toEqual({ ok: true });

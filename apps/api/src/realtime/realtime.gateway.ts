@@ -1,4 +1,5 @@
-import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { ConnectedSocket, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { AccountRepository, ExecutionRepository, JobRepository, TokenOwner } from '@app/database';
 import { tokenCovers } from '@app/domain';
@@ -16,6 +17,13 @@ interface SubscribeRequest {
   afterCounter?: unknown;
 }
 type Answer = { ok: true } | { ok: false; message: string };
+
+/**
+ * A message's payload as the client sent it. Not @MessageBody: the global pipe is for HTTP bodies
+ * and would throw at a non-object (no ack, only a logged exception); the gateway checks every field
+ * itself and answers `{ok: false, message}`.
+ */
+const RawMessage = createParamDecorator((_: unknown, context: ExecutionContext): unknown => context.switchToWs().getData());
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -74,7 +82,7 @@ export class RealtimeGateway implements OnGatewayInit<Namespace>, OnGatewayConne
   }
 
   @SubscribeMessage('subscribe')
-  async onSubscribe(@ConnectedSocket() socket: Socket, @MessageBody() request: SubscribeRequest): Promise<Answer> {
+  async onSubscribe(@ConnectedSocket() socket: Socket, @RawMessage() request: SubscribeRequest): Promise<Answer> {
     try {
       await this.subscribe(socket.data.subscriber as Subscriber, request);
       return { ok: true };
@@ -84,7 +92,7 @@ export class RealtimeGateway implements OnGatewayInit<Namespace>, OnGatewayConne
   }
 
   @SubscribeMessage('unsubscribe')
-  onUnsubscribe(@ConnectedSocket() socket: Socket, @MessageBody() request: SubscribeRequest): Answer {
+  onUnsubscribe(@ConnectedSocket() socket: Socket, @RawMessage() request: SubscribeRequest): Answer {
     (socket.data.subscriber as Subscriber).subscriptions.delete(keyOf(request));
     return { ok: true };
   }
