@@ -68,6 +68,7 @@ describe('web console: retention of runs', () => {
     await section().getByRole('button', { name: 'Save retention' }).click();
     await section().getByText('Finished runs of DEMO are deleted 14 days after they end (this account’s setting).').waitFor();
     await page.reload();
+    await section().getByText('Finished runs of DEMO are deleted 14 days after they end (this account’s setting).').waitFor();
     expect(await section().getByLabel('Days to keep finished runs').inputValue()).toBe('14');
     await page.emulateMedia({ colorScheme: 'dark' });
     await expectAccessible(page, 'the retention section, dark');
