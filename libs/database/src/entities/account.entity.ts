@@ -19,4 +19,6 @@ export class Account {
   /** The default `notify` of the account's jobs; its chat URL is STORED_SECRET here, sealed below. */
   @Column('jsonb', { nullable: true, select: false }) notify?: NotifySettings | null;
   @Column('text', { name: 'sealed_notify_chat_url', nullable: true, select: false }) sealedNotifyChatUrl?: string | null;
+  /** How many days its ended runs are kept (null: its nearest ancestor's, then RUNNER_RETENTION_DAYS); retention.repository.ts reads it. */
+  @Column('integer', { name: 'retention_days', nullable: true, select: false }) retentionDays?: number | null;
 }
