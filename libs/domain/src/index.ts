@@ -2,6 +2,8 @@ export * from './roles';
 export * from './errors';
 export * from './execution-status';
 export * from './secret-masker';
+export { LineMasker } from './line-masker';
+export { MIN_SECRET_LENGTH } from './secret-forms';
 export * from './secret-variables';
 export * from './cron';
 export * from './clock';
