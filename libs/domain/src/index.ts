@@ -14,3 +14,4 @@ export * from './address-kind';
 export * from './resolve-host';
 export * from './notify-settings';
 export * from './wire';
+export * from './response-body';
