@@ -5,6 +5,11 @@ import { HostLayout, readHostLayout } from './host-layout';
 import { detectLimitBackend, LimitBackend, LimitSettings, removeLeftoverCgroups, RunLimits } from './run-limits';
 import { RunSandbox } from './run-sandbox';
 
+/**
+ * The worker's side of the run sandbox: its settings, finding how limits can be enforced on this
+ * host, the start-up probe, and a RunSandbox (run-sandbox.ts) for each run.
+ */
+
 export interface SandboxSettings extends LimitSettings {
   enabled: boolean;
   /** Runs of the account whose sandbox number is n run as uid (and gid) uidBase + n. */
