@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, RunnerConfig } from '@app/config';
 import { callbackUrlProblem } from '@app/realtime';
 import { Account, Job, JobDefinition, JobRepository, JobSecrets } from '@app/database';
-import { conflict, invalid, notFound, splitNotify, splitSecrets, STORED_SECRET } from '@app/domain';
+import { conflict, invalid, notFound, splitNotify, splitSecrets, STORED_SECRET, Clock } from '@app/domain';
 import { ExecutionsService } from '../executions/executions.service';
 import { SecretBox, sealed, UnopenableSealedValue } from '@app/keys';
 import { JobRequest } from './job.dto';
@@ -20,11 +20,12 @@ export class JobsService {
     private readonly box: SecretBox,
     private readonly executions: ExecutionsService,
     @Inject(CONFIG) private readonly config: RunnerConfig,
+    private readonly clock: Clock,
   ) {}
 
   async create(account: Account, request: JobRequest): Promise<Job> {
     await this.check(request);
-    const now = new Date();
+    const now = this.clock.now();
     const row = { id: randomUUID(), accountId: account.id };
     const job: Job = {
       ...row,
@@ -55,7 +56,7 @@ export class JobsService {
     const sameRepository = job.definition.repository?.url === request.repository?.url;
     job.description = request.description ?? '';
     Object.assign(job, this.compose(job, request, sameRepository ? previous : { ...previous, repositoryCredentials: undefined }));
-    job.updatedAt = new Date();
+    job.updatedAt = this.clock.now();
     await this.jobs.update(job);
     return job;
   }
