@@ -1,15 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { RunnerDocument } from '@app/domain';
 import { OWNED_SQL } from './status-sql';
 
-export interface RunnerInfo {
-  id: string;
-  host: string;
-  pid: number;
-  slots: number;
-  version: string;
-  ansible: string;
-  draining: boolean;
+/** A runners row: what GET /v2/automation/runners answers (RunnerDocument), with its times as dates. */
+export interface RunnerInfo extends Pick<RunnerDocument, 'id' | 'host' | 'pid' | 'slots' | 'version' | 'ansible' | 'draining'> {
   startedAt: Date;
   heartbeatAt: Date;
   running: string[];
