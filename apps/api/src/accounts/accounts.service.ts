@@ -8,11 +8,11 @@ import { hashPassword } from '@app/keys';
 @Injectable()
 export class AccountsService {
   constructor(
+    private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: RunnerConfig,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
     private readonly accounts: AccountRepository,
     private readonly users: UserRepository,
-    private readonly clock: Clock,
   ) {}
 
   async createSubAccount(parent: Account, alias: string, name: string): Promise<Account> {

@@ -22,10 +22,10 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly changeListeners: ((payload: string) => void)[] = [];
 
   constructor(
+    private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: RunnerConfig,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
     private readonly tokens: AuthTokenRepository,
-    private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

@@ -16,11 +16,11 @@ const DEFAULT_TTL_MINUTES = 180;
 @Injectable()
 export class JobsService {
   constructor(
+    private readonly clock: Clock,
     private readonly jobs: JobRepository,
     private readonly box: SecretBox,
     private readonly executions: ExecutionsService,
     @Inject(CONFIG) private readonly config: RunnerConfig,
-    private readonly clock: Clock,
   ) {}
 
   async create(account: Account, request: JobRequest): Promise<Job> {

@@ -40,11 +40,11 @@ export class SocketAuthority implements OnApplicationBootstrap, OnApplicationShu
   private sweeping = false;
 
   constructor(
+    private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: RunnerConfig,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
     private readonly tokens: TokenService,
     private readonly standing: AuthTokenRepository,
-    private readonly clock: Clock,
   ) {
     tokens.onChange((payload) => this.changed(payload));
   }
