@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, RunnerConfig } from '@app/config';
 import { callbackUrlProblem } from '@app/realtime';
 import { Account, deleteInBatches, Job, JobDefinition, JobRepository, JobSecrets, RETENTION_BATCH, RetentionRepository } from '@app/database';
-import { conflict, invalid, notFound, splitNotify, splitSecrets, STORED_SECRET } from '@app/domain';
+import { conflict, invalid, notFound, splitNotify, splitSecrets, STORED_SECRET, Clock } from '@app/domain';
 import { ExecutionsService } from '../executions/executions.service';
 import { SecretBox, sealed, UnopenableSealedValue } from '@app/keys';
 import { JobRequest } from './job.dto';
@@ -16,6 +16,7 @@ const DEFAULT_TTL_MINUTES = 180;
 @Injectable()
 export class JobsService {
   constructor(
+    private readonly clock: Clock,
     private readonly jobs: JobRepository,
     private readonly box: SecretBox,
     private readonly executions: ExecutionsService,
@@ -25,7 +26,7 @@ export class JobsService {
 
   async create(account: Account, request: JobRequest): Promise<Job> {
     await this.check(request);
-    const now = new Date();
+    const now = this.clock.now();
     const row = { id: randomUUID(), accountId: account.id };
     const job: Job = {
       ...row,
@@ -56,7 +57,7 @@ export class JobsService {
     const sameRepository = job.definition.repository?.url === request.repository?.url;
     job.description = request.description ?? '';
     Object.assign(job, this.compose(job, request, sameRepository ? previous : { ...previous, repositoryCredentials: undefined }));
-    job.updatedAt = new Date();
+    job.updatedAt = this.clock.now();
     await this.jobs.update(job);
     return job;
   }
