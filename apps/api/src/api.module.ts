@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { ConfigModule, JsonLogger, RunnerConfig } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { KeysModule } from '@app/keys';
+import { Clock, SystemClock } from '@app/domain';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
 import { AuthController } from './auth/auth.controller';
@@ -55,6 +56,7 @@ export class ApiModule {
         { provide: JsonLogger, useValue: logger },
         { provide: HttpMetrics, useValue: metrics },
         { provide: DrainState, useValue: drain },
+        { provide: Clock, useClass: SystemClock },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         RouteAudit,

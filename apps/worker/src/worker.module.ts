@@ -9,6 +9,7 @@ import { WebhookDispatcher } from './webhook-dispatcher';
 import { RunNoticeSender } from './run-notice-sender';
 import { OperationRunner } from './operation-runner';
 import { Scheduler } from './scheduler';
+import { ServiceAccountLogin } from './service-account-login';
 import { RunFactory, RunRepositories } from './run/run-factory';
 
 @Module({})
@@ -24,6 +25,7 @@ export class WorkerModule {
         RunNoticeSender,
         WebhookDispatcher,
         OperationRunner,
+        ServiceAccountLogin,
         Scheduler,
         RunRepositories,
         RunFactory,
