@@ -70,7 +70,7 @@ describe('cron', () => {
     expect(at(new Date('2026-12-01T02:30:00.250Z'))).toBeNull();
   });
 
-  it.each(['', '* * * *', '60 * * * *', '* 24 * * *', '* * 0 * *', '* * * 13 *', '* * * * 8', '*/0 * * * *', '5-1 * * * *', 'x * * * *', '0 * * * * *', '0 0 * * * * 2026', '@reboot', 'mon * * * *'])(
+  it.each(['', '* * * *', '60 * * * *', '* 24 * * *', '* * 0 * *', '* * * 13 *', '* * * * 8', '*/0 * * * *', '5-1 * * * *', 'x * * * *', '0 * * * * *', '0 0 * * * * 2026', '@reboot', 'mon * * * *', '2026-12-01T00:00:00', '@daily:00'])(
     'refuses %j',
     (expression) => expect(triggerProblem('cron', expression, new Date())).toMatch(/^is not a valid cron expression: /),
   );
@@ -84,6 +84,7 @@ describe('cron', () => {
     expect(triggerProblem('cron', '* * *', now)).toBe('is not a valid cron expression: must have five fields: minute hour day-of-month month day-of-week');
     expect(triggerProblem('cron', '0 * * * * *', now)).toMatch(/must have five fields/);
     expect(triggerProblem('cron', '*/0 * * * *', now)).toBe('is not a valid cron expression: Syntax error, illegal stepping: 0');
+    expect(triggerProblem('cron', '12:00 * * * *', now)).toBe('is not a valid cron expression: ":" is not part of cron (a one-time date is trigger type "date")');
     expect(triggerProblem('date', '2026-12-01T02:30:00Z', now)).toBeNull();
     expect(triggerProblem('date', '2026-11-29T00:00:00Z', now)).toBe('is in the past');
     expect(triggerProblem('date', '2026-11-30T00:00:00Z', now)).toBe('is in the past');

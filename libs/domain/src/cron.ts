@@ -57,6 +57,8 @@ export function triggerProblem(type: TriggerType, expression: string, now: Date)
   if (type === 'cron') {
     const fields = expression.trim().split(/\s+/);
     if (fields.length !== 5 && !expression.trim().startsWith('@')) return `is not a valid cron expression: ${FIVE_FIELDS}`;
+    // croner would read anything with a colon as a one-time date, and then complain about ISO 8601.
+    if (expression.includes(':')) return 'is not a valid cron expression: ":" is not part of cron (a one-time date is trigger type "date")';
     try {
       cron(expression, DEFAULT_TIME_ZONE);
       return null;
