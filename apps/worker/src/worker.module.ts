@@ -10,6 +10,7 @@ import { RunNoticeSender } from './run-notice-sender';
 import { OperationRunner } from './operation-runner';
 import { Scheduler } from './scheduler';
 import { ServiceAccountLogin } from './service-account-login';
+import { Retention } from './retention';
 import { RunFactory, RunRepositories } from './run/run-factory';
 
 @Module({})
@@ -27,6 +28,7 @@ export class WorkerModule {
         OperationRunner,
         ServiceAccountLogin,
         Scheduler,
+        Retention,
         RunRepositories,
         RunFactory,
         PoolService,
