@@ -151,20 +151,35 @@ describe('the CLI covers the whole service (servers, schedules, service accounts
     const now = new Date();
     const year = now.getUTCFullYear() + (now.getUTCMonth() === 0 && now.getUTCDate() === 1 && now.getUTCHours() < 3 ? 0 : 1);
     expect(schedule).toMatchObject({ jobId, serviceAccountAlias: 'nightly', trigger: { type: 'cron', expression: '0 3 1 1 *' }, nextRunTime: Date.UTC(year, 0, 1, 3) });
-    const once = await parsed(['schedules', 'create', jobId, '--at', `${year + 1}-06-01T12:00:00Z`, '--service-account', 'nightly', '--overlap', 'skip'], 'yaml');
-    expect(once.nextRunTime).toBe(Date.UTC(year + 1, 5, 1, 12));
+    expect(schedule.timeZone).toBe('UTC');
+    // A date is an instant: its time zone (kept, for showing it) does not move it.
+    const once = await parsed(['schedules', 'create', jobId, '--at', `${year + 1}-06-01T12:00:00Z`, '--service-account', 'nightly', '--overlap', 'skip', '--time-zone', 'Asia/Tokyo'], 'yaml');
+    expect(once).toMatchObject({ timeZone: 'Asia/Tokyo', nextRunTime: Date.UTC(year + 1, 5, 1, 12) });
 
     const listed = await everyFormat(['schedules', 'list', jobId]);
     expect(listed.json.map((s) => s.id).sort()).toEqual([schedule.id, once.id].sort());
-    expect(listed.table.header).toEqual(['ID', 'TRIGGER', 'NEXT RUN', 'SERVICE ACCOUNT', 'OVERLAP', 'DESCRIPTION']);
-    expect(listed.table.rows).toContainEqual([schedule.id, 'cron 0 3 1 1 *', `${year}-01-01 03:00:00Z`, 'nightly', 'allow', 'new year']);
+    expect(listed.table.header).toEqual(['ID', 'TRIGGER', 'TIME ZONE', 'NEXT RUN', 'SERVICE ACCOUNT', 'OVERLAP', 'DESCRIPTION']);
+    expect(listed.table.rows).toContainEqual([schedule.id, 'cron 0 3 1 1 *', 'UTC', `${year}-01-01 03:00:00Z`, 'nightly', 'allow', 'new year']);
 
     expect((await cli(['schedules', 'disable', jobId, schedule.id])).stdout).toBe(`Schedule ${schedule.id} disabled.\n`);
     expect(await parsed(['schedules', 'get', jobId, schedule.id], 'json')).toMatchObject({ enabled: false });
-    expect(tableOf((await cli(['schedules', 'list', jobId])).stdout).rows).toContainEqual([schedule.id, 'cron 0 3 1 1 *', 'disabled', 'nightly', 'allow', 'new year']);
+    expect(tableOf((await cli(['schedules', 'list', jobId])).stdout).rows).toContainEqual([schedule.id, 'cron 0 3 1 1 *', 'UTC', 'disabled', 'nightly', 'allow', 'new year']);
     expect((await cli(['schedules', 'enable', jobId, schedule.id])).stdout).toContain(`next run ${year}-01-01 03:00:00Z`);
     expect((await cli(['schedules', 'delete', jobId, once.id])).code).toBe(0);
     expect((await cli(['schedules', 'get', jobId, once.id])).code).toBe(5);
+
+    // Another zone: 03:00 on 1 January in Berlin (CET) is 02:00 UTC; the rest of the schedule is kept.
+    const berlinYear = Date.UTC(now.getUTCFullYear(), 0, 1, 2) > Date.now() ? now.getUTCFullYear() : now.getUTCFullYear() + 1;
+    const moved = await parsed(['schedules', 'update', jobId, schedule.id, '--time-zone', 'Europe/Berlin'], 'json');
+    expect(moved).toMatchObject({ timeZone: 'Europe/Berlin', trigger: { type: 'cron', expression: '0 3 1 1 *' }, description: 'new year', enabled: true, nextRunTime: Date.UTC(berlinYear, 0, 1, 2) });
+    expect(tableOf((await cli(['schedules', 'list', jobId])).stdout).rows).toContainEqual([schedule.id, 'cron 0 3 1 1 *', 'Europe/Berlin', `${berlinYear}-01-01 02:00:00Z`, 'nightly', 'allow', 'new year']);
+    const badZone = await cli(['schedules', 'update', jobId, schedule.id, '--time-zone', 'Mars/Olympus']);
+    expect(badZone.code).toBe(7);
+    expect(badZone.stderr).toMatch(/The server refused the request \(400\).*timeZone.*must be an IANA time zone name/s);
+    expect(await parsed(['schedules', 'get', jobId, schedule.id], 'json')).toMatchObject({ timeZone: 'Europe/Berlin' });
+    const nothing = await cli(['schedules', 'update', jobId, schedule.id]);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain('Give --cron EXPRESSION, --at DATE or --time-zone ZONE');
   });
 
   it('adds VPN connections and tests them: status and latency of a real gateway, exit 1 for one that is down', async () => {

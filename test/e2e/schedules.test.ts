@@ -53,6 +53,50 @@ describe('schedules and service accounts', () => {
     expect((await client.get(`/v2/automation/jobs/DEMO/${job.id}/schedules`)).body.totalSize).toBe(0);
   });
 
+  it('stores a time zone, computes nextRunTime in it, and refuses an unknown zone naming the field, changing nothing', async () => {
+    const path = (id: string) => `/v2/automation/jobs/DEMO/${job.id}/schedules/${id}`;
+    /** The next 1 July at `hourUtc`:00 UTC after now: what noon on 1 July in a zone means in UTC. */
+    const nextJulyFirst = (hourUtc: number): number => {
+      const year = new Date().getUTCFullYear();
+      return Date.UTC(year, 6, 1, hourUtc) > Date.now() ? Date.UTC(year, 6, 1, hourUtc) : Date.UTC(year + 1, 6, 1, hourUtc);
+    };
+    const utc = await schedule({ serviceAccountAlias: 'nightly', trigger: { type: 'cron', expression: '0 12 1 7 *' } });
+    expect(utc.body).toMatchObject({ timeZone: 'UTC', nextRunTime: nextJulyFirst(12) });
+    // Noon in New York on 1 July is EDT (UTC-4): 16:00 UTC.
+    const created = await schedule({ serviceAccountAlias: 'nightly', trigger: { type: 'cron', expression: '0 12 1 7 *' }, timeZone: 'America/New_York' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ timeZone: 'America/New_York', nextRunTime: nextJulyFirst(16) });
+    const [row] = await stack.db.query<{ time_zone: string; next_run_at: Date }>(`SELECT time_zone, next_run_at FROM schedules WHERE id = $1`, [created.body.id]);
+    expect(row).toEqual({ time_zone: 'America/New_York', next_run_at: new Date(nextJulyFirst(16)) });
+
+    // A round trip of GET's body with the zone changed moves the next run: noon in Tokyo is 03:00 UTC.
+    const got = (await client.get(path(created.body.id))).body;
+    const moved = await client.put(path(created.body.id), { ...got, timeZone: 'Asia/Tokyo' });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ timeZone: 'Asia/Tokyo', nextRunTime: nextJulyFirst(3) });
+
+    const before = await stack.db.query(`SELECT * FROM schedules ORDER BY id`);
+    for (const timeZone of ['Mars/Olympus', '+02:00', 'Local', '', 'Europe/Berlin; DROP TABLE schedules', 42, 'x'.repeat(65)]) {
+      const body = { serviceAccountAlias: 'nightly', trigger: { type: 'cron', expression: '0 12 1 7 *' }, timeZone };
+      for (const reply of [await schedule(body), await client.put(path(created.body.id), body)]) {
+        expect({ timeZone, status: reply.status }).toEqual({ timeZone, status: 400 });
+        expect(reply.body.message).toContain('timeZone');
+      }
+    }
+    expect(await stack.db.query(`SELECT * FROM schedules ORDER BY id`)).toEqual(before);
+
+    // Another account's administrator can neither read nor change it (the zone adds no way in).
+    expect((await client.post('/v2/accounts/DEMO', { alias: 'TZOTHER', name: 'Other' })).status).toBe(201);
+    expect((await client.post('/v2/users/TZOTHER', { username: 'tz-other', password: 'tz-other-password', roles: ['AccountAdmin'] })).status).toBe(201);
+    const other = new ApiClient(stack.api.url);
+    await other.login('tz-other', 'tz-other-password');
+    expect((await other.get(path(created.body.id))).status).toBe(403);
+    expect((await other.put(path(created.body.id), { ...got, timeZone: 'Europe/Berlin' })).status).toBe(403);
+    expect((await other.put(`/v2/automation/jobs/TZOTHER/${job.id}/schedules/${created.body.id}`, { ...got, timeZone: 'Europe/Berlin' })).status).toBe(404);
+    expect(await stack.db.query(`SELECT * FROM schedules ORDER BY id`)).toEqual(before);
+    for (const id of [utc.body.id, created.body.id]) expect((await client.delete(path(id))).status).toBe(204);
+  });
+
   it('fires a date trigger once and never again', async () => {
     const at = new Date(Date.now() + 2000).toISOString();
     const created = await schedule({ description: 'once', serviceAccountAlias: 'nightly', trigger: { type: 'date', expression: at } });

@@ -137,8 +137,9 @@ export const COMMANDS: CommandSpec[] = [
     name: 'schedules create',
     args: ['JOB'],
     options: {
-      cron: { type: 'string', hint: 'EXPRESSION', description: 'five-field cron in UTC, e.g. "0 3 * * *"' },
+      cron: { type: 'string', hint: 'EXPRESSION', description: 'five-field cron read in --time-zone, e.g. "0 3 * * *"' },
       at: { type: 'string', hint: 'DATE', description: 'once, at this ISO-8601 date-time' },
+      'time-zone': { type: 'string', hint: 'ZONE', description: 'IANA time zone of the cron, e.g. Europe/Berlin (default UTC)' },
       'service-account': { type: 'string', hint: 'ALIAS', description: 'the service account the runs act as' },
       description: { type: 'string', hint: 'TEXT', description: 'what it is for' },
       overlap: { type: 'string', hint: 'MODE', choices: ['allow', 'skip', 'queue'], description: 'while the previous run is active: allow, skip or queue' },
@@ -147,6 +148,16 @@ export const COMMANDS: CommandSpec[] = [
     },
     required: ['service-account'],
     summary: 'schedule a job (--cron or --at)',
+  },
+  {
+    name: 'schedules update',
+    args: ['JOB', 'SCHEDULE'],
+    options: {
+      cron: { type: 'string', hint: 'EXPRESSION', description: 'a new five-field cron' },
+      at: { type: 'string', hint: 'DATE', description: 'fire once instead, at this ISO-8601 date-time' },
+      'time-zone': { type: 'string', hint: 'ZONE', description: 'a new IANA time zone, e.g. Europe/Berlin' },
+    },
+    summary: "change a schedule's trigger or time zone (the rest is kept)",
   },
   { name: 'schedules enable', args: ['JOB', 'SCHEDULE'], options: {}, summary: 'let a schedule fire again' },
   { name: 'schedules disable', args: ['JOB', 'SCHEDULE'], options: {}, summary: 'keep a schedule from firing' },

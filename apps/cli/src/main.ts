@@ -13,7 +13,7 @@ import { createKeypair, deleteKeypair, deployKeypair, getKeypair, listKeypairs }
 import { login, logout } from './commands/session';
 import { activity } from './commands/activity';
 import { createAccount, getAccount, listAccounts } from './commands/accounts';
-import { createSchedule, deleteSchedule, disableSchedule, enableSchedule, getSchedule, listSchedules } from './commands/schedules';
+import { createSchedule, deleteSchedule, disableSchedule, enableSchedule, getSchedule, listSchedules, updateSchedule } from './commands/schedules';
 import { createServer, deleteServer, getServer, listServers } from './commands/servers';
 import { createServiceAccount, deleteServiceAccount, getServiceAccount, listServiceAccounts } from './commands/service-accounts';
 import { createUser, deleteUser, listUsers, setUserRoles } from './commands/users';
@@ -50,6 +50,7 @@ const COMMANDS: Record<string, Command> = {
   'schedules list': listSchedules,
   'schedules get': getSchedule,
   'schedules create': createSchedule,
+  'schedules update': updateSchedule,
   'schedules enable': enableSchedule,
   'schedules disable': disableSchedule,
   'schedules delete': deleteSchedule,

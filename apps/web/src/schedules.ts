@@ -1,8 +1,8 @@
-import { nextFireTime, triggerProblem } from '../../../libs/domain/src/cron';
+import { DEFAULT_TIME_ZONE, fireTimes, type Trigger, type TriggerType, timeZoneProblem, triggerProblem } from '../../../libs/domain/src/cron';
 import { seg } from './api';
 import { jobPath } from './jobs';
 
-export type TriggerType = 'cron' | 'date';
+export { DEFAULT_TIME_ZONE, type TriggerType };
 export type Overlap = 'allow' | 'skip' | 'queue';
 export type CatchUp = 'one' | 'none';
 
@@ -12,6 +12,8 @@ export interface Schedule {
   description: string;
   serviceAccountAlias: string;
   trigger: { type: TriggerType; expression: string };
+  /** The IANA zone the cron's fields are wall-clock times of. */
+  timeZone: string;
   enabled: boolean;
   overlap: Overlap;
   catchUp: CatchUp;
@@ -26,7 +28,7 @@ export interface ServiceAccount {
 }
 
 /** What a schedule's PUT and POST take: the editable part of a Schedule. */
-export type ScheduleBody = Pick<Schedule, 'description' | 'serviceAccountAlias' | 'trigger' | 'enabled' | 'overlap' | 'catchUp'>;
+export type ScheduleBody = Pick<Schedule, 'description' | 'serviceAccountAlias' | 'trigger' | 'timeZone' | 'enabled' | 'overlap' | 'catchUp'>;
 
 export const schedulesPath = (alias: string, jobId: string): string => `${jobPath(alias, jobId)}/schedules`;
 export const accountSchedulesPath = (alias: string): string => `/v2/automation/schedules/${seg(alias)}`;
@@ -43,37 +45,50 @@ export const CATCH_UP: { value: CatchUp; label: string; explain: string }[] = [
   { value: 'none', label: 'None', explain: 'missed fire times start nothing; the schedule goes on from the next one' },
 ];
 
+/** The field of the API's 400 that a preview's problem is about. */
+export type ProblemField = 'trigger.expression' | 'timeZone';
+
 /**
- * The next `count` fire times after `now`, with the service's own parser (libs/domain cron.ts), or
- * the problem in the words the API would answer with. A date fires once; a cron that never matches
- * within five years has none.
+ * The next `count` fire times after `now`, with the service's own code (libs/domain cron.ts), or
+ * the problem in the words the API would answer with and the field it would name. A date fires
+ * once; a cron that never matches has none.
  */
-export function upcomingFireTimes(type: TriggerType, expression: string, now: Date, count: number): { times: Date[] } | { problem: string } {
-  const problem = triggerProblem(type, expression, now);
-  if (problem) return { problem };
+export function upcomingFireTimes(trigger: Trigger, now: Date, count: number): { times: Date[] } | { problem: string; field: ProblemField } {
+  const problem = triggerProblem(trigger.type, trigger.expression, now);
+  if (problem) return { problem, field: 'trigger.expression' };
+  const zoneProblem = timeZoneProblem(trigger.timeZone);
+  if (zoneProblem) return { problem: zoneProblem, field: 'timeZone' };
+  const next = fireTimes(trigger);
   const times: Date[] = [];
-  let after = now;
-  for (let next = nextFireTime(type, expression, after); next && times.length < count; next = nextFireTime(type, expression, after)) {
-    times.push(next);
-    after = next;
-  }
+  for (let t = next(now); t && times.length < count; t = next(t)) times.push(t);
   return { times };
 }
 
-/** `2026-12-01 02:30 UTC` (weekday first): what a cron in UTC means, written the same everywhere. */
-export function formatUtc(date: Date): string {
-  const weekday = date.toLocaleDateString('en-GB', { weekday: 'short', timeZone: 'UTC' });
-  return `${weekday} ${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/**
+ * `Mon 2026-12-01 02:30 UTC`, or `Sun 2026-10-25 02:30 Europe/Berlin (GMT+2)`: the wall-clock time
+ * in a schedule's zone, weekday first, with the offset outside UTC (a repeated DST hour shows
+ * twice, told apart by it).
+ */
+export function formatInZone(date: Date, timeZone: string): string {
+  const format = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'shortOffset' });
+  const p = Object.fromEntries(format.formatToParts(date).map((part) => [part.type, part.value]));
+  const when = `${p.weekday} ${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+  return isUtc(timeZone) ? `${when} UTC` : `${when} ${timeZone} (${p.timeZoneName})`;
 }
 
-/** The same instant in the browser's time zone, or null when that zone is UTC (nothing to add). */
-export function formatLocal(date: Date, timeZone = localTimeZone()): string | null {
-  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return null;
+const isUtc = (timeZone: string): boolean => timeZone === 'UTC' || timeZone === 'Etc/UTC';
+
+/** The same instant in the browser's time zone, or null when that is the schedule's zone (nothing to add). */
+export function formatLocal(date: Date, scheduleZone: string, timeZone = localTimeZone()): string | null {
+  if (timeZone === scheduleZone || (isUtc(timeZone) && isUtc(scheduleZone))) return null;
   const text = date.toLocaleString('en-GB', { timeZone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
   return `${text} ${timeZone}`;
 }
 
 export const localTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** The zones the form offers (any IANA name may be typed): UTC, the browser's, then every one this browser knows. */
+export const offeredTimeZones = (): string[] => [...new Set([DEFAULT_TIME_ZONE, localTimeZone(), ...Intl.supportedValuesOf('timeZone')])];
 
 /** An ISO instant as an `<input type="datetime-local">` value in the browser's zone ('' if invalid). */
 export function toLocalInput(iso: string): string {

@@ -9,6 +9,7 @@ import { WebhookDispatcher } from './webhook-dispatcher';
 import { RunNoticeSender } from './run-notice-sender';
 import { OperationRunner } from './operation-runner';
 import { Scheduler } from './scheduler';
+import { ServiceAccountLogin } from './service-account-login';
 import { Retention } from './retention';
 import { RunFactory, RunRepositories } from './run/run-factory';
 
@@ -25,6 +26,7 @@ export class WorkerModule {
         RunNoticeSender,
         WebhookDispatcher,
         OperationRunner,
+        ServiceAccountLogin,
         Scheduler,
         Retention,
         RunRepositories,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { Schedule } from './entities/schedule.entity';
 import { ACTIVE_SQL } from './status-sql';
 
 export interface ServiceAccount {
@@ -11,27 +12,9 @@ export interface ServiceAccount {
   createdAt: Date;
 }
 
-export type OverlapPolicy = 'allow' | 'skip' | 'queue';
-export type CatchUpPolicy = 'one' | 'none';
-
-export interface Schedule {
-  id: string;
-  jobId: string;
-  accountId: string;
-  description: string;
-  serviceAccountAlias: string;
-  triggerType: 'cron' | 'date';
-  expression: string;
-  enabled: boolean;
-  overlap: OverlapPolicy;
-  catchUp: CatchUpPolicy;
-  nextRunAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
+/** The columns as the entity names them, for the two reads that stay SQL (a join, a row lock). */
 const SCHEDULE = `id, job_id AS "jobId", account_id AS "accountId", description, service_account_alias AS "serviceAccountAlias",
-  trigger_type AS "triggerType", expression, enabled, overlap, catch_up AS "catchUp", next_run_at AS "nextRunAt",
+  trigger_type AS "triggerType", expression, time_zone AS "timeZone", enabled, overlap, catch_up AS "catchUp", next_run_at AS "nextRunAt",
   created_at AS "createdAt", updated_at AS "updatedAt"`;
 /** SCHEDULE with every column qualified by the table alias `s`, for joins. */
 const SCHEDULE_OF_S = SCHEDULE.replace(/(^|,\s*)(\w+)/g, '$1s.$2');
@@ -41,7 +24,11 @@ const rowsOf = <T>(result: unknown): T[] => ((Array.isArray((result as unknown[]
 
 @Injectable()
 export class ScheduleRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly rows: Repository<Schedule>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.rows = dataSource.getRepository(Schedule);
+  }
 
   // ---- service accounts ----
 
@@ -70,32 +57,20 @@ export class ScheduleRepository {
   // ---- schedules ----
 
   async insert(s: Schedule): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO schedules (id, job_id, account_id, description, service_account_alias, trigger_type, expression, enabled, overlap, catch_up, next_run_at, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)`,
-      [s.id, s.jobId, s.accountId, s.description, s.serviceAccountAlias, s.triggerType, s.expression, s.enabled, s.overlap, s.catchUp, s.nextRunAt, s.createdAt],
-    );
+    await this.rows.insert(s);
   }
 
   async update(s: Schedule): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE schedules SET description = $2, service_account_alias = $3, trigger_type = $4, expression = $5, enabled = $6, overlap = $7,
-              catch_up = $8, next_run_at = $9, updated_at = now() WHERE id = $1`,
-      [s.id, s.description, s.serviceAccountAlias, s.triggerType, s.expression, s.enabled, s.overlap, s.catchUp, s.nextRunAt],
-    );
+    const { id, jobId: _job, accountId: _account, createdAt: _created, ...changes } = s;
+    await this.rows.update({ id }, changes);
   }
 
-  async find(jobId: string, id: string): Promise<Schedule | null> {
-    const [row] = await this.dataSource.query(`SELECT ${SCHEDULE} FROM schedules WHERE job_id = $1 AND id = $2`, [jobId, id]);
-    return row ?? null;
+  find(jobId: string, id: string): Promise<Schedule | null> {
+    return this.rows.findOneBy({ jobId, id });
   }
 
   async page(jobId: string, page: number, size: number): Promise<[Schedule[], number]> {
-    const [rows, [{ n }]] = await Promise.all([
-      this.dataSource.query(`SELECT ${SCHEDULE} FROM schedules WHERE job_id = $1 ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`, [jobId, size, page * size]),
-      this.dataSource.query(`SELECT count(*)::int AS n FROM schedules WHERE job_id = $1`, [jobId]),
-    ]);
-    return [rows, n];
+    return this.rows.findAndCount({ where: { jobId }, order: { createdAt: 'DESC', id: 'ASC' }, take: size, skip: page * size });
   }
 
   /**
@@ -115,7 +90,7 @@ export class ScheduleRepository {
   }
 
   async delete(jobId: string, id: string): Promise<boolean> {
-    return rowsOf(await this.dataSource.query(`DELETE FROM schedules WHERE job_id = $1 AND id = $2 RETURNING id`, [jobId, id])).length > 0;
+    return !!(await this.rows.delete({ jobId, id })).affected;
   }
 
   /**

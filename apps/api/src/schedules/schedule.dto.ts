@@ -36,7 +36,10 @@ export class ServiceAccountResponse {
 
 export class TriggerDto {
   @IsIn(['cron', 'date']) type: 'cron' | 'date';
-  /** Five-field cron in UTC, or an ISO-8601 date-time in the future. */
+  /**
+   * Five-field cron (crontab(5), with croner's L, W, # and @daily-style nicknames), read in the
+   * schedule's `timeZone`; or an ISO-8601 date-time in the future (an instant: its own offset, Z for UTC).
+   */
   @IsString() @MinLength(1) @MaxLength(200) expression: string;
 }
 
@@ -57,6 +60,13 @@ export class ScheduleRequest {
   @Matches(SERVICE_ACCOUNT_ALIAS, { message: 'must be a service account alias' }) serviceAccountAlias: string;
   /** `{type: "cron"|"date", expression}`; the Runner's examples sent it as `type`, which is accepted too. */
   @AlsoSpelled('type') @IsDefined() @ValidateNested() @Type(() => TriggerDto) trigger: TriggerDto;
+  /**
+   * The IANA time zone (`Europe/Berlin`) a cron trigger's fields are wall-clock times of; default
+   * `UTC`. Across a DST change a fixed time (one minute, one hour) in the skipped hour fires at the
+   * first minute after it, and once in a repeated hour; other expressions fire at every wall-clock
+   * time that exists (none in the skipped hour, twice in a repeated one).
+   */
+  @IsOptional() @IsString() @MaxLength(64) timeZone?: string;
   @IsOptional() @IsBoolean() enabled?: boolean;
   /** While the previous scheduled run is active: start anyway (allow), skip this fire time (skip), or start when it ends (queue). */
   @IsOptional() @IsIn(['allow', 'skip', 'queue']) overlap?: 'allow' | 'skip' | 'queue';
@@ -73,6 +83,8 @@ export class ScheduleResponse {
   description: string;
   serviceAccountAlias: string;
   trigger: { type: string; expression: string };
+  /** The IANA time zone of the cron trigger; `nextRunTime` is computed in it. */
+  timeZone: string;
   enabled: boolean;
   overlap: string;
   catchUp: string;

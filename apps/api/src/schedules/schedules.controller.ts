@@ -55,7 +55,10 @@ export class SchedulesController {
     return this.service.deleteServiceAccount(account, alias);
   }
 
-  /** A cron (five fields, UTC) or one-time date trigger; each fire time starts exactly one execution. */
+  /**
+   * A cron (five fields, in the schedule's `timeZone`, default UTC) or one-time date trigger; each
+   * fire time starts exactly one execution.
+   */
   @Requires('manage')
   @Post('v2/automation/jobs/:alias/:jobId/schedules')
   async create(@TargetAccount() account: Account, @Param('jobId') jobId: string, @Body() body: ScheduleRequest, @Res({ passthrough: true }) response: Response): Promise<ScheduleResponse> {
@@ -124,6 +127,7 @@ function shapeSchedule(s: Schedule, account: Account): ScheduleResponse {
     description: s.description,
     serviceAccountAlias: s.serviceAccountAlias,
     trigger: { type: s.triggerType, expression: s.expression },
+    timeZone: s.timeZone,
     enabled: s.enabled,
     overlap: s.overlap,
     catchUp: s.catchUp,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Account, Job, Schedule, ScheduleRepository, ServiceAccount, UserRepository } from '@app/database';
-import { accountPathCovers, conflict, invalid, nextFireTime, notFound, triggerProblem } from '@app/domain';
+import { accountPathCovers, Clock, conflict, DEFAULT_TIME_ZONE, fireTimes, invalid, notFound, timeZoneProblem, triggerProblem } from '@app/domain';
 import { sealed, SecretBox } from '@app/keys';
 import { isUuid } from '../common/ids';
 import { ScheduleRequest, ServiceAccountRequest, ServiceAccountUpdate } from './schedule.dto';
@@ -11,6 +11,7 @@ export class SchedulesService {
     private readonly schedules: ScheduleRepository,
     private readonly users: UserRepository,
     private readonly box: SecretBox,
+    private readonly clock: Clock,
   ) {}
 
   // ---- service accounts ----
@@ -55,13 +56,13 @@ export class SchedulesService {
     }
     const sealedPassword = password !== undefined ? this.box.seal(password, sealed.serviceAccount(account.id, alias)) : current?.sealedPassword;
     if (sealedPassword === undefined) throw invalid('password', 'is required');
-    return { accountId: account.id, alias, username, sealedPassword, createdAt: current?.createdAt ?? new Date() };
+    return { accountId: account.id, alias, username, sealedPassword, createdAt: current?.createdAt ?? this.clock.now() };
   }
 
   // ---- schedules ----
 
   async create(account: Account, job: Job, request: ScheduleRequest): Promise<Schedule> {
-    const now = new Date();
+    const now = this.clock.now();
     const schedule: Schedule = {
       id: ScheduleRepository.newId(),
       jobId: job.id,
@@ -75,7 +76,7 @@ export class SchedulesService {
   }
 
   async update(account: Account, job: Job, id: string, request: ScheduleRequest): Promise<Schedule> {
-    const schedule = { ...(await this.get(job, id)), ...(await this.checked(account, request)), updatedAt: new Date() };
+    const schedule = { ...(await this.get(job, id)), ...(await this.checked(account, request)), updatedAt: this.clock.now() };
     await this.schedules.update(schedule);
     return schedule;
   }
@@ -101,10 +102,13 @@ export class SchedulesService {
 
   private async checked(account: Account, request: ScheduleRequest): Promise<Omit<Schedule, 'id' | 'jobId' | 'accountId' | 'createdAt' | 'updatedAt'>> {
     const { type, expression } = request.trigger;
-    const now = new Date();
+    const timeZone = request.timeZone ?? DEFAULT_TIME_ZONE;
+    const now = this.clock.now();
     const problem = triggerProblem(type, expression, now);
     if (problem) throw invalid('trigger.expression', problem);
-    const nextRunAt = nextFireTime(type, expression, now);
+    const zoneProblem = timeZoneProblem(timeZone);
+    if (zoneProblem) throw invalid('timeZone', zoneProblem);
+    const nextRunAt = fireTimes({ type, expression, timeZone })(now);
     if (!(await this.schedules.serviceAccount(account.id, request.serviceAccountAlias))) {
       throw invalid('serviceAccountAlias', `no service account ${request.serviceAccountAlias} in ${account.alias}`);
     }
@@ -114,6 +118,7 @@ export class SchedulesService {
       serviceAccountAlias: request.serviceAccountAlias,
       triggerType: type,
       expression,
+      timeZone,
       enabled,
       overlap: request.overlap ?? 'allow',
       catchUp: request.catchUp ?? 'one',

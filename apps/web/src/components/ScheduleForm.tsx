@@ -3,10 +3,12 @@ import { Link } from '../router';
 import {
   CATCH_UP,
   type CatchUp,
+  DEFAULT_TIME_ZONE,
   fromLocalInput,
   localTimeZone,
   OVERLAP,
   type Overlap,
+  type ProblemField,
   type Schedule,
   type ScheduleBody,
   type ServiceAccount,
@@ -15,6 +17,7 @@ import {
   upcomingFireTimes,
 } from '../schedules';
 import { FireTimes } from './FireTimes';
+import { TimeZoneField } from './TimeZoneField';
 
 /** How many fire times the form previews and the list shows. */
 export const PREVIEW_COUNT = 5;
@@ -39,6 +42,7 @@ export function ScheduleForm({ schedule, serviceAccounts, canAddServiceAccounts,
   const [serviceAccountAlias, setServiceAccountAlias] = useState(schedule?.serviceAccountAlias ?? serviceAccounts[0]?.alias ?? '');
   const [type, setType] = useState<TriggerType>(type0);
   const [cron, setCron] = useState(type0 === 'cron' ? (schedule?.trigger.expression ?? '') : '');
+  const [timeZone, setTimeZone] = useState(schedule?.timeZone ?? DEFAULT_TIME_ZONE);
   const [date, setDate] = useState(type0 === 'date' ? toLocalInput(schedule!.trigger.expression) : '');
   const [enabled, setEnabled] = useState(schedule?.enabled ?? true);
   const [overlap, setOverlap] = useState<Overlap>(schedule?.overlap ?? 'allow');
@@ -46,7 +50,8 @@ export function ScheduleForm({ schedule, serviceAccounts, canAddServiceAccounts,
   const [busy, setBusy] = useState(false);
 
   const expression = type === 'cron' ? cron.trim() : fromLocalInput(date);
-  const preview = expression ? upcomingFireTimes(type, expression, new Date(), PREVIEW_COUNT) : null;
+  const preview = expression ? upcomingFireTimes({ type, expression, timeZone }, new Date(), PREVIEW_COUNT) : null;
+  const subject: Record<ProblemField, string> = { 'trigger.expression': type === 'cron' ? 'Cron expression' : 'Date', timeZone: 'Time zone' };
   // A schedule may name a service account deleted since: keep it choosable so an edit does not silently change it.
   const usernames = new Map(serviceAccounts.map((sa) => [sa.alias, sa.username]));
   const aliases = [...usernames.keys()];
@@ -58,7 +63,7 @@ export function ScheduleForm({ schedule, serviceAccounts, canAddServiceAccounts,
     setBusy(true);
     try {
       // Sent even when the preview found a problem: the API is the authority and says it in the same words.
-      await onSubmit({ description: description.trim(), serviceAccountAlias, trigger: { type, expression }, enabled, overlap, catchUp });
+      await onSubmit({ description: description.trim(), serviceAccountAlias, trigger: { type, expression }, timeZone: timeZone.trim(), enabled, overlap, catchUp });
     } finally {
       setBusy(false);
     }
@@ -103,36 +108,39 @@ export function ScheduleForm({ schedule, serviceAccounts, canAddServiceAccounts,
             Date (once)
           </label>
         </div>
-        {type === 'cron' ? (
-          <div className="field">
+        <div className="grid-2">
+          {type === 'cron' ? (
+            <div className="field">
+              <label>
+                Cron expression ({timeZone})
+                <input name="cron" className="mono" required value={cron} placeholder="30 2 * * 1-5" onChange={(e) => setCron(e.target.value)} aria-describedby="schedule-cron-hint schedule-preview" spellCheck={false} autoComplete="off" />
+              </label>
+              <span className="hint" id="schedule-cron-hint">
+                Five fields, read in the time zone: minute hour day-of-month month day-of-week (lists 1,15 · ranges 1-5 · steps */10 · names JAN, MON). <span className="mono">30 2 * * 1-5</span> is 02:30 there on weekdays.
+              </span>
+            </div>
+          ) : (
             <label>
-              Cron expression (UTC)
-              <input name="cron" className="mono" required value={cron} placeholder="30 2 * * 1-5" onChange={(e) => setCron(e.target.value)} aria-describedby="schedule-cron-hint schedule-preview" spellCheck={false} autoComplete="off" />
+              Date and time ({localTimeZone()})
+              <input name="date" type="datetime-local" step={1} required value={date} onChange={(e) => setDate(e.target.value)} aria-describedby="schedule-preview" />
             </label>
-            <span className="hint" id="schedule-cron-hint">
-              Five fields, in UTC: minute hour day-of-month month day-of-week (lists 1,15 · ranges 1-5 · steps */10 · names JAN, MON). <span className="mono">30 2 * * 1-5</span> is 02:30 UTC on weekdays.
-            </span>
-          </div>
-        ) : (
-          <label>
-            Date and time ({localTimeZone()})
-            <input name="date" type="datetime-local" step={1} required value={date} onChange={(e) => setDate(e.target.value)} aria-describedby="schedule-preview" />
-          </label>
-        )}
+          )}
+          <TimeZoneField value={timeZone} onChange={setTimeZone} describedBy="schedule-preview" />
+        </div>
         <div className="preview" id="schedule-preview" aria-live="polite">
           {preview === null ? (
             <p className="hint">{type === 'cron' ? 'Type an expression to see its next fire times.' : 'Choose a date and time.'}</p>
           ) : 'problem' in preview ? (
             <p className="preview-problem">
               <span aria-hidden="true">✗ </span>
-              {type === 'cron' ? 'Cron expression' : 'Date'} {preview.problem}
+              {subject[preview.field]} {preview.problem}
             </p>
           ) : preview.times.length === 0 ? (
-            <p className="preview-problem">Never fires in the next five years.</p>
+            <p className="preview-problem">Never fires: no date matches it.</p>
           ) : (
             <>
               <p className="hint">{type === 'cron' ? `Next ${preview.times.length} fire times` : 'Fires once'}:</p>
-              <FireTimes times={preview.times} label="Previewed fire times" />
+              <FireTimes times={preview.times} timeZone={timeZone} label="Previewed fire times" />
             </>
           )}
         </div>

@@ -14,7 +14,15 @@ const SIZE = 50;
 /** Fire times per row of the list (the form previews more). */
 const LIST_COUNT = 3;
 
-const editable = (s: Schedule): ScheduleBody => ({ description: s.description, serviceAccountAlias: s.serviceAccountAlias, trigger: s.trigger, enabled: s.enabled, overlap: s.overlap, catchUp: s.catchUp });
+const editable = (s: Schedule): ScheduleBody => ({
+  description: s.description,
+  serviceAccountAlias: s.serviceAccountAlias,
+  trigger: s.trigger,
+  timeZone: s.timeZone,
+  enabled: s.enabled,
+  overlap: s.overlap,
+  catchUp: s.catchUp,
+});
 const nameOf = (s: Schedule): string => s.description || s.id.slice(0, 8);
 const labelOf = <T extends string>(options: { value: T; label: string }[], value: T): string => options.find((o) => o.value === value)?.label ?? value;
 

@@ -31,14 +31,14 @@ export * from './known-host.entity';
 export * from './login-failure.entity';
 export * from './operation.entity';
 export * from './runner.entity';
+export * from './schedule.entity';
 export * from './schedule-fire.entity';
 export * from './server.entity';
 export * from './setting.entity';
 export * from './status-record.entity';
 export * from './user.entity';
 export * from './vpn-connection.entity';
-// Schedule and ServiceAccount are not exported: ScheduleRepository still declares its own
-// interfaces of those names (its conversion comes with the schedules' time zone change).
+// ServiceAccount is not exported: ScheduleRepository still declares an interface of that name.
 
 /** One entity per table of the migrated schema (test/integration/entities.test.ts holds them to it). */
 export const ENTITIES = [
