@@ -1,26 +1,21 @@
 import { createHash, scryptSync } from 'node:crypto';
-import { createTestDatabase, TestDatabase } from '../support/database';
 import { ApiClient } from '../support/http';
-import { ADMIN_PASSWORD, ApiHandle, startApi } from '../support/processes';
+import { ADMIN_PASSWORD } from '../support/processes';
+import { ApiStack, startApiStack } from '../support/stack';
 
 const BAD_LOGIN = "We didn't recognize the username or password you entered. Please try again.";
 
 describe('authentication', () => {
-  let db: TestDatabase;
-  let api: ApiHandle;
+  let stack: ApiStack;
   let client: ApiClient;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
     // No token cache here: expiry is simulated below by editing the token's row, which a cache that
     // honours the real expiry time cannot see (api-nodes.test.ts tests the cache and its invalidation).
-    api = await startApi(db.url, { RUNNER_LOGIN_MAX_FAILURES: '3', RUNNER_TOKEN_CACHE_SECONDS: '0' });
-    client = new ApiClient(api.url);
+    stack = await startApiStack({ RUNNER_LOGIN_MAX_FAILURES: '3', RUNNER_TOKEN_CACHE_SECONDS: '0' });
+    client = stack.admin;
   });
-  afterAll(async () => {
-    await api?.stop();
-    await db?.drop();
-  });
+  afterAll(() => stack?.stop());
 
   it('logs in the bootstrap admin with the fields of API.md', async () => {
     const body = await client.as().login('admin', ADMIN_PASSWORD);
@@ -31,12 +26,12 @@ describe('authentication', () => {
       roles: ['AccountAdmin'],
       bearerToken: expect.stringMatching(/^rnr_/),
     });
-    const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM auth_tokens WHERE token_hash = $1`, [
+    const [row] = await stack.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM auth_tokens WHERE token_hash = $1`, [
       createHash('sha256').update(body.bearerToken).digest(),
     ]);
     expect(row.n).toBe(1);
     // Tokens are kept only as hashes: the plaintext is nowhere in the table.
-    const dump = await db.query<{ t: string }>(`SELECT encode(token_hash, 'escape') AS t FROM auth_tokens`);
+    const dump = await stack.db.query<{ t: string }>(`SELECT encode(token_hash, 'escape') AS t FROM auth_tokens`);
     expect(JSON.stringify(dump)).not.toContain(body.bearerToken);
   });
 
@@ -55,15 +50,15 @@ describe('authentication', () => {
     expect((await client.as('rnr_garbage').get(jobs)).status).toBe(401);
     expect((await client.as('not-even-a-token').get(jobs)).status).toBe(401);
 
-    const expiring = new ApiClient(api.url);
+    const expiring = new ApiClient(stack.api.url);
     await expiring.login('admin', ADMIN_PASSWORD);
     expect((await expiring.get(jobs)).status).toBe(200);
-    await db.query(`UPDATE auth_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = $1`, [
+    await stack.db.query(`UPDATE auth_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = $1`, [
       createHash('sha256').update(expiring.token!).digest(),
     ]);
     expect((await expiring.get(jobs)).status).toBe(401);
 
-    const revoked = new ApiClient(api.url);
+    const revoked = new ApiClient(stack.api.url);
     await revoked.login('admin', ADMIN_PASSWORD);
     expect((await revoked.post('/v2/authentication/logout')).status).toBe(204);
     const after = await revoked.get(jobs);
@@ -72,7 +67,7 @@ describe('authentication', () => {
   });
 
   it('rate-limits failed logins per user with 429 and Retry-After', async () => {
-    const admin = new ApiClient(api.url);
+    const admin = new ApiClient(stack.api.url);
     await admin.login('admin', ADMIN_PASSWORD);
     await admin.post('/v2/users/DEMO', { username: 'limited', password: 'limited-pass-1', roles: ['AccountViewer'] });
     for (let i = 0; i < 3; i++) {
@@ -86,7 +81,7 @@ describe('authentication', () => {
   });
 
   it('counts attempts before checking them: concurrent wrong passwords get no more tries than the limit', async () => {
-    const admin = new ApiClient(api.url);
+    const admin = new ApiClient(stack.api.url);
     await admin.login('admin', ADMIN_PASSWORD);
     await admin.post('/v2/users/DEMO', { username: 'raced', password: 'raced-pass-1', roles: ['AccountViewer'] });
     const from = { 'x-forwarded-for': '203.0.113.10' };
@@ -99,7 +94,7 @@ describe('authentication', () => {
   });
 
   it('does not lock the owner out of an address that has not failed, and upgrades an old hash at login', async () => {
-    const admin = new ApiClient(api.url);
+    const admin = new ApiClient(stack.api.url);
     await admin.login('admin', ADMIN_PASSWORD);
     await admin.post('/v2/users/DEMO', { username: 'owner', password: 'owner-pass-1', roles: ['AccountViewer'] });
     const attacker = { 'x-forwarded-for': '203.0.113.66' };
@@ -110,10 +105,10 @@ describe('authentication', () => {
     // A hash of the parameters before N=2^17, as older installs stored it.
     const salt = Buffer.alloc(16, 1);
     const old = ['scrypt', 16384, 8, 1, salt.toString('base64'), scryptSync('owner-pass-1', salt, 32, { N: 16384, r: 8, p: 1 }).toString('base64')].join('$');
-    await db.query(`UPDATE users SET password_hash = $1 WHERE username = 'owner'`, [old]);
+    await stack.db.query(`UPDATE users SET password_hash = $1 WHERE username = 'owner'`, [old]);
     const owner = await client.as().request('POST', '/v2/authentication/login', { username: 'owner', password: 'owner-pass-1' }, { 'x-forwarded-for': '198.51.100.7' });
     expect(owner.status).toBe(200);
-    const [row] = await db.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE username = 'owner'`);
+    const [row] = await stack.db.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE username = 'owner'`);
     expect(row.password_hash).toMatch(/^scrypt\$131072\$8\$1\$/);
     expect((await client.as().request('POST', '/v2/authentication/login', { username: 'owner', password: 'owner-pass-1' }, { 'x-forwarded-for': '198.51.100.7' })).status).toBe(200);
   });
@@ -130,8 +125,8 @@ describe('authentication', () => {
   it('never writes a password or token into its logs', async () => {
     const body = await client.as().login('admin', ADMIN_PASSWORD);
     await client.as(body.bearerToken).get('/v2/automation/jobs/DEMO');
-    expect(api.process.output()).not.toContain(ADMIN_PASSWORD);
-    expect(api.process.output()).not.toContain(body.bearerToken);
-    expect(api.process.output()).toMatch(/"msg":"request".*"requestId"/);
+    expect(stack.api.process.output()).not.toContain(ADMIN_PASSWORD);
+    expect(stack.api.process.output()).not.toContain(body.bearerToken);
+    expect(stack.api.process.output()).toMatch(/"msg":"request".*"requestId"/);
   });
 });

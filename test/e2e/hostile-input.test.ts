@@ -1,6 +1,5 @@
-import { createTestDatabase, TestDatabase } from '../support/database';
 import { ApiClient } from '../support/http';
-import { ADMIN_PASSWORD, ApiHandle, startApi } from '../support/processes';
+import { ApiStack, startApiStack } from '../support/stack';
 
 /**
  * Every operation of the OpenAPI document, called as an attacker would: hostile path parameters
@@ -27,28 +26,22 @@ const HOSTILE_BODIES: string[] = [
 const WATCHED = ['accounts', 'users', 'jobs', 'executions', 'servers', 'keypairs', 'schedules', 'service_accounts', 'vpn_connections', 'status_records', 'operations'];
 
 describe('hostile input on every operation of the OpenAPI document', () => {
-  let db: TestDatabase;
-  let api: ApiHandle;
+  let stack: ApiStack;
   let client: ApiClient;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(db.url);
-    client = new ApiClient(api.url);
-    await client.login('admin', ADMIN_PASSWORD);
+    stack = await startApiStack();
+    client = stack.admin;
   });
-  afterAll(async () => {
-    await api?.stop();
-    await db?.drop();
-  });
+  afterAll(() => stack?.stop());
 
   async function snapshot(): Promise<Record<string, string>> {
-    const tables = (await db.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)).map((t) => t.table_name);
+    const tables = (await stack.db.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)).map((t) => t.table_name);
     const result: Record<string, string> = {};
     for (const table of WATCHED.filter((t) => tables.includes(t))) {
       // Less the webhook secret, which its bodiless POST rotates whatever body it carries.
       const row = table === 'accounts' ? `(to_jsonb(t) - 'sealed_webhook_secret')::text` : 't::text';
-      result[table] = (await db.query<{ digest: string }>(`SELECT md5(coalesce(string_agg(${row}, ',' ORDER BY ${row}), '')) AS digest FROM "${table}" t`))[0].digest;
+      result[table] = (await stack.db.query<{ digest: string }>(`SELECT md5(coalesce(string_agg(${row}, ',' ORDER BY ${row}), '')) AS digest FROM "${table}" t`))[0].digest;
     }
     return result;
   }

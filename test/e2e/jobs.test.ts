@@ -1,6 +1,6 @@
-import { createTestDatabase, TestDatabase } from '../support/database';
 import { ApiClient, b64, TRIVIAL_PLAYBOOK } from '../support/http';
-import { ADMIN_PASSWORD, ApiHandle, startApi } from '../support/processes';
+import { ADMIN_PASSWORD } from '../support/processes';
+import { ApiStack, startApiStack } from '../support/stack';
 
 const KEY_PEM = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA-job-secret-key\n-----END OPENSSH PRIVATE KEY-----\n';
 const HOST_KEY_PEM = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA-host-secret-key\n-----END OPENSSH PRIVATE KEY-----\n';
@@ -8,21 +8,15 @@ const REPO_KEY_PEM = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAA
 const REPO_PASSWORD = 'repo-pa$$word-very-secret';
 
 describe('jobs resource', () => {
-  let db: TestDatabase;
-  let api: ApiHandle;
+  let stack: ApiStack;
   let client: ApiClient;
   const base = '/v2/automation/jobs/DEMO';
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(db.url);
-    client = new ApiClient(api.url);
-    await client.login('admin', ADMIN_PASSWORD);
+    stack = await startApiStack();
+    client = stack.admin;
   });
-  afterAll(async () => {
-    await api?.stop();
-    await db?.drop();
-  });
+  afterAll(() => stack?.stop());
 
   const valid = () => ({
     description: 'ping everything',
@@ -90,7 +84,7 @@ describe('jobs resource', () => {
   });
 
   it('pages 250 jobs newest first with totalSize, page and size', async () => {
-    const pager = new ApiClient(api.url);
+    const pager = new ApiClient(stack.api.url);
     await pager.login('admin', ADMIN_PASSWORD);
     expect((await pager.post('/v2/accounts/DEMO', { alias: 'PAGING', name: 'paging' })).status).toBe(201);
     const ids: string[] = [];
@@ -126,7 +120,7 @@ describe('jobs resource', () => {
   });
 
   it('answers the list with an ETag and 304 while nothing changed, and shows every change, with links for the caller\'s roles', async () => {
-    const lister = new ApiClient(api.url);
+    const lister = new ApiClient(stack.api.url);
     await lister.login('admin', ADMIN_PASSWORD);
     expect((await lister.post('/v2/accounts/DEMO', { alias: 'LISTED', name: 'listed' })).status).toBe(201);
     const list = '/v2/automation/jobs/LISTED?size=10';
@@ -157,7 +151,7 @@ describe('jobs resource', () => {
 
     // A viewer asking for the same page gets a viewer's links, not the admin's page.
     expect((await lister.post('/v2/users/LISTED', { username: 'list-viewer', password: 'list-viewer-password', roles: ['AccountViewer'] })).status).toBe(201);
-    const viewer = new ApiClient(api.url);
+    const viewer = new ApiClient(stack.api.url);
     await viewer.login('list-viewer', 'list-viewer-password');
     const adminLinks = (await lister.get(list)).body.results[0].links;
     const viewerLinks = (await viewer.get(list)).body.results[0].links;
@@ -220,7 +214,7 @@ describe('jobs resource', () => {
     });
 
     async function snapshot(): Promise<unknown> {
-      return db.query(`SELECT id, description, definition, sealed_secrets, updated_at FROM jobs ORDER BY id`);
+      return stack.db.query(`SELECT id, description, definition, sealed_secrets, updated_at FROM jobs ORDER BY id`);
     }
 
     it.each(cases)('%s', async (_name, mutate, field) => {
@@ -280,15 +274,15 @@ describe('jobs resource', () => {
     expect(put.body.repository.hasCredentials).toBe(true);
     replies.push(put.body);
 
-    const everything = JSON.stringify(replies) + api.process.output();
-    const stored = JSON.stringify(await db.query(`SELECT * FROM jobs`));
+    const everything = JSON.stringify(replies) + stack.api.process.output();
+    const stored = JSON.stringify(await stack.db.query(`SELECT * FROM jobs`));
     for (const secret of secrets) {
       for (const form of [secret, b64(secret), secret.split('\n')[1] ?? secret]) {
         expect(everything).not.toContain(form);
         expect(stored).not.toContain(form);
       }
     }
-    const [row] = await db.query<{ sealed_secrets: string }>(`SELECT sealed_secrets FROM jobs WHERE id = $1`, [repo.body.id]);
+    const [row] = await stack.db.query<{ sealed_secrets: string }>(`SELECT sealed_secrets FROM jobs WHERE id = $1`, [repo.body.id]);
     expect(row.sealed_secrets).toMatch(/^v2\./);
 
     // Moving the repository to another URL drops its credentials rather than sending them elsewhere.

@@ -31,6 +31,9 @@ describe('run notifications (e-mail and chat)', () => {
       `SELECT kind, status, attempts, last_error, url FROM webhook_deliveries WHERE execution_id = $1 AND kind <> 'webhook' ORDER BY id`,
       [executionId],
     );
+  /** A failing job, started once, whose failure is told to one mailbox and one chat receiver. */
+  const failingRun = (mailbox: string, chatUrl: string) =>
+    createAndStart(client, 'DEMO', { playbook: FAILING, hosts: HOSTS, notify: { email: { to: [mailbox], on: 'failure' }, chat: { url: chatUrl, on: 'failure' } } });
   /** Every notice of the run was sent or given up: nothing more will arrive for it. */
   const settled = async (executionId: string): Promise<boolean> => (await noticeRows(executionId)).every((r) => r.status !== 'pending');
 
@@ -165,21 +168,13 @@ describe('run notifications (e-mail and chat)', () => {
   });
 
   it('a chat receiver that never answers delays neither the next run nor its notices; it is retried, and a refused recipient is given up', async () => {
-    const hanging = await createAndStart(client, 'DEMO', {
-      playbook: FAILING,
-      hosts: HOSTS,
-      notify: { email: { to: ['nobody@runner.test'], on: 'failure' }, chat: { url: hang.url('/never'), on: 'failure' } },
-    });
+    const hanging = await failingRun('nobody@runner.test', hang.url('/never'));
     const hangingId = hanging.execution.execution_id;
     expect((await waitForStatus(client, hanging.path)).status).toBe('FAILURE');
     await until(() => hang.requests >= 1, 60_000, 'the hanging receiver asked');
 
     // While the receiver holds its request, the next run starts, ends and its notices arrive.
-    const next = await createAndStart(client, 'DEMO', {
-      playbook: FAILING,
-      hosts: HOSTS,
-      notify: { email: { to: ['ops@runner.test'], on: 'failure' }, chat: { url: chat.url('/after-hang'), on: 'failure' } },
-    });
+    const next = await failingRun('ops@runner.test', chat.url('/after-hang'));
     const nextId = next.execution.execution_id;
     expect((await waitForStatus(client, next.path)).status).toBe('FAILURE');
     await until(() => mailsOf(nextId).length === 1 && chatsOf('/after-hang').length === 1, 60_000, "the next run's notices");

@@ -1,30 +1,26 @@
-import { createTestDatabase, TestDatabase } from '../support/database';
 import { ApiClient, TRIVIAL_PLAYBOOK } from '../support/http';
-import { ADMIN_PASSWORD, ApiHandle, startApi } from '../support/processes';
+import { ApiStack, startApiStack } from '../support/stack';
 
 /**
  * Tree used here:  DEMO ─┬─ ALPHA ── ALPHA1
  *                        └─ BETA
  */
 describe('tenant isolation and roles', () => {
-  let db: TestDatabase;
-  let api: ApiHandle;
+  let stack: ApiStack;
   let root: ApiClient;
   const clients: Record<string, ApiClient> = {};
 
   async function user(alias: string, username: string, role: string): Promise<ApiClient> {
     const created = await root.post(`/v2/users/${alias}`, { username, password: `${username}-password`, roles: [role] });
     expect(created.status).toBe(201);
-    const client = new ApiClient(api.url);
+    const client = new ApiClient(stack.api.url);
     await client.login(username, `${username}-password`);
     return client;
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    api = await startApi(db.url);
-    root = new ApiClient(api.url);
-    await root.login('admin', ADMIN_PASSWORD);
+    stack = await startApiStack();
+    root = stack.admin;
     expect((await root.post('/v2/accounts/DEMO', { alias: 'ALPHA', name: 'Alpha' })).status).toBe(201);
     expect((await root.post('/v2/accounts/DEMO', { alias: 'BETA', name: 'Beta' })).status).toBe(201);
     clients.alphaAdmin = await user('ALPHA', 'alpha-admin', 'AccountAdmin');
@@ -34,10 +30,7 @@ describe('tenant isolation and roles', () => {
     clients.alphaServerAdmin = await user('ALPHA', 'alpha-serveradmin', 'ServerAdmin');
     clients.alpha1Admin = await user('ALPHA1', 'alpha1-admin', 'AccountAdmin');
   });
-  afterAll(async () => {
-    await api?.stop();
-    await db?.drop();
-  });
+  afterAll(() => stack?.stop());
 
   /** Every operation of the OpenAPI document whose path names an account alias. */
   async function aliasRoutes(): Promise<{ method: string; path: string }[]> {
@@ -56,7 +49,7 @@ describe('tenant isolation and roles', () => {
   it('answers 403 on every alias route for a user of a sibling or parent account, and 401 without a token', async () => {
     const routes = await aliasRoutes();
     expect(routes.length).toBeGreaterThanOrEqual(10);
-    const before = await db.query(`SELECT (SELECT count(*) FROM jobs) AS jobs, (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM accounts) AS accounts`);
+    const before = await stack.db.query(`SELECT (SELECT count(*) FROM jobs) AS jobs, (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM accounts) AS accounts`);
     for (const { method, path } of routes) {
       for (const alias of ['BETA', 'DEMO', 'NOSUCH']) {
         const reply = await clients.alphaAdmin.request(method, fill(path, alias), method === 'GET' ? undefined : {});
@@ -68,7 +61,7 @@ describe('tenant isolation and roles', () => {
       const anonymous = await root.as().request(method, fill(path, 'ALPHA'), method === 'GET' ? undefined : {});
       expect({ route: `${method} ${path} anonymous`, status: anonymous.status }).toEqual({ route: `${method} ${path} anonymous`, status: 401 });
     }
-    const after = await db.query(`SELECT (SELECT count(*) FROM jobs) AS jobs, (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM accounts) AS accounts`);
+    const after = await stack.db.query(`SELECT (SELECT count(*) FROM jobs) AS jobs, (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM accounts) AS accounts`);
     expect(after).toEqual(before);
   });
 
@@ -127,10 +120,10 @@ describe('tenant isolation and roles', () => {
   });
 
   it('changes a user\'s roles: open sessions get them at once; never one\'s own, never above or beside', async () => {
-    const roles = () => db.query(`SELECT username, roles FROM users ORDER BY username`);
+    const roles = () => stack.db.query(`SELECT username, roles FROM users ORDER BY username`);
     const job = { playbook: TRIVIAL_PLAYBOOK, hosts: [{ id: 'localhost' }] };
     expect((await root.post('/v2/users/ALPHA', { username: 'promoted', password: 'promoted-password', roles: ['AccountViewer'] })).status).toBe(201);
-    const promoted = new ApiClient(api.url);
+    const promoted = new ApiClient(stack.api.url);
     await promoted.login('promoted', 'promoted-password');
     expect((await promoted.post('/v2/automation/jobs/ALPHA', job)).status).toBe(403);
 

@@ -17,9 +17,38 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(workerEnv: NodeJS.ProcessEnv = {}, apiEnv: NodeJS.ProcessEnv = {}): Promise<Stack> {
+/** A database and the real api alone (no worker), with an admin logged in: for tests that start no run. */
+export interface ApiStack {
+  db: TestDatabase;
+  api: ApiHandle;
+  admin: ApiClient;
+  stop(): Promise<void>;
+}
+
+export async function startApiStack(apiEnv: NodeJS.ProcessEnv = {}): Promise<ApiStack> {
   const db = await createTestDatabase();
-  const api = await startApi(db.url, apiEnv);
+  let api: ApiHandle;
+  try {
+    api = await startApi(db.url, apiEnv);
+  } catch (error) {
+    await db.drop();
+    throw error;
+  }
+  const admin = new ApiClient(api.url);
+  await admin.login('admin', ADMIN_PASSWORD);
+  return {
+    db,
+    api,
+    admin,
+    stop: async () => {
+      await api.stop();
+      await db.drop();
+    },
+  };
+}
+
+export async function startStack(workerEnv: NodeJS.ProcessEnv = {}, apiEnv: NodeJS.ProcessEnv = {}): Promise<Stack> {
+  const { db, api, admin } = await startApiStack(apiEnv);
   const workerDataDir = tempDir('runner-worker-');
   const startWorker = async (): Promise<ServiceProcess> => {
     const worker = startProcess('worker', {
@@ -38,8 +67,6 @@ export async function startStack(workerEnv: NodeJS.ProcessEnv = {}, apiEnv: Node
     await worker.waitFor(/"msg":"worker pool ready"/);
     return worker;
   };
-  const admin = new ApiClient(api.url);
-  await admin.login('admin', ADMIN_PASSWORD);
   const extra: ServiceProcess[] = [];
   const stack: Stack = {
     db,

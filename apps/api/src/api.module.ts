@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { ConfigModule, JsonLogger, RunnerConfig } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { KeysModule } from '@app/keys';
+import { Clock, SystemClock } from '@app/domain';
 import { AccountsController } from './accounts/accounts.controller';
 import { AccountsService } from './accounts/accounts.service';
 import { AuthController } from './auth/auth.controller';
@@ -42,6 +43,8 @@ import { VpnController } from './vpn/vpn.controller';
 import { VpnService } from './vpn/vpn.service';
 import { NotifyController } from './notify/notify.controller';
 import { NotifyService } from './notify/notify.service';
+import { RetentionController } from './retention/retention.controller';
+import { RetentionService } from './retention/retention.service';
 
 @Module({})
 export class ApiModule {
@@ -50,11 +53,12 @@ export class ApiModule {
       module: ApiModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, KeysModule, DiscoveryModule],
       // ExecutionsController before JobsController: `:alias/executions` must win over `:alias/:jobId`.
-      controllers: [AuthController, AccountsController, NotifyController, UsersController, ExecutionsController, JobsController, StatusController, WebhooksController, ServersController, KeypairsController, OperationsController, SchedulesController, RunnersController, VpnController, HealthController],
+      controllers: [AuthController, AccountsController, NotifyController, RetentionController, UsersController, ExecutionsController, JobsController, StatusController, WebhooksController, ServersController, KeypairsController, OperationsController, SchedulesController, RunnersController, VpnController, HealthController],
       providers: [
         { provide: JsonLogger, useValue: logger },
         { provide: HttpMetrics, useValue: metrics },
         { provide: DrainState, useValue: drain },
+        { provide: Clock, useClass: SystemClock },
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         RouteAudit,
@@ -74,6 +78,7 @@ export class ApiModule {
         SchedulesService,
         VpnService,
         NotifyService,
+        RetentionService,
         RecordFeed,
         SocketAuthority,
         RealtimeGateway,

@@ -1,3 +1,4 @@
+import { readResponseBody } from '@app/domain';
 import { CliError, EXIT } from './exit-codes';
 
 /** What the server said when it said no: `{message, errors?: [{field, message}]}` (API.md). */
@@ -36,14 +37,9 @@ export class ApiClient {
       throw unreachable(this.url, error);
     }
     const text = await response.text().catch(() => '');
-    const isJson = (response.headers.get('content-type') ?? '').includes('json');
-    let parsed: unknown = text;
-    if (isJson && text) {
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        throw new CliError(EXIT.refused, `The server at ${this.url} answered ${response.status} with invalid JSON; is this an automation-runner server?`);
-      }
+    const { isJson, body: parsed, invalidJson } = readResponseBody(response.headers.get('content-type'), text);
+    if (invalidJson) {
+      throw new CliError(EXIT.refused, `The server at ${this.url} answered ${response.status} with invalid JSON; is this an automation-runner server?`);
     }
     if (response.ok) return parsed as T;
     throw httpError(this.url, response.status, isJson ? (parsed as ErrorBody) : {}, hint);

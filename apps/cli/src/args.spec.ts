@@ -1,4 +1,6 @@
-import { COMMANDS, helpText, parseCommandLine, usageLine } from './args';
+import { parseCommandLine } from './args';
+import { COMMANDS } from './command-table';
+import { helpText, usageLine } from './help-text';
 import { CliError, EXIT } from './exit-codes';
 
 const usage = (argv: string[]): CliError => {

@@ -1,4 +1,4 @@
-import { COMMANDS } from './args';
+import { COMMANDS } from './command-table';
 import { bashCompletion, zshCompletion } from './completion';
 
 describe('the completion scripts', () => {

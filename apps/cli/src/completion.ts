@@ -1,8 +1,9 @@
-import { CommandSpec, COMMANDS, GLOBAL, GROUPS, OptionSpec } from './args';
+import type { CommandSpec, OptionSpec } from './command-spec';
+import { COMMANDS, GLOBAL, GROUPS } from './command-table';
 
 /**
  * `automation-runner completion bash|zsh`: a completion script generated from the parser's own
- * command table (args.ts), so a new command or flag completes as soon as it parses. Pure.
+ * command table (command-table.ts), so a new command or flag completes as soon as it parses. Pure.
  *
  * The script finds the command words (skipping options and the values of options that take one),
  * then offers the top-level commands, a group's subcommands, a command's flags, or the choices of

@@ -1,6 +1,7 @@
 import { stringify as toYaml } from 'yaml';
 import { ApiClient } from './api-client';
-import { OptionValues, OUTPUT_FORMATS } from './args';
+import type { OptionValues } from './command-spec';
+import { OUTPUT_FORMATS } from './command-table';
 import { configPath, Connection, readConfig, resolveConnection, StoredConfig } from './config';
 import { CliError, EXIT, ExitCode } from './exit-codes';
 import { Column, pageNote, Paged, tableOf } from './format';

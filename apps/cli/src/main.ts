@@ -5,7 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { helpText, parseCommandLine } from './args';
+import { parseCommandLine } from './args';
+import { helpText } from './help-text';
 import { createJob, deleteJob, getJob, listJobs, updateJob } from './commands/jobs';
 import { followCommand, getExecution, kill, listExecutions, restart, run, stdout, stop } from './commands/executions';
 import { createKeypair, deleteKeypair, deployKeypair, getKeypair, listKeypairs } from './commands/keypairs';

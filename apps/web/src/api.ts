@@ -1,3 +1,4 @@
+import { readResponseBody } from '../../../libs/domain/src/response-body';
 import { loadSession, saveSession } from './session';
 
 /** An API error as the service reports it: `{message, errors?: [{field, message}]}`. */
@@ -50,15 +51,7 @@ export async function request<T>(method: string, path: string, body?: unknown): 
     throw new ApiError(0, 'The service cannot be reached. Check your connection and try again.');
   }
   const text = await response.text();
-  const isJson = (response.headers.get('content-type') ?? '').includes('json');
-  let parsed: unknown = text;
-  if (isJson && text) {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = text;
-    }
-  }
+  const { body: parsed } = readResponseBody(response.headers.get('content-type'), text);
   if (!response.ok) {
     const doc = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as { message?: string; errors?: { field: string; message: string }[] };
     if (response.status === 401 && token) {

@@ -9,6 +9,7 @@ import { WebhookDispatcher } from './webhook-dispatcher';
 import { RunNoticeSender } from './run-notice-sender';
 import { OperationRunner } from './operation-runner';
 import { Scheduler } from './scheduler';
+import { Retention } from './retention';
 import { RunFactory, RunRepositories } from './run/run-factory';
 
 @Module({})
@@ -25,6 +26,7 @@ export class WorkerModule {
         WebhookDispatcher,
         OperationRunner,
         Scheduler,
+        Retention,
         RunRepositories,
         RunFactory,
         PoolService,

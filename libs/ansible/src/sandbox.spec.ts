@@ -1,4 +1,5 @@
-import { bwrapArguments, EtcEntry, HostLayout } from './sandbox';
+import type { EtcEntry, HostLayout } from './host-layout';
+import { bwrapArguments } from './sandbox-arguments';
 
 const layout: HostLayout = { rootEntries: ['--symlink', 'usr/bin', '/bin'] };
 const workspace = '/srv/runner/data/workspaces/abc-123';

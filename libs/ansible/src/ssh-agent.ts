@@ -1,5 +1,5 @@
 import * as net from 'node:net';
-import type { RunSandbox } from './sandbox';
+import type { RunSandbox } from './run-sandbox';
 import { runEnvironment, Workspace } from './workspace';
 import { Daemon, runCommand, startDaemon } from '@app/process';
 

@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { RunnerConfig } from './config';
+import { RunnerConfig } from './runner-config';
 
 export const CONFIG = Symbol('RunnerConfig');
 

@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from './config';
+import { loadConfig } from './config';
+import { ConfigError } from './env-values';
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {

@@ -1,172 +1,12 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { baseUrl, ConfigError, Env, integer, optional, origins, parseUrl, text } from './env-values';
+import type { RunnerConfig } from './runner-config';
 
 /**
  * The only reader of process.env. Every variable is validated once at start-up; an invalid value
  * throws a ConfigError naming the variable, so a node fails at boot rather than at 3 a.m.
  */
-export interface RunnerConfig {
-  port: number;
-  host: string;
-  /** External PostgreSQL; undefined means the launcher starts an embedded one. Secret (may hold a password). */
-  databaseUrl?: string;
-  dataDir: string;
-  bootstrapAlias: string;
-  bootstrapUsername: string;
-  /** Secret. Undefined means generate one and print it once. */
-  bootstrapPassword?: string;
-  /** Secret. The 32-byte key (given as hex or base64); undefined means a key file in dataDir. */
-  encryptionKey?: Buffer;
-  workerSlots: number;
-  tokenTtlHours: number;
-  loginMaxFailures: number;
-  loginWindowSeconds: number;
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
-  /** JSON lines, or readable lines for a person at a terminal; `auto` picks by whether stdout is one. */
-  logFormat: 'auto' | 'json' | 'pretty';
-  embeddedPgPort: number;
-  bodyLimitBytes: number;
-  /** Seconds a worker's claim on a run lasts without a heartbeat. */
-  leaseSeconds: number;
-  /** How long an api node trusts a looked-up token before asking the database again (0 = always ask). */
-  tokenCacheSeconds: number;
-  /** Set by the launcher for its children: they stop, as on SIGTERM, when it is gone (0 = not under it). */
-  launcherPid: number;
-  /** Express's `trust proxy`: which peers' X-Forwarded-For is believed (the client address for login limits). */
-  trustProxy: string;
-  /** On SIGTERM an api node answers /readyz 503 this long (for its load balancer) before it stops listening. */
-  apiDrainSeconds: number;
-  /** How long a worker rides out an unreachable database (runs go on, records wait in memory). */
-  dbOutageSeconds: number;
-  /** Records a run may hold in memory before Ansible is paused (back-pressure through its pipes). */
-  recordBuffer: number;
-  /**
-   * Tenant limits (README "Limits"): defaults no normal job meets, that keep one account from
-   * exhausting the workers. Concurrent runs per account across all workers (0 = no limit).
-   */
-  accountMaxRuns: number;
-  /** Runs an account may have queued (PENDING) at once; a start beyond it gets 429 (0 = no limit). */
-  accountMaxQueued: number;
-  /** The most `forks` a job may ask for (a stored job above a lowered limit runs with the limit). */
-  maxForks: number;
-  /** The most `hosts` a job may list. */
-  maxJobHosts: number;
-  /** Longest transcript line stored, in KiB (longer ones are cut, saying so); Ansible events may be 8 times that. */
-  maxLineKb: number;
-  /** The largest `artifacts` (set_stats data) an execution keeps, in KiB; larger ones are stored as a marker. */
-  maxArtifactsKb: number;
-  /** How often an idle worker looks for work when no notification arrives. */
-  pollIntervalMs: number;
-  /** Seconds a worker told to stop lets its runs finish before it stops them. */
-  drainSeconds: number;
-  /** Let callback URLs reach loopback, private and link-local addresses (off: SSRF guard). */
-  webhookAllowPrivate: boolean;
-  /** A hard deadline on one delivery attempt, connect to last response byte (a slow drip cannot stretch it). */
-  webhookTimeoutMs: number;
-  /** Deliveries in flight to one host (host and port) at once, so one slow host holds few slots. */
-  webhookHostConcurrency: number;
-  /**
-   * Browser origins (`https://host[:port]`) socket.io takes handshakes from, besides the API's own;
-   * empty = no cross-origin page. Clients that send no Origin (programs, the CLI) are not affected.
-   */
-  allowedOrigins: string[];
-  /**
-   * Let the service's own SSH connections (VPN `test`, gateway checks before runs, key deployment)
-   * reach loopback, link-local, metadata and this machine's own addresses (off: refused, see
-   * libs/keys/src/probe-target.ts). For tests whose sshd listens on loopback, and single-host installs.
-   */
-  probeAllowInternal: boolean;
-  /**
-   * RUNNER_TLS_CERT / RUNNER_TLS_KEY: PEM files; when set, the api serves HTTPS (and socket.io over
-   * it) itself. Undefined: plain HTTP (behind a TLS-terminating proxy, or on loopback).
-   */
-  tls?: { certFile: string; keyFile: string };
-  /** The ansible-playbook a worker runs: a command on PATH or an absolute path. */
-  ansiblePlaybook: string;
-  /**
-   * The API's base URL as this worker's runs reach it (RUNNER_RUN_API_URL, no trailing slash): given
-   * to every run as RUNNER_API_URL with its token (README "Runs that call back").
-   */
-  runApiUrl: string;
-  /**
-   * The Galaxy server the requirements of a repository are installed from when they name a role or
-   * collection by name (RUNNER_GALAXY_URL; ansible-galaxy's own default, galaxy.ansible.com, when unset).
-   */
-  galaxyUrl?: string;
-  /**
-   * The service's mail relay for run notifications (README "Notifications"): RUNNER_SMTP_URL
-   * (`smtp://[user:pass@]host[:port]`, STARTTLS whenever offered, or `smtps://` for TLS from the
-   * start; secret: may hold a password) and RUNNER_SMTP_FROM, the sender address. Undefined: jobs
-   * may not ask for e-mail.
-   */
-  smtp?: { url: string; from: string };
-  /**
-   * The console's address as people open it (RUNNER_PUBLIC_URL, no trailing slash): notifications
-   * link a run's page under it.
-   */
-  publicUrl: string;
-  /** How runs are confined (README "Run sandbox"); `enabled: false` only for a trusted single-team install. */
-  sandbox: {
-    enabled: boolean;
-    /** A root worker runs an account's runs as uid (and gid) uidBase + the account's sandbox id. */
-    uidBase: number;
-    memoryMb: number;
-    pids: number;
-    cpus: number;
-  };
-}
-
-export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
-    super(`Invalid configuration: ${variable} ${problem}`);
-  }
-}
-
-type Env = Record<string, string | undefined>;
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  return value;
-}
-
-function text(env: Env, name: string, fallback: string, pattern?: RegExp, rule?: string): string {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (pattern && !pattern.test(raw)) throw new ConfigError(name, rule ?? `has an invalid value "${raw}"`);
-  return raw;
-}
-
-function optional(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  return raw === undefined || raw === '' ? undefined : raw;
-}
-
-/** A comma-separated list of web origins, each as a browser sends it: scheme, host, optional port, nothing else. */
-function origins(env: Env, name: string): string[] {
-  const raw = optional(env, name);
-  if (raw === undefined) return [];
-  return raw
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean)
-    .map((item) => {
-      let url: URL | undefined;
-      try {
-        url = new URL(item);
-      } catch {
-        url = undefined;
-      }
-      // `origin` drops a path, query or user; requiring the item to equal it refuses those instead.
-      if (!url || !/^https?:$/.test(url.protocol) || url.origin !== item.toLowerCase().replace(/\/$/, '')) {
-        throw new ConfigError(name, `must be comma-separated origins like https://console.example.com (scheme, host, optional port), got "${item}"`);
-      }
-      return url.origin;
-    });
-}
 
 export const ALIAS_PATTERN = /^[A-Z0-9]{2,16}$/;
 export const USERNAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
@@ -222,6 +62,7 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
     maxLineKb: integer(env, 'RUNNER_MAX_LINE_KB', 1024, 1, 65536),
     maxArtifactsKb: integer(env, 'RUNNER_MAX_ARTIFACTS_KB', 64, 1, 1024),
     pollIntervalMs: integer(env, 'RUNNER_POLL_INTERVAL_MS', 2000, 50, 600000),
+    retention: { days: integer(env, 'RUNNER_RETENTION_DAYS', 90, 0, 36500), intervalMs: integer(env, 'RUNNER_RETENTION_INTERVAL_MS', 300_000, 100, 86_400_000) },
     drainSeconds: integer(env, 'RUNNER_DRAIN_SECONDS', 60, 0, 86400),
     webhookAllowPrivate: text(env, 'RUNNER_WEBHOOK_ALLOW_PRIVATE', 'false', /^(true|false)$/, 'must be true or false') === 'true',
     webhookTimeoutMs: integer(env, 'RUNNER_WEBHOOK_TIMEOUT_MS', 10_000, 100, 300_000),
@@ -246,21 +87,6 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
   };
 }
 
-/** An http(s) base URL with nothing a client would have to strip (credentials, query, fragment), without its trailing slash. */
-function baseUrl(env: Env, name: string, fallback: string): string {
-  const raw = optional(env, name) ?? fallback;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `must be an http:// or https:// URL, got "${raw}"`);
-  }
-  if (!/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash) {
-    throw new ConfigError(name, `must be an http:// or https:// URL with no credentials, query or fragment, got "${raw}"`);
-  }
-  return url.href.replace(/\/+$/, '');
-}
-
 /** RUNNER_SMTP_URL and RUNNER_SMTP_FROM, both or neither (a relay without a sender could send nothing). */
 function smtpSettings(env: Env): RunnerConfig['smtp'] {
   const raw = optional(env, 'RUNNER_SMTP_URL');
@@ -269,12 +95,7 @@ function smtpSettings(env: Env): RunnerConfig['smtp'] {
     if (from !== undefined) throw new ConfigError('RUNNER_SMTP_URL', 'must be set with RUNNER_SMTP_FROM (the mail relay, smtp://host:port)');
     return undefined;
   }
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = undefined;
-  }
+  const url = parseUrl(raw);
   // The URL may hold a password: the message names the rule, never the value.
   if (!url || !/^smtps?:$/.test(url.protocol) || !url.hostname || (url.pathname && url.pathname !== '/') || url.search || url.hash) {
     throw new ConfigError('RUNNER_SMTP_URL', 'must be smtp://[user:password@]host[:port] or smtps://…, with nothing after the port');
@@ -292,27 +113,4 @@ function isKey(value: string): boolean {
 
 function decodeKey(value: string): Buffer {
   return /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
-}
-
-/**
- * Under the launcher: stop gracefully (as on SIGTERM) once it is gone, since the launcher starts its
- * children in process groups of their own and a `kill -9` of it would otherwise leave them running.
- */
-export function stopWhenLauncherGone(config: Pick<RunnerConfig, 'launcherPid'>): void {
-  if (!config.launcherPid) return;
-  const timer = setInterval(() => {
-    if (process.ppid === config.launcherPid) return;
-    clearInterval(timer);
-    process.kill(process.pid, 'SIGTERM');
-  }, 1000);
-  timer.unref();
-}
-
-/** Start-up failed: say why in one line a person can act on, then exit non-zero. */
-export function exitOnBootFailure(service: string) {
-  return (error: unknown): never => {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${service}: cannot start: ${message}\n`);
-    process.exit(1);
-  };
 }

@@ -1,6 +1,6 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import type { RunnerConfig } from './config';
+import type { RunnerConfig } from './runner-config';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 

@@ -19,6 +19,7 @@ import { VpnConnectionRepository } from './vpn-connection.repository';
 import { LoginFailureRepository } from './login-failure.repository';
 import { SettingRepository } from './setting.repository';
 import { UserRepository } from './user.repository';
+import { RetentionRepository } from './retention.repository';
 
 const REPOSITORIES = [
   AccountRepository,
@@ -38,6 +39,7 @@ const REPOSITORIES = [
   ScheduleRepository,
   RunnerRepository,
   VpnConnectionRepository,
+  RetentionRepository,
 ];
 
 @Global()

@@ -1,6 +1,6 @@
 /**
- * Where the scheduler gets the time. One injectable clock, so a test (or a simulation) can move
- * time by providing another one; production uses the system's.
+ * Where the scheduler and the api's services get the current time. One injectable clock, so a test
+ * (or a simulation) can move time by providing another one; production uses the system's.
  */
 export abstract class Clock {
   abstract now(): Date;

@@ -1,5 +1,5 @@
 import { invalid } from './errors';
-import { MIN_SECRET_LENGTH } from './secret-masker';
+import { MIN_SECRET_LENGTH } from './secret-forms';
 
 /**
  * Variables whose values Ansible uses as passwords: wherever they appear (a job's `properties`, a

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Post, Res } from '@nestjs/common';
+import { Body, Controller, Post, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Account } from '@app/database';
 import { Requires } from '../common/access';
+import { Reads } from '../common/route-decorators';
 import { link } from '../common/links';
 import { CurrentPrincipal, Principal, TargetAccount } from '../common/principal';
 import { accountPathCovers, rolesAllow } from '@app/domain';
@@ -15,8 +16,7 @@ export class AccountsController {
   constructor(private readonly service: AccountsService) {}
 
   /** The account, its parent and its direct sub-accounts. */
-  @Requires('read')
-  @Get(':alias')
+  @Reads(':alias')
   async get(@TargetAccount() account: Account, @CurrentPrincipal() principal: Principal): Promise<AccountResponse> {
     const [parent, children] = await Promise.all([this.service.parentOf(account), this.service.children(account)]);
     return this.shape(account, parent, children, principal);

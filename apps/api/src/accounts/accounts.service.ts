@@ -2,12 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
 import { Account, AccountRepository, UserRepository, isUniqueViolation } from '@app/database';
-import { conflict } from '@app/domain';
+import { conflict, Clock } from '@app/domain';
 import { hashPassword } from '@app/keys';
 
 @Injectable()
 export class AccountsService {
   constructor(
+    private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: RunnerConfig,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
     private readonly accounts: AccountRepository,
@@ -22,7 +23,7 @@ export class AccountsService {
       parentId: parent.id,
       path: `${parent.path}${alias}/`,
       locationAlias: parent.locationAlias,
-      createdAt: new Date(),
+      createdAt: this.clock.now(),
     };
     try {
       await this.accounts.insert(account);
@@ -54,7 +55,7 @@ export class AccountsService {
       parentId: null,
       path: `/${this.config.bootstrapAlias}/`,
       locationAlias: 'LOCAL',
-      createdAt: new Date(),
+      createdAt: this.clock.now(),
     };
     try {
       await this.accounts.insert(root);
@@ -70,7 +71,7 @@ export class AccountsService {
       username: this.config.bootstrapUsername,
       passwordHash: await hashPassword(password),
       roles: ['AccountAdmin'],
-      createdAt: new Date(),
+      createdAt: this.clock.now(),
     });
     this.logger.write('info', 'created the first account and its administrator', {
       accountAlias: root.alias,

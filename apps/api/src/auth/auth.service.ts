@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, RunnerConfig } from '@app/config';
 import { LoginFailureRepository, UserRepository } from '@app/database';
-import { BAD_CREDENTIALS, DomainError } from '@app/domain';
+import { BAD_CREDENTIALS, DomainError, Clock } from '@app/domain';
 import { LoginResponse } from './login.dto';
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '@app/keys';
 import { TokenService } from './token.service';
@@ -13,6 +13,7 @@ export class AuthService {
     private readonly users: UserRepository,
     private readonly failures: LoginFailureRepository,
     private readonly tokens: TokenService,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -21,7 +22,7 @@ export class AuthService {
    * older parameters is replaced once the password proved good.
    */
   async login(username: string, password: string, address: string): Promise<LoginResponse> {
-    const windowStart = new Date(Date.now() - this.config.loginWindowSeconds * 1000);
+    const windowStart = new Date(this.clock.now().getTime() - this.config.loginWindowSeconds * 1000);
     const attempt = await this.failures.reserve(username, address, windowStart, {
       perUserAddress: this.config.loginMaxFailures,
       perAddress: this.config.loginMaxFailures * 5,

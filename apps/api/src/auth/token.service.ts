@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
 import { AUTH_CHANNEL, AuthTokenRepository, PgListener, TokenOwner } from '@app/database';
 import { BEARER_TOKEN_PREFIX, bearerTokenHash, newBearerToken } from '@app/keys';
+import { Clock } from '@app/domain';
 
 const CACHE_ENTRIES = 10_000;
 
@@ -21,6 +22,7 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly changeListeners: ((payload: string) => void)[] = [];
 
   constructor(
+    private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: RunnerConfig,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
     private readonly tokens: AuthTokenRepository,
@@ -53,7 +55,7 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
 
   async issue(userId: string): Promise<string> {
     const token = newBearerToken();
-    const now = new Date();
+    const now = this.clock.now();
     await this.tokens.insert({
       tokenHash: TokenService.hash(token),
       userId,
@@ -71,14 +73,14 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
     const tokenHash = TokenService.hash(token);
     const key = tokenHash.toString('hex');
     const cached = this.cache.get(key);
-    if (cached && cached.until > Date.now()) return { ...cached.owner, tokenHash };
-    const owner = await this.tokens.findOwner(tokenHash, new Date());
+    if (cached && cached.until > this.clock.now().getTime()) return { ...cached.owner, tokenHash };
+    const owner = await this.tokens.findOwner(tokenHash, this.clock.now());
     // A run's token is never cached: it is revoked in the transaction that ends its run, and must be
     // refused from that moment, not once the NOTIFY has reached this node (one lookup per request
     // of a running playbook is cheap).
     if (owner && !owner.runExecutionId && this.config.tokenCacheSeconds) {
       if (this.cache.size >= CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-      const until = Math.min(Date.now() + this.config.tokenCacheSeconds * 1000, owner.expiresAt.getTime());
+      const until = Math.min(this.clock.now().getTime() + this.config.tokenCacheSeconds * 1000, owner.expiresAt.getTime());
       this.cache.set(key, { owner, until });
     }
     return owner ? { ...owner, tokenHash } : null;
@@ -90,7 +92,7 @@ export class TokenService implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async revoke(tokenHash: Buffer): Promise<void> {
-    await this.tokens.revoke(tokenHash, new Date());
+    await this.tokens.revoke(tokenHash, this.clock.now());
     this.forget(`token:${tokenHash.toString('hex')}`);
   }
 

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Account, AccountRepository, ExecutionListFilter } from '@app/database';
+import { Account, AccountRepository, Execution, ExecutionListFilter, Job } from '@app/database';
 import { invalid } from '@app/domain';
 import { Requires } from '../common/access';
+import { ExecutionAt, ExecutionTarget, OnExecution, Reads } from '../common/route-decorators';
 import { Paged, paged } from '../common/paged';
 import { CurrentPrincipal, Principal, TargetAccount } from '../common/principal';
 import { JobsService } from '../jobs/jobs.service';
@@ -25,8 +26,7 @@ export class ExecutionsController {
    * the alias reaches all of them (the guard checked the alias), except a run's own token, which acts
    * for its account alone.
    */
-  @Requires('read')
-  @Get(':alias/executions')
+  @Reads(':alias/executions')
   async listAccount(
     @TargetAccount() account: Account,
     @CurrentPrincipal() principal: Principal,
@@ -56,8 +56,7 @@ export class ExecutionsController {
     return shapeExecution(await this.executions.start(job, principal.user, body), account, principal);
   }
 
-  @Requires('read')
-  @Get(':alias/:jobId/executions')
+  @Reads(':alias/:jobId/executions')
   async listJob(
     @TargetAccount() account: Account,
     @CurrentPrincipal() principal: Principal,
@@ -69,81 +68,51 @@ export class ExecutionsController {
     return paged(query, rows.map((e) => shapeExecution(e, account, principal)), total);
   }
 
-  @Requires('read')
-  @Get(':alias/:jobId/executions/:executionId')
-  async get(
-    @TargetAccount() account: Account,
-    @CurrentPrincipal() principal: Principal,
-    @Param('jobId') jobId: string,
-    @Param('executionId') executionId: string,
-  ): Promise<ExecutionResponse> {
-    const job = await this.jobs.get(account, jobId);
-    return shapeExecution(await this.executions.get(job, executionId), account, principal);
+  @OnExecution('read', Get)
+  get(@ExecutionAt() at: ExecutionTarget): Promise<ExecutionResponse> {
+    return this.shaped(at, (job) => this.executions.get(job, at.executionId));
   }
 
   /**
    * Only from FAILURE (else 409): re-runs the failed hosts (or those of them `hosts` names), same id,
    * a new timer. Keys in the body (`sshPrivateKey`, `hosts[].sshPrivateKey`) apply from this attempt on.
    */
-  @Requires('operate')
-  @Post(':alias/:jobId/executions/:executionId/restart')
+  @OnExecution('operate', Post, '/restart')
   @HttpCode(202)
-  async restart(
-    @TargetAccount() account: Account,
-    @CurrentPrincipal() principal: Principal,
-    @Param('jobId') jobId: string,
-    @Param('executionId') executionId: string,
-    @Body() body: RestartRequest,
-  ): Promise<ExecutionResponse> {
-    const job = await this.jobs.get(account, jobId);
-    return shapeExecution(await this.executions.restart(job, executionId, body), account, principal);
+  restart(@ExecutionAt() at: ExecutionTarget, @Body() body: RestartRequest): Promise<ExecutionResponse> {
+    return this.shaped(at, (job) => this.executions.restart(job, at.executionId, body));
   }
 
   /**
    * Graceful stop: Ansible stops after the current task; killed after `expiryDuration` seconds. A
    * stop of a STOPPING run is accepted again (202, as the Runner answered), changing nothing.
    */
-  @Requires('operate')
-  @Post(':alias/:jobId/executions/:executionId/stop')
+  @OnExecution('operate', Post, '/stop')
   @HttpCode(202)
-  async stop(
-    @TargetAccount() account: Account,
-    @CurrentPrincipal() principal: Principal,
-    @Param('jobId') jobId: string,
-    @Param('executionId') executionId: string,
-    @Body() body: StopRequest,
-  ): Promise<ExecutionResponse> {
-    const job = await this.jobs.get(account, jobId);
-    return shapeExecution(await this.executions.stop(job, executionId, body.expiryDuration), account, principal);
+  stop(@ExecutionAt() at: ExecutionTarget, @Body() body: StopRequest): Promise<ExecutionResponse> {
+    return this.shaped(at, (job) => this.executions.stop(job, at.executionId, body.expiryDuration));
   }
 
   /** Kills the whole process group at once; a kill of a KILLING run is accepted again (202). */
-  @Requires('operate')
-  @Post(':alias/:jobId/executions/:executionId/kill')
+  @OnExecution('operate', Post, '/kill')
   @HttpCode(202)
-  async kill(
-    @TargetAccount() account: Account,
-    @CurrentPrincipal() principal: Principal,
-    @Param('jobId') jobId: string,
-    @Param('executionId') executionId: string,
-  ): Promise<ExecutionResponse> {
-    const job = await this.jobs.get(account, jobId);
-    return shapeExecution(await this.executions.kill(job, executionId), account, principal);
+  kill(@ExecutionAt() at: ExecutionTarget): Promise<ExecutionResponse> {
+    return this.shaped(at, (job) => this.executions.kill(job, at.executionId));
   }
 
   /** The transcript as ansible-playbook printed it (known secrets masked). */
-  @Requires('read')
-  @Get(':alias/:jobId/executions/:executionId/stdout')
+  @OnExecution('read', Get, '/stdout')
   @Header('Content-Type', 'text/plain; charset=utf-8')
   @ApiProduces('text/plain')
-  async stdout(
-    @TargetAccount() account: Account,
-    @Param('jobId') jobId: string,
-    @Param('executionId') executionId: string,
-    @Query() query: StdoutQuery,
-  ): Promise<string> {
-    const job = await this.jobs.get(account, jobId);
-    return this.executions.stdout(job, executionId, query.start_line, query.end_line);
+  async stdout(@ExecutionAt() at: ExecutionTarget, @Query() query: StdoutQuery): Promise<string> {
+    const job = await this.jobs.get(at.account, at.jobId);
+    return this.executions.stdout(job, at.executionId, query.start_line, query.end_line);
+  }
+
+  /** The execution `act` returns for the path's job (a 404 for another account's), as the caller sees it. */
+  private async shaped(at: ExecutionTarget, act: (job: Job) => Promise<Execution>): Promise<ExecutionResponse> {
+    const job = await this.jobs.get(at.account, at.jobId);
+    return shapeExecution(await act(job), at.account, at.principal);
   }
 }
 

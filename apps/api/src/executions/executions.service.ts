@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, RunnerConfig } from '@app/config';
 import { Execution, ExecutionListFilter, ExecutionRepository, ExecutionSecrets, Job, newExecution, User } from '@app/database';
-import { checkSecretPropertyNames, conflict, DEFAULT_STOP_GRACE_SECONDS, DomainError, forbidden, invalid, notFound, rolesAllow, splitSecrets } from '@app/domain';
+import { checkSecretPropertyNames, conflict, DEFAULT_STOP_GRACE_SECONDS, DomainError, forbidden, invalid, notFound, rolesAllow, splitSecrets, Clock } from '@app/domain';
 import { SecretBox, sealed } from '@app/keys';
 import { checkPrivateKey } from '../common/encoded-fields';
 import { isUuid } from '../common/ids';
@@ -13,6 +13,7 @@ export class ExecutionsService {
     private readonly executions: ExecutionRepository,
     private readonly box: SecretBox,
     @Inject(CONFIG) private readonly config: RunnerConfig,
+    private readonly clock: Clock,
   ) {}
 
   /** Queues one run of `job`; a worker picks it up (FIFO within the account). */
@@ -81,7 +82,7 @@ export class ExecutionsService {
       const named = request.hosts?.length ? request.hosts.map((h) => h.id) : null;
       return {
         status: 'PENDING',
-        set: { queuedAt: new Date(), onlyHosts: named ?? rerun, reason: null, exitCode: null, ...this.withKeys(current, request) },
+        set: { queuedAt: this.clock.now(), onlyHosts: named ?? rerun, reason: null, exitCode: null, ...this.withKeys(current, request) },
         notify: 'queue',
       };
     });

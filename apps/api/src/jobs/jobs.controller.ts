@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Account, Job } from '@app/database';
 import { Requires } from '../common/access';
+import { Reads, Removes } from '../common/route-decorators';
 import { link } from '../common/links';
 import { checkSameAsPath } from '../common/round-trip';
 import { CurrentPrincipal, Principal, TargetAccount } from '../common/principal';
@@ -41,8 +42,7 @@ export class JobsController {
    * GET of one job. Sent with an ETag (a request with a matching If-None-Match is answered 304),
    * gzipped when the client accepts it. `?search=` and `?lastStatus=` narrow it (JobListQuery).
    */
-  @Requires('read')
-  @Get(':alias')
+  @Reads(':alias')
   async list(
     @TargetAccount() account: Account,
     @CurrentPrincipal() principal: Principal,
@@ -59,8 +59,7 @@ export class JobsController {
     response.send(gzip ? this.pages.gzipped(page) : page.body);
   }
 
-  @Requires('read')
-  @Get(':alias/:jobId')
+  @Reads(':alias/:jobId')
   async get(
     @TargetAccount() account: Account,
     @CurrentPrincipal() principal: Principal,
@@ -86,8 +85,7 @@ export class JobsController {
     return this.withImmediateRun(await this.service.update(account, jobId, body), account, principal, query);
   }
 
-  @Requires('manage')
-  @Delete(':alias/:jobId')
+  @Removes(':alias/:jobId')
   @HttpCode(204)
   delete(@TargetAccount() account: Account, @Param('jobId') jobId: string, @Query() query: DeleteJobQuery): Promise<void> {
     return this.service.delete(account, jobId, query.force === 'true');

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, RunnerConfig } from '@app/config';
 import { callbackUrlProblem } from '@app/realtime';
-import { Account, Job, JobDefinition, JobRepository, JobSecrets } from '@app/database';
-import { conflict, invalid, notFound, splitNotify, splitSecrets, STORED_SECRET } from '@app/domain';
+import { Account, deleteInBatches, Job, JobDefinition, JobRepository, JobSecrets, RETENTION_BATCH, RetentionRepository } from '@app/database';
+import { conflict, invalid, notFound, splitNotify, splitSecrets, STORED_SECRET, Clock } from '@app/domain';
 import { ExecutionsService } from '../executions/executions.service';
 import { SecretBox, sealed, UnopenableSealedValue } from '@app/keys';
 import { JobRequest } from './job.dto';
@@ -16,15 +16,17 @@ const DEFAULT_TTL_MINUTES = 180;
 @Injectable()
 export class JobsService {
   constructor(
+    private readonly clock: Clock,
     private readonly jobs: JobRepository,
     private readonly box: SecretBox,
     private readonly executions: ExecutionsService,
     @Inject(CONFIG) private readonly config: RunnerConfig,
+    private readonly retention: RetentionRepository,
   ) {}
 
   async create(account: Account, request: JobRequest): Promise<Job> {
     await this.check(request);
-    const now = new Date();
+    const now = this.clock.now();
     const row = { id: randomUUID(), accountId: account.id };
     const job: Job = {
       ...row,
@@ -55,7 +57,7 @@ export class JobsService {
     const sameRepository = job.definition.repository?.url === request.repository?.url;
     job.description = request.description ?? '';
     Object.assign(job, this.compose(job, request, sameRepository ? previous : { ...previous, repositoryCredentials: undefined }));
-    job.updatedAt = new Date();
+    job.updatedAt = this.clock.now();
     await this.jobs.update(job);
     return job;
   }
@@ -77,7 +79,9 @@ export class JobsService {
 
   /**
    * 409 while an execution is active; with `force`, kill them first. Their rows go with the job,
-   * so the workers running them are fenced out and kill what is left of the process groups.
+   * so the workers running them are fenced out and kill what is left of the process groups. Its
+   * finished runs go first, in retention's small batches (README "Retention"): one cascading DELETE
+   * of a long history would hold its locks, and the database's attention, for minutes.
    */
   async delete(account: Account, id: string, force: boolean): Promise<void> {
     const job = await this.get(account, id);
@@ -86,6 +90,7 @@ export class JobsService {
       throw conflict(`Job ${id} has ${active.length} active execution(s); stop them or delete with ?force=true`);
     }
     if (active.length) await this.executions.killAll(job);
+    await deleteInBatches(() => this.retention.deleteJobHistoryBatch(job.id, RETENTION_BATCH));
     await this.jobs.delete(job.id);
   }
 

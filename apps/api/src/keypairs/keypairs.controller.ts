@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Account, Keypair } from '@app/database';
 import { invalid } from '@app/domain';
 import { Requires } from '../common/access';
+import { Reads, Removes } from '../common/route-decorators';
 import { checkSameAsPath } from '../common/round-trip';
 import { link } from '../common/links';
 import { TargetAccount } from '../common/principal';
@@ -21,8 +22,7 @@ function checkAlias(alias: string): string {
 export class KeypairsController {
   constructor(private readonly service: KeypairsService) {}
 
-  @Requires('read')
-  @Get('v2/automation/keypairs/:alias')
+  @Reads('v2/automation/keypairs/:alias')
   async list(@TargetAccount() account: Account): Promise<KeypairResponse[]> {
     return (await this.service.list(account)).map((k) => shapeKeypair(k.keypair, account, k.deployedServers));
   }
@@ -49,23 +49,20 @@ export class KeypairsController {
     return shapeSaved(await this.service.import(account, checkAlias(alias), body), account);
   }
 
-  @Requires('read')
-  @Get('v2/automation/keypairs/:alias/:keypairAlias')
+  @Reads('v2/automation/keypairs/:alias/:keypairAlias')
   async get(@TargetAccount() account: Account, @Param('keypairAlias') alias: string): Promise<KeypairResponse> {
     const { keypair, deployedServers } = await this.service.getDeployed(account, alias);
     return shapeKeypair(keypair, account, deployedServers);
   }
 
-  @Requires('manage')
-  @Delete('v2/automation/keypairs/:alias/:keypairAlias')
+  @Removes('v2/automation/keypairs/:alias/:keypairAlias')
   @HttpCode(204)
   delete(@TargetAccount() account: Account, @Param('keypairAlias') alias: string): Promise<void> {
     return this.service.delete(account, alias);
   }
 
   /** Usernames on that server whose authorized_keys hold this key. */
-  @Requires('read')
-  @Get('v2/automation/keypairs/:alias/:keypairAlias/:serverId')
+  @Reads('v2/automation/keypairs/:alias/:keypairAlias/:serverId')
   async usernames(@TargetAccount() account: Account, @Param('keypairAlias') alias: string, @Param('serverId') serverId: string): Promise<{ usernames: string[] }> {
     return { usernames: await this.service.usernames(account, alias, serverId) };
   }
@@ -84,8 +81,7 @@ export class KeypairsController {
   }
 
   /** Removes the public key (that line only) for these users (202). */
-  @Requires('manage')
-  @Delete('v2/automation/keypairs/:alias/:keypairAlias/:serverId')
+  @Removes('v2/automation/keypairs/:alias/:keypairAlias/:serverId')
   @HttpCode(202)
   async undeploy(
     @TargetAccount() account: Account,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Account, Keypair, KeypairRepository, Operation, OperationRepository, ServerRepository } from '@app/database';
-import { conflict, invalid, notFound } from '@app/domain';
+import { conflict, invalid, notFound, Clock } from '@app/domain';
 import { fingerprint, generateKeyPair, parsePublicKey, publicKeyOf, sealed, SecretBox } from '@app/keys';
 import { DeployTarget, GenerateKeypairRequest, ImportKeypairRequest } from './keypair.dto';
 
@@ -22,6 +22,7 @@ export class KeypairsService {
     private readonly servers: ServerRepository,
     private readonly operations: OperationRepository,
     private readonly box: SecretBox,
+    private readonly clock: Clock,
   ) {}
 
   /** A new key; the private key is returned once and kept only sealed. */
@@ -120,7 +121,7 @@ export class KeypairsService {
       publicKey,
       fingerprint: print,
       sealedPrivateKey: privateKey ? this.box.seal(privateKey, sealed.keypair(account.id, alias)) : null,
-      createdAt: new Date(),
+      createdAt: this.clock.now(),
     };
   }
 }

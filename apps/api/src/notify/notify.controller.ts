@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Put } from '@nestjs/common';
+import { Body, Controller, Put } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Account } from '@app/database';
 import { Requires } from '../common/access';
+import { Reads } from '../common/route-decorators';
 import { TargetAccount } from '../common/principal';
 import { NotifyDto } from './notify.dto';
 import { NotifyService } from './notify.service';
@@ -12,8 +13,7 @@ export class NotifyController {
   constructor(private readonly service: NotifyService) {}
 
   /** The account's default notifications, for its jobs without their own `notify` (the chat URL shown as "$encrypted$"). */
-  @Requires('read')
-  @Get(':alias/notify')
+  @Reads(':alias/notify')
   get(@TargetAccount() account: Account): Promise<NotifyDto> {
     return this.service.accountDefault(account) as Promise<NotifyDto>;
   }

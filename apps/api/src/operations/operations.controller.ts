@@ -1,7 +1,7 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Param } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Account } from '@app/database';
-import { Requires } from '../common/access';
+import { Reads } from '../common/route-decorators';
 import { TargetAccount } from '../common/principal';
 import { OperationResponse, shapeOperation } from './operation.dto';
 import { OperationsService } from './operations.service';
@@ -12,8 +12,7 @@ export class OperationsController {
   constructor(private readonly service: OperationsService) {}
 
   /** The state of asynchronous work such as a key deployment. */
-  @Requires('read')
-  @Get(':alias/status/:id')
+  @Reads(':alias/status/:id')
   async status(@TargetAccount() account: Account, @Param('id') id: string): Promise<OperationResponse> {
     return shapeOperation(await this.service.find(account, id), account.alias);
   }

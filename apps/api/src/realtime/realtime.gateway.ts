@@ -2,7 +2,7 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ConnectedSocket, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { AccountRepository, ExecutionRepository, JobRepository, TokenOwner } from '@app/database';
-import { tokenCovers } from '@app/domain';
+import { tokenCovers, Clock } from '@app/domain';
 import { TokenService } from '../auth/token.service';
 import { SocketMessages } from '../common/access';
 import { rolesAllowSubscribing, SUBSCRIBE_PERMISSION } from './authority';
@@ -46,6 +46,7 @@ export class RealtimeGateway implements OnGatewayInit<Namespace>, OnGatewayConne
     private readonly executions: ExecutionRepository,
     private readonly feed: RecordFeed,
     private readonly authority: SocketAuthority,
+    private readonly clock: Clock,
   ) {}
 
   /** The handshake: a token that may follow records, or no connection. */
@@ -121,7 +122,7 @@ export class RealtimeGateway implements OnGatewayInit<Namespace>, OnGatewayConne
       accountId: account.id,
       accountPath: account.path,
       ...(runOnly ? { onlyAccount: true } : {}),
-      since: Date.now(),
+      since: this.clock.now().getTime(),
       ...(typeof jobId === 'string' ? { jobId } : {}),
       ...(typeof executionId === 'string' ? { executionId } : {}),
     };

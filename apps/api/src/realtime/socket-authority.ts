@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import type { Socket } from 'socket.io';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
 import { AuthTokenRepository } from '@app/database';
+import { Clock } from '@app/domain';
 import { TokenService } from '../auth/token.service';
 import { whyAuthorityEnded } from './authority';
 
@@ -39,6 +40,7 @@ export class SocketAuthority implements OnApplicationBootstrap, OnApplicationShu
   private sweeping = false;
 
   constructor(
+    private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: RunnerConfig,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
     private readonly tokens: TokenService,
@@ -70,7 +72,7 @@ export class SocketAuthority implements OnApplicationBootstrap, OnApplicationShu
   }
 
   private armExpiry(socket: Socket, entry: Watched): void {
-    const left = entry.expiresAt.getTime() - Date.now();
+    const left = entry.expiresAt.getTime() - this.clock.now().getTime();
     if (left > MAX_TIMER_MS) {
       entry.timer = setTimeout(() => this.armExpiry(socket, entry), MAX_TIMER_MS);
       return;
@@ -99,7 +101,7 @@ export class SocketAuthority implements OnApplicationBootstrap, OnApplicationShu
     try {
       const hashes = [...new Map(sockets.map(([, w]) => [w.tokenHex, w.tokenHash])).values()];
       const rows = new Map((await this.standing.standing(hashes)).map((row) => [row.tokenHash.toString('hex'), row]));
-      const now = new Date();
+      const now = this.clock.now();
       for (const [socket, w] of sockets) {
         const why = whyAuthorityEnded(rows.get(w.tokenHex), now);
         if (why) this.end(socket, why);

@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseArrayPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, ParseArrayPipe, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Account, Server } from '@app/database';
 import { hideSecrets } from '@app/domain';
 import { Requires } from '../common/access';
+import { Reads, Removes } from '../common/route-decorators';
 import { link } from '../common/links';
 import { Paged, paged } from '../common/paged';
 import { PageQuery } from '../common/paging';
@@ -26,15 +27,13 @@ export class ServersController {
     return shapeServer(server, account);
   }
 
-  @Requires('read')
-  @Get(':alias')
+  @Reads(':alias')
   async list(@TargetAccount() account: Account, @Query() query: PageQuery): Promise<Paged<ServerResponse>> {
     const [rows, total] = await this.service.page(account, query.page, query.size);
     return paged(query, rows.map((s) => shapeServer(s, account)), total);
   }
 
-  @Requires('read')
-  @Get(':alias/:name')
+  @Reads(':alias/:name')
   async get(@TargetAccount() account: Account, @Param('name') name: string): Promise<ServerResponse> {
     return shapeServer(await this.service.get(account, name), account);
   }
@@ -58,8 +57,7 @@ export class ServersController {
     return shapeServer(await this.service.patch(account, name, changes), account);
   }
 
-  @Requires('manage')
-  @Delete(':alias/:name')
+  @Removes(':alias/:name')
   @HttpCode(204)
   delete(@TargetAccount() account: Account, @Param('name') name: string): Promise<void> {
     return this.service.delete(account, name);

@@ -3,7 +3,7 @@ import { CONFIG, RunnerConfig } from '@app/config';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { Account, Server, ServerRepository } from '@app/database';
-import { conflict, DomainError, invalid, notFound } from '@app/domain';
+import { conflict, DomainError, invalid, notFound, Clock } from '@app/domain';
 import { openServerHostVars, probeHostProblem, sealed, sealServerHostVars, SecretBox } from '@app/keys';
 import { PatchOperation, ServerRequest } from './server.dto';
 
@@ -13,11 +13,12 @@ export class ServersService {
     private readonly servers: ServerRepository,
     private readonly box: SecretBox,
     @Inject(CONFIG) private readonly config: RunnerConfig,
+    private readonly clock: Clock,
   ) {}
 
   async create(account: Account, request: ServerRequest): Promise<Server> {
     await this.checkAddress(request.ipAddress);
-    const now = new Date();
+    const now = this.clock.now();
     const server: Server = {
       accountId: account.id,
       ...withDefaults(request),
@@ -79,7 +80,7 @@ export class ServersService {
       ...withDefaults(merged),
       ...sealServerHostVars(this.box, server, merged.hostVars ?? {}, hostVars.secrets),
       sealedPassword: password === undefined ? server.sealedPassword : password === null ? null : this.box.seal(password, sealed.serverPassword(server.accountId, server.name)),
-      updatedAt: new Date(),
+      updatedAt: this.clock.now(),
     };
     await this.servers.update(updated);
     return updated;

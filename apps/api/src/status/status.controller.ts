@@ -1,12 +1,11 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Param, Query } from '@nestjs/common';
 import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
+import { IsOptional, IsString, Matches } from 'class-validator';
 import { Account, RecordNotification, StatusRecord, StatusRecordRepository, WebhookRepository } from '@app/database';
 import { StatusRecordDocument, toRecordDocument } from '@app/realtime';
-import { Requires } from '../common/access';
+import { Reads } from '../common/route-decorators';
 import { Paged, paged } from '../common/paged';
-import { PageQuery } from '../common/paging';
+import { CountParameter, PageQuery } from '../common/paging';
 import { TargetAccount } from '../common/principal';
 import { ExecutionsService } from '../executions/executions.service';
 import { HOST_ID, HOST_ID_RULE } from '../common/host-id';
@@ -14,11 +13,7 @@ import { JobsService } from '../jobs/jobs.service';
 
 export class RecordQuery extends PageQuery {
   /** Only records with a larger counter (resume after the last one you saw). */
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @CountParameter({ minimum: 0, default: 0 })
   afterCounter: number = 0;
 
   /** Only the records of this host (a run's host record detail), still in counter order. */
@@ -47,8 +42,7 @@ export class StatusController {
   ) {}
 
   /** Records of every execution of a job, by execution then counter. */
-  @Requires('read')
-  @Get(':alias/job/:jobId')
+  @Reads(':alias/job/:jobId')
   async forJob(@TargetAccount() account: Account, @Param('jobId') jobId: string, @Query() query: PageQuery): Promise<Paged<StatusRecordWithNotifications>> {
     const job = await this.jobs.get(account, jobId);
     const [rows, total] = await this.records.pageForJob(job.id, query.page, query.size);
@@ -56,8 +50,7 @@ export class StatusController {
   }
 
   /** Records of one execution in counter order (1, 2, 3… without gaps), after `afterCounter`; `?host=` one host's only. */
-  @Requires('read')
-  @Get(':alias/job/:jobId/execution/:executionId')
+  @Reads(':alias/job/:jobId/execution/:executionId')
   async forExecution(
     @TargetAccount() account: Account,
     @Param('jobId') jobId: string,

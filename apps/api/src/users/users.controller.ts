@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Account, User } from '@app/database';
 import { Requires } from '../common/access';
+import { Reads, Removes } from '../common/route-decorators';
 import { link } from '../common/links';
 import { Paged, paged } from '../common/paged';
 import { PageQuery } from '../common/paging';
@@ -17,8 +18,7 @@ export class UsersController {
   constructor(private readonly service: UsersService) {}
 
   /** Users of the account, newest first. */
-  @Requires('administer')
-  @Get(':alias')
+  @Reads(':alias', 'administer')
   async list(@TargetAccount() account: Account, @Query() query: PageQuery): Promise<Paged<UserResponse>> {
     const [users, total] = await this.service.page(account, query.page, query.size);
     return paged(query, users.map((u) => this.shape(u, account)), total);
@@ -50,8 +50,7 @@ export class UsersController {
     return this.shape(await this.service.setRoles(account, username, body.roles, principal.user), account);
   }
 
-  @Requires('administer')
-  @Delete(':alias/:username')
+  @Removes(':alias/:username', 'administer')
   @HttpCode(204)
   delete(
     @TargetAccount() account: Account,

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Account, User, UserRepository, isUniqueViolation } from '@app/database';
-import { conflict, forbidden, notFound, type Role, rolesWithin } from '@app/domain';
+import { conflict, forbidden, notFound, type Role, rolesWithin, Clock } from '@app/domain';
 import { hashPassword } from '@app/keys';
 import { CreateUserRequest } from './user.dto';
 
 @Injectable()
 export class UsersService {
-  constructor(private readonly users: UserRepository) {}
+  constructor(private readonly users: UserRepository, private readonly clock: Clock) {}
 
   page(account: Account, page: number, size: number): Promise<[User[], number]> {
     return this.users.pageByAccount(account.id, page, size);
@@ -21,7 +21,7 @@ export class UsersService {
       username: request.username,
       passwordHash: await hashPassword(request.password),
       roles: request.roles,
-      createdAt: new Date(),
+      createdAt: this.clock.now(),
     };
     try {
       await this.users.insert(user);

@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Account, VpnConnection } from '@app/database';
 import { Requires } from '../common/access';
+import { Reads, Removes } from '../common/route-decorators';
 import { link } from '../common/links';
 import { Paged, paged } from '../common/paged';
 import { PageQuery } from '../common/paging';
@@ -25,15 +26,13 @@ export class VpnController {
     return shapeVpnConnection(connection, account);
   }
 
-  @Requires('read')
-  @Get(':alias')
+  @Reads(':alias')
   async list(@TargetAccount() account: Account, @Query() query: PageQuery): Promise<Paged<VpnConnectionResponse>> {
     const [rows, total] = await this.service.page(account, query.page, query.size);
     return paged(query, rows.map((c) => shapeVpnConnection(c, account)), total);
   }
 
-  @Requires('read')
-  @Get(':alias/:id')
+  @Reads(':alias/:id')
   async get(@TargetAccount() account: Account, @Param('id') id: string): Promise<VpnConnectionResponse> {
     return shapeVpnConnection(await this.service.get(account, id), account);
   }
@@ -46,8 +45,7 @@ export class VpnController {
     return shapeVpnConnection(await this.service.replace(account, id, body), account);
   }
 
-  @Requires('manage')
-  @Delete(':alias/:id')
+  @Removes(':alias/:id')
   @HttpCode(204)
   delete(@TargetAccount() account: Account, @Param('id') id: string): Promise<void> {
     return this.service.delete(account, id);

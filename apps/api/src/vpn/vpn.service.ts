@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, RunnerConfig } from '@app/config';
 import { randomUUID } from 'node:crypto';
 import { Account, KeypairRepository, KnownHostRepository, VpnConnection, VpnConnectionRepository } from '@app/database';
-import { conflict, findOverlap, invalid, notFound, parseAddress, parseCidr } from '@app/domain';
+import { conflict, findOverlap, invalid, notFound, parseAddress, parseCidr, Clock } from '@app/domain';
 import { checkConnection, GatewayCheck, probeHostProblem, SecretBox } from '@app/keys';
 import { isUuid } from '../common/ids';
 import { VpnConnectionRequest } from './vpn.dto';
@@ -17,10 +17,11 @@ export class VpnService {
     private readonly knownHosts: KnownHostRepository,
     private readonly box: SecretBox,
     @Inject(CONFIG) private readonly config: RunnerConfig,
+    private readonly clock: Clock,
   ) {}
 
   async create(account: Account, request: VpnConnectionRequest): Promise<VpnConnection> {
-    const now = new Date();
+    const now = this.clock.now();
     const connection: VpnConnection = {
       id: randomUUID(),
       accountId: account.id,
@@ -44,7 +45,7 @@ export class VpnService {
       ...current,
       ...fields,
       ...(sameGateway ? {} : { status: 'unknown', statusMessage: null, lastCheckedAt: null }),
-      updatedAt: new Date(),
+      updatedAt: this.clock.now(),
     };
     await this.write(account, updated, 'update');
     return updated;

@@ -1,9 +1,10 @@
-import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Account, WebhookRepository } from '@app/database';
 import { sealed, SecretBox, webhookSigningSecret } from '@app/keys';
 import { randomBytes } from 'node:crypto';
 import { Requires } from '../common/access';
+import { Reads } from '../common/route-decorators';
 import { TargetAccount } from '../common/principal';
 
 export class WebhookSecretResponse {
@@ -20,8 +21,7 @@ export class WebhooksController {
   ) {}
 
   /** The account's webhook signing secret (created on first use). */
-  @Requires('administer')
-  @Get(':alias/secret')
+  @Reads(':alias/secret', 'administer')
   async secret(@TargetAccount() account: Account): Promise<WebhookSecretResponse> {
     return { secret: await webhookSigningSecret(this.webhooks, this.box, account.id) };
   }

@@ -272,6 +272,16 @@ def read_info(client, path, key, result_name, where=None):
     return {'changed': False, result_name: items}
 
 
+def run_info_module(argument_spec, result_name, locate):
+    """The whole of a plain ``*_info`` module: ``locate(client, params)`` names the collection's path, the one
+    key asked for (or None) and a ``where`` filter (or None); read_info does the rest. Reads only, so check
+    mode is supported as such."""
+    def run(client, module):
+        path, key, where = locate(client, module.params)
+        return read_info(client, path, key, result_name, where)
+    RunnerModule(argument_spec, supports_check_mode=True).run(run)
+
+
 def ensure_state(client, module, path, view, present):
     """A module whose item lives at ``path``: GETs it, then with state=absent removes it (ensure_absent), and
     with state=present returns present(client, module, path, current), where current is None when there is none."""

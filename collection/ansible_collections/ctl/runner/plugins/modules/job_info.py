@@ -38,18 +38,16 @@ jobs:
   elements: dict
 '''
 
-from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, read_info
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import run_info_module
 
 
 def main():
-    rm = RunnerModule(dict(job_id=dict(type='str'), description=dict(type='str')), supports_check_mode=True)
-    rm.run(run)
+    run_info_module(dict(job_id=dict(type='str'), description=dict(type='str')), 'jobs', locate)
 
 
-def run(client, module):
-    p = module.params
+def locate(client, p):
     where = dict(description=p['description']) if p['description'] is not None else None
-    return read_info(client, client.alias_path('/v2/automation/jobs'), p['job_id'], 'jobs', where)
+    return client.alias_path('/v2/automation/jobs'), p['job_id'], where
 
 
 if __name__ == '__main__':

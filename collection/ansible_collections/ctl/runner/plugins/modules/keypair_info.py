@@ -36,16 +36,12 @@ keypairs:
   elements: dict
 '''
 
-from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, read_info
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import run_info_module
 
 
 def main():
-    rm = RunnerModule(dict(alias=dict(type='str', aliases=['name'])), supports_check_mode=True)
-    rm.run(run)
-
-
-def run(client, module):
-    return read_info(client, client.alias_path('/v2/automation/keypairs'), module.params['alias'], 'keypairs')
+    run_info_module(dict(alias=dict(type='str', aliases=['name'])), 'keypairs',
+                    lambda client, p: (client.alias_path('/v2/automation/keypairs'), p['alias'], None))
 
 
 if __name__ == '__main__':

@@ -37,17 +37,12 @@ schedules:
   elements: dict
 '''
 
-from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, read_info
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import run_info_module
 
 
 def main():
-    rm = RunnerModule(dict(job_id=dict(type='str', required=True), schedule_id=dict(type='str')), supports_check_mode=True)
-    rm.run(run)
-
-
-def run(client, module):
-    p = module.params
-    return read_info(client, client.alias_path('/v2/automation/jobs', p['job_id'], 'schedules'), p['schedule_id'], 'schedules')
+    run_info_module(dict(job_id=dict(type='str', required=True), schedule_id=dict(type='str')), 'schedules',
+                    lambda client, p: (client.alias_path('/v2/automation/jobs', p['job_id'], 'schedules'), p['schedule_id'], None))
 
 
 if __name__ == '__main__':

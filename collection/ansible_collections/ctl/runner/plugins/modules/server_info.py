@@ -35,16 +35,11 @@ servers:
   elements: dict
 '''
 
-from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, read_info
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import run_info_module
 
 
 def main():
-    rm = RunnerModule(dict(name=dict(type='str')), supports_check_mode=True)
-    rm.run(run)
-
-
-def run(client, module):
-    return read_info(client, client.alias_path('/v2/servers'), module.params['name'], 'servers')
+    run_info_module(dict(name=dict(type='str')), 'servers', lambda client, p: (client.alias_path('/v2/servers'), p['name'], None))
 
 
 if __name__ == '__main__':

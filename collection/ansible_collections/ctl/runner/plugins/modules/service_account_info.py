@@ -34,16 +34,12 @@ service_accounts:
   elements: dict
 '''
 
-from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, read_info
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import run_info_module
 
 
 def main():
-    rm = RunnerModule(dict(alias=dict(type='str', aliases=['name'])), supports_check_mode=True)
-    rm.run(run)
-
-
-def run(client, module):
-    return read_info(client, client.alias_path('/v2/automation/serviceAccounts'), module.params['alias'], 'service_accounts')
+    run_info_module(dict(alias=dict(type='str', aliases=['name'])), 'service_accounts',
+                    lambda client, p: (client.alias_path('/v2/automation/serviceAccounts'), p['alias'], None))
 
 
 if __name__ == '__main__':

@@ -34,18 +34,16 @@ vpn_connections:
   elements: dict
 '''
 
-from ansible_collections.ctl.runner.plugins.module_utils.runner_api import RunnerModule, read_info
+from ansible_collections.ctl.runner.plugins.module_utils.runner_api import run_info_module
 
 
 def main():
-    rm = RunnerModule(dict(name=dict(type='str')), supports_check_mode=True)
-    rm.run(run)
+    run_info_module(dict(name=dict(type='str')), 'vpn_connections', locate)
 
 
-def run(client, module):
+def locate(client, p):
     # The API reads a connection by id only, so the one named is picked from the list.
-    name = module.params['name']
-    return read_info(client, client.alias_path('/v2/automation/vpn'), None, 'vpn_connections', dict(name=name) if name else None)
+    return client.alias_path('/v2/automation/vpn'), None, dict(name=p['name']) if p['name'] else None
 
 
 if __name__ == '__main__':
