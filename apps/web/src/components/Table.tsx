@@ -20,3 +20,14 @@ export function Table({ caption, columns, children }: { caption: string; columns
     </div>
   );
 }
+
+/** A list as a `Table`, one `row` an item; an empty list says `empty` instead, and one not loaded yet shows nothing. */
+export function ListTable<T>(props: { items: T[] | null; empty: ReactNode; caption: string; columns: string[]; row(item: T): ReactNode }) {
+  if (!props.items) return null;
+  if (props.items.length === 0) return <p className="empty card">{props.empty}</p>;
+  return (
+    <Table caption={props.caption} columns={props.columns}>
+      {props.items.map(props.row)}
+    </Table>
+  );
+}

@@ -1,10 +1,10 @@
-import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, errorText, type Page } from '../api';
+import { ActivityFilters, type Filters } from '../components/ActivityFilters';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Pager } from '../components/Pager';
 import { StatusBadge } from '../components/StatusBadge';
-import { StatusOptions } from '../components/StatusOptions';
-import { Table } from '../components/Table';
+import { ListTable } from '../components/Table';
 import { formatDuration, formatTime, isTerminal } from '../format';
 import { type Execution, type Job, jobPath, jobRunsPagePath, jobsPath, otherAccount, runPagePath } from '../jobs';
 import { type FeedRecord, followAccount, type LinkState } from '../live';
@@ -15,14 +15,6 @@ import type { Session } from '../session';
 const SIZE = 20;
 /** How often at most the live region speaks: changes in between are summed up in one sentence. */
 const ANNOUNCE_EVERY_MS = 3000;
-
-interface Filters {
-  status: string;
-  jobId: string;
-  /** ISO 8601 instants, as the API takes them (and as bookmarks keep them). */
-  from: string;
-  to: string;
-}
 
 const jobKey = (alias: string, jobId: string): string => `${alias}/${jobId}`;
 
@@ -159,107 +151,45 @@ export function ActivityPage({ session, query }: { session: Session; query: URLS
         {announcement}
       </p>
       {runs === null && !error && <p className="muted">Loading…</p>}
-      {runs && runs.results.length === 0 && <p className="empty card">{Object.values(filters).some(Boolean) ? 'No run matches these filters.' : `No runs yet in ${alias} or its sub-accounts.`}</p>}
-      {runs && runs.results.length > 0 && (
-        <Table caption={`Runs of ${alias} and its sub-accounts, newest first`} columns={['Run', 'Status', 'Account', 'Job', 'Started', 'Duration', 'Failed hosts']}>
-          {runs.results.map((run) => {
-            const account = otherAccount(session, run.account_alias);
-            const job = jobs[jobKey(run.account_alias, run.job_id)];
-            return (
-              <tr key={run.execution_id} data-execution-id={run.execution_id}>
-                <td data-label="Run">
-                  {/* The name holds the visible text (label in name); a hidden span first would make the link's first box 1px wide. */}
-                  <Link to={runPagePath(run.job_id, run.execution_id, account)} className="mono" aria-label={`Run ${run.execution_id.slice(0, 8)}`}>
-                    {run.execution_id.slice(0, 8)}
-                  </Link>
-                </td>
-                <td data-label="Status" className="run-status">
-                  <StatusBadge status={run.status} />
-                </td>
-                <td data-label="Account" className="mono small">
-                  {run.account_alias}
-                </td>
-                <td data-label="Job">
-                  {job?.description === null ? (
-                    <span className="muted">deleted job</span>
-                  ) : (
-                    <Link to={jobRunsPagePath(run.job_id, account)}>{job?.description || run.job_id.slice(0, 8)}</Link>
-                  )}
-                </td>
-                <td data-label="Started">{formatTime(run.start)}</td>
-                <td data-label="Duration">{run.start && run.end ? formatDuration(run.end - run.start) : run.start ? 'running' : '—'}</td>
-                <td data-label="Failed hosts" className="mono small failed-hosts">
-                  {run.failed_hosts.join(', ') || '—'}
-                </td>
-              </tr>
-            );
-          })}
-        </Table>
-      )}
+      <ListTable
+        items={runs?.results ?? null}
+        empty={Object.values(filters).some(Boolean) ? 'No run matches these filters.' : `No runs yet in ${alias} or its sub-accounts.`}
+        caption={`Runs of ${alias} and its sub-accounts, newest first`}
+        columns={['Run', 'Status', 'Account', 'Job', 'Started', 'Duration', 'Failed hosts']}
+        row={(run) => {
+          const account = otherAccount(session, run.account_alias);
+          const job = jobs[jobKey(run.account_alias, run.job_id)];
+          return (
+            <tr key={run.execution_id} data-execution-id={run.execution_id}>
+              <td data-label="Run">
+                {/* The name holds the visible text (label in name); a hidden span first would make the link's first box 1px wide. */}
+                <Link to={runPagePath(run.job_id, run.execution_id, account)} className="mono" aria-label={`Run ${run.execution_id.slice(0, 8)}`}>
+                  {run.execution_id.slice(0, 8)}
+                </Link>
+              </td>
+              <td data-label="Status" className="run-status">
+                <StatusBadge status={run.status} />
+              </td>
+              <td data-label="Account" className="mono small">
+                {run.account_alias}
+              </td>
+              <td data-label="Job">
+                {job?.description === null ? (
+                  <span className="muted">deleted job</span>
+                ) : (
+                  <Link to={jobRunsPagePath(run.job_id, account)}>{job?.description || run.job_id.slice(0, 8)}</Link>
+                )}
+              </td>
+              <td data-label="Started">{formatTime(run.start)}</td>
+              <td data-label="Duration">{run.start && run.end ? formatDuration(run.end - run.start) : run.start ? 'running' : '—'}</td>
+              <td data-label="Failed hosts" className="mono small failed-hosts">
+                {run.failed_hosts.join(', ') || '—'}
+              </td>
+            </tr>
+          );
+        }}
+      />
       {runs && <Pager page={page} size={SIZE} total={runs.totalSize} onPage={(p) => navigate(withQuery('/activity', { ...filters, page: p }))} />}
     </section>
-  );
-}
-
-/** `2026-11-30T03:40` (the local time a datetime-local field shows) for an ISO instant, and back. */
-function toLocalInput(iso: string): string {
-  const date = new Date(iso);
-  if (!iso || Number.isNaN(date.getTime())) return '';
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
-const fromLocalInput = (value: string): string => (value ? new Date(value).toISOString() : '');
-
-/** The filter form: applied by putting the filters in the address (page 0), which reads the list. */
-function ActivityFilters({ filters, jobs }: { filters: Filters; jobs: { id: string; label: string }[] }) {
-  const [status, setStatus] = useState(filters.status);
-  const [jobId, setJobId] = useState(filters.jobId);
-  const [from, setFrom] = useState(toLocalInput(filters.from));
-  const [to, setTo] = useState(toLocalInput(filters.to));
-  const apply = (event: FormEvent): void => {
-    event.preventDefault();
-    navigate(withQuery('/activity', { status, jobId, from: fromLocalInput(from), to: fromLocalInput(to) }));
-  };
-  const named = jobs.some((j) => j.id === filters.jobId);
-  return (
-    <form className="card filters" aria-label="Filter runs" onSubmit={apply}>
-      <label>
-        Status
-        <select value={status} onChange={(e) => setStatus(e.target.value)}>
-          <option value="">Any status</option>
-          <StatusOptions />
-        </select>
-      </label>
-      <label>
-        Job
-        <select value={jobId} onChange={(e) => setJobId(e.target.value)}>
-          <option value="">Any job</option>
-          {filters.jobId && !named && <option value={filters.jobId}>job {filters.jobId.slice(0, 8)}</option>}
-          {jobs.map((j) => (
-            <option key={j.id} value={j.id}>
-              {j.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        From
-        <input type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />
-      </label>
-      <label>
-        To
-        <input type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} />
-      </label>
-      <div className="form-actions">
-        <button type="submit" className="primary">
-          Apply filters
-        </button>
-        {Object.values(filters).some(Boolean) && (
-          <Link to="/activity" className="button">
-            Clear
-          </Link>
-        )}
-      </div>
-    </form>
   );
 }

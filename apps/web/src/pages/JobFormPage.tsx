@@ -1,8 +1,11 @@
-import { type FormEvent, type KeyboardEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { api, errorText, fromBase64, toBase64 } from '../api';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { FormActions } from '../components/FormActions';
+import { JobNotifyFields } from '../components/JobNotifyFields';
+import { LabelledInput } from '../components/LabelledInput';
 import { PairRows } from '../components/PairRows';
-import { WhenSelect } from '../components/WhenSelect';
+import { PlaybookFields, type PlaybookSource, type RepositoryForm } from '../components/PlaybookFields';
 import {
   FormProblem,
   formatHostVars,
@@ -36,9 +39,9 @@ export function JobFormPage({ session, jobId }: { session: Session; jobId?: stri
   const alias = session.accountAlias;
   const [loaded, setLoaded] = useState<Job | null>(null);
   const [description, setDescription] = useState('');
-  const [source, setSource] = useState<'inline' | 'repository'>('inline');
+  const [source, setSource] = useState<PlaybookSource>('inline');
   const [playbook, setPlaybook] = useState(jobId ? '' : EXAMPLE);
-  const [repository, setRepository] = useState({ url: '', branch: '', defaultPlaybook: '', inventory: '' });
+  const [repository, setRepository] = useState<RepositoryForm>({ url: '', branch: '', defaultPlaybook: '', inventory: '' });
   const [hosts, setHosts] = useState<Row[]>(jobId ? [] : [{ name: 'localhost', value: 'ansible_connection=local' }]);
   const [properties, setProperties] = useState<Row[]>([]);
   const [vaultPasswords, setVaultPasswords] = useState<Row[]>([]);
@@ -135,77 +138,22 @@ export function JobFormPage({ session, jobId }: { session: Session; jobId?: stri
       {/* Editing shows the form only once the job is loaded, so an empty form can never overwrite it. */}
       {(!jobId || loaded) && (
         <form className="form card" onSubmit={(e) => void save(e)} aria-busy={busy}>
-          <label>
-            Description
-            <input name="description" value={description} maxLength={4000} onChange={(e) => setDescription(e.target.value)} placeholder="What this job does" />
-          </label>
-  
-          <fieldset>
-            <legend>Playbook</legend>
-            <div className="segmented" role="radiogroup" aria-label="Playbook source">
-              <label>
-                <input type="radio" name="source" checked={source === 'inline'} onChange={() => setSource('inline')} /> Inline YAML
-              </label>
-              <label>
-                <input type="radio" name="source" checked={source === 'repository'} onChange={() => setSource('repository')} /> Git repository
-              </label>
-            </div>
-            {source === 'inline' ? (
-              <label>
-                <span className="sr-only">Playbook YAML</span>
-                <textarea
-                  name="playbook"
-                  className="code-editor"
-                  spellCheck={false}
-                  autoCapitalize="off"
-                  autoCorrect="off"
-                  rows={Math.min(24, Math.max(10, playbook.split('\n').length + 1))}
-                  value={playbook}
-                  onChange={(e) => setPlaybook(e.target.value)}
-                  onKeyDown={indentWithTab}
-                  aria-describedby="playbook-hint"
-                />
-              </label>
-            ) : null}
-            {source === 'inline' ? (
-              <p id="playbook-hint" className="hint">
-                Tab indents two spaces; Esc then Tab leaves the editor. Checked as YAML before saving.
-                {playbook.trim() && playbookProblem(playbook) && <strong className="warn"> {playbookProblem(playbook)}</strong>}
-              </p>
-            ) : (
-              <div className="grid-2">
-                <label className="span-2">
-                  Repository URL
-                  <input name="repository.url" value={repository.url} onChange={(e) => setRepository({ ...repository, url: e.target.value })} placeholder="https://git.example.com/ops/playbooks.git" />
-                </label>
-                <label>
-                  Branch or tag
-                  <input name="repository.branch" value={repository.branch} onChange={(e) => setRepository({ ...repository, branch: e.target.value })} placeholder="default branch" />
-                </label>
-                <label>
-                  Playbook path
-                  <input name="repository.defaultPlaybook" value={repository.defaultPlaybook} onChange={(e) => setRepository({ ...repository, defaultPlaybook: e.target.value })} placeholder="site.yml" />
-                </label>
-                <label className="span-2">
-                  Inventories in the repository (optional)
-                  <input name="repository.inventory" value={repository.inventory} onChange={(e) => setRepository({ ...repository, inventory: e.target.value })} placeholder="inventories/production, extra-hosts.ini" />
-                </label>
-              </div>
-            )}
-          </fieldset>
-  
+          <LabelledInput label="Description" name="description" value={description} maxLength={4000} onChange={(e) => setDescription(e.target.value)} placeholder="What this job does" />
+
+          <PlaybookFields source={source} onSource={setSource} playbook={playbook} onPlaybook={setPlaybook} repository={repository} onRepository={setRepository} />
+
           <fieldset>
             <legend>Hosts</legend>
             <p className="hint">Inventory names with their variables as key=value, separated by spaces. With inventories in the repository, these are added to theirs (or leave them out).</p>
             <PairRows noun="Host" valueLabel="variables" field="hosts" rows={hosts} placeholders={['web-1', 'ansible_host=10.0.0.5 ansible_user=deploy']} onChange={setHosts} />
           </fieldset>
-  
+
           <fieldset>
             <legend>Properties (extra vars)</legend>
             <p className="hint">Values are YAML: 3, true and [a, b] keep their types; anything else is text.</p>
             <PairRows noun="Property" valueLabel="value" field="properties" rows={properties} placeholders={['app_version', '1.4.2']} onChange={setProperties} />
           </fieldset>
-  
+
           <fieldset>
             <legend>Vault passwords</legend>
             <p className="hint">
@@ -215,72 +163,17 @@ export function JobFormPage({ session, jobId }: { session: Session; jobId?: stri
             <PairRows noun="Vault password" valueLabel="password" field="vaultPasswords" rows={vaultPasswords} placeholders={['default', 'password (kept if empty)']} secret onChange={setVaultPasswords} />
           </fieldset>
 
-          <label>
-            Key pair (optional)
-            <input name="keyPairAlias" value={keyPairAlias} onChange={(e) => setKeyPairAlias(e.target.value)} placeholder="alias of a stored key pair" />
-          </label>
-  
-          <fieldset>
-            <legend>Notifications</legend>
-            <div className="segmented" role="radiogroup" aria-label="Whose notification settings">
-              <label>
-                <input type="radio" name="notify.mode" checked={notify.mode === 'default'} onChange={() => setNotify({ ...notify, mode: 'default' })} /> Account default
-              </label>
-              <label>
-                <input type="radio" name="notify.mode" checked={notify.mode === 'own'} onChange={() => setNotify({ ...notify, mode: 'own' })} /> This job's own
-              </label>
-            </div>
-            {notify.mode === 'own' && (
-              <div className="grid-2">
-                <label>
-                  E-mail to (comma-separated)
-                  <input name="notify.email.to" value={notify.emails} onChange={(e) => setNotify({ ...notify, emails: e.target.value })} placeholder="ops@example.com" />
-                </label>
-                <WhenSelect label="E-mail on" name="notify.email.on" value={notify.emailOn} onChange={(emailOn) => setNotify({ ...notify, emailOn })} />
-                <label>
-                  Chat incoming-webhook URL
-                  <input
-                    name="notify.chat.url"
-                    type="password"
-                    autoComplete="off"
-                    value={notify.chatUrl}
-                    onChange={(e) => setNotify({ ...notify, chatUrl: e.target.value })}
-                    placeholder={notify.chatStored ? 'stored (never shown); type a new one to replace it' : 'https://hooks.slack.com/services/…'}
-                  />
-                </label>
-                <WhenSelect label="Chat on" name="notify.chat.on" value={notify.chatOn} onChange={(chatOn) => setNotify({ ...notify, chatOn })} />
-              </div>
-            )}
-          </fieldset>
+          <LabelledInput label="Key pair (optional)" name="keyPairAlias" value={keyPairAlias} onChange={(e) => setKeyPairAlias(e.target.value)} placeholder="alias of a stored key pair" />
 
-          <div className="form-actions">
-            <button type="submit" className="primary" disabled={busy}>
-              {jobId ? 'Save' : 'Create job'}
-            </button>
+          <JobNotifyFields notify={notify} onChange={setNotify} />
+
+          <FormActions submit={jobId ? 'Save' : 'Create job'} busy={busy}>
             <button type="button" disabled={busy} onClick={(e) => void save(e, true)}>
               {jobId ? 'Save and run' : 'Create and run'}
             </button>
-          </div>
+          </FormActions>
         </form>
       )}
     </section>
   );
-}
-
-/** Tab inserts two spaces in the YAML editor; after Escape, Tab moves focus on as usual (no keyboard trap). */
-let escaped = false;
-function indentWithTab(event: KeyboardEvent<HTMLTextAreaElement>): void {
-  if (event.key === 'Escape') {
-    escaped = true;
-    return;
-  }
-  if (event.key !== 'Tab' || event.shiftKey || escaped) {
-    escaped = false;
-    return;
-  }
-  event.preventDefault();
-  const area = event.currentTarget;
-  const { selectionStart, selectionEnd } = area;
-  area.setRangeText('  ', selectionStart, selectionEnd, 'end');
-  area.dispatchEvent(new Event('input', { bubbles: true }));
 }

@@ -1,6 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { api, errorText, type Page } from '../api';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { FormActions } from '../components/FormActions';
+import { LabelledInput } from '../components/LabelledInput';
 import { Pager } from '../components/Pager';
 import { StatusBadge } from '../components/StatusBadge';
 import { StatusOptions } from '../components/StatusOptions';
@@ -140,10 +142,7 @@ function JobFilters({ search, lastStatus }: { search: string; lastStatus: string
   };
   return (
     <form className="card filters" role="search" aria-label="Find jobs" onSubmit={apply}>
-      <label className="grow">
-        Search jobs
-        <input type="search" value={text} maxLength={200} placeholder="Description, repository or playbook" onChange={(e) => setText(e.target.value)} />
-      </label>
+      <LabelledInput label="Search jobs" className="grow" type="search" value={text} maxLength={200} placeholder="Description, repository or playbook" onChange={(e) => setText(e.target.value)} />
       <label>
         Last run
         <select value={status} onChange={(e) => setStatus(e.target.value)}>
@@ -152,16 +151,13 @@ function JobFilters({ search, lastStatus }: { search: string; lastStatus: string
           <StatusOptions />
         </select>
       </label>
-      <div className="form-actions">
-        <button type="submit" className="primary">
-          Search
-        </button>
+      <FormActions submit="Search">
         {(search || lastStatus) && (
           <Link to="/jobs" className="button">
             Clear
           </Link>
         )}
-      </div>
+      </FormActions>
     </form>
   );
 }

@@ -1,9 +1,14 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { api, errorText, type Page, seg } from '../api';
+import { useChange } from '../change';
 import { CopyField } from '../components/CopyField';
 import { ErrorBanner } from '../components/ErrorBanner';
-import { Table } from '../components/Table';
+import { FormActions } from '../components/FormActions';
+import { LabelledInput } from '../components/LabelledInput';
 import { OperationStatus } from '../components/OperationStatus';
+import { ConfirmDelete, RowActions, RowButton } from '../components/RowActions';
+import { ListTable } from '../components/Table';
+import { bindFields } from '../fields';
 import { formatTime } from '../format';
 import { may, type Session } from '../session';
 
@@ -29,12 +34,13 @@ export function KeypairsPage({ session }: { session: Session }) {
   const base = `/v2/automation/keypairs/${seg(session.accountAlias)}`;
   const [keypairs, setKeypairs] = useState<Keypair[] | null>(null);
   const [servers, setServers] = useState<string[]>([]);
-  const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<Keypair | null>(null);
   const [deployments, setDeployments] = useState<Deployment[]>([]);
   const [form, setForm] = useState({ alias: '', type: 'ed25519', bits: '3072', serverId: '', usernames: '' });
   const [deploy, setDeploy] = useState<{ alias: string; serverId: string; usernames: string } | null>(null);
   const manage = may(session, 'manage');
+  const { error, setError, change } = useChange(() => load());
+  const field = bindFields(form, setForm);
 
   const load = useCallback(() => {
     api.get<Keypair[]>(base).then(setKeypairs, (e) => setError(errorText(e)));
@@ -42,7 +48,7 @@ export function KeypairsPage({ session }: { session: Session }) {
       (page) => setServers(page.results.map((s) => s.name)),
       () => undefined,
     );
-  }, [base, session.accountAlias]);
+  }, [base, session.accountAlias, setError]);
   useEffect(load, [load]);
 
   const generate = async (event: FormEvent): Promise<void> => {
@@ -79,16 +85,6 @@ export function KeypairsPage({ session }: { session: Session }) {
     }
   };
 
-  const remove = async (alias: string): Promise<void> => {
-    if (!window.confirm(`Delete key pair ${alias}? Jobs that use it will no longer get its key.`)) return;
-    try {
-      await api.delete(`${base}/${seg(alias)}`);
-      load();
-    } catch (e) {
-      setError(errorText(e));
-    }
-  };
-
   return (
     <section className="page">
       <div className="page-head">
@@ -120,13 +116,10 @@ export function KeypairsPage({ session }: { session: Session }) {
         <form className="form card inline-form" onSubmit={(e) => void generate(e)}>
           <h2>Generate a key pair</h2>
           <div className="grid-4">
-            <label>
-              Alias
-              <input name="alias" required value={form.alias} pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}" onChange={(e) => setForm({ ...form, alias: e.target.value })} placeholder="ops-key" />
-            </label>
+            <LabelledInput label="Alias" required pattern="[A-Za-z0-9][A-Za-z0-9._\-]{0,63}" placeholder="ops-key" {...field('alias')} />
             <label>
               Type
-              <select name="type" value={form.type} onChange={(e) => setForm({ ...form, type: e.target.value })}>
+              <select {...field('type')}>
                 <option value="ed25519">ed25519</option>
                 <option value="rsa">RSA</option>
               </select>
@@ -134,7 +127,7 @@ export function KeypairsPage({ session }: { session: Session }) {
             {form.type === 'rsa' && (
               <label>
                 Bits
-                <select name="bits" value={form.bits} onChange={(e) => setForm({ ...form, bits: e.target.value })}>
+                <select {...field('bits')}>
                   <option>3072</option>
                   <option>4096</option>
                 </select>
@@ -142,11 +135,7 @@ export function KeypairsPage({ session }: { session: Session }) {
             )}
             <DeployFields label="Deploy to server" none="(not now)" field="" servers={servers} target={form} onChange={(t) => setForm({ ...form, ...t })} />
           </div>
-          <div className="form-actions">
-            <button type="submit" className="primary">
-              Generate
-            </button>
-          </div>
+          <FormActions submit="Generate" />
         </form>
       )}
 
@@ -156,48 +145,34 @@ export function KeypairsPage({ session }: { session: Session }) {
           <div className="grid-4">
             <DeployFields label="Server" none="Choose a server" field="deploy." servers={servers} target={deploy} onChange={(t) => setDeploy({ ...deploy, ...t })} />
           </div>
-          <div className="form-actions">
-            <button type="submit" className="primary">
-              Deploy
-            </button>
-            <button type="button" onClick={() => setDeploy(null)}>
-              Cancel
-            </button>
-          </div>
+          <FormActions submit="Deploy" onCancel={() => setDeploy(null)} />
         </form>
       )}
 
-      {keypairs && keypairs.length === 0 && <p className="empty card">No key pairs yet.</p>}
-      {keypairs && keypairs.length > 0 && (
-        <Table caption="Key pairs" columns={['Alias', 'Type', 'Fingerprint', 'Created', '']}>
-          {keypairs.map((k) => (
-            <tr key={k.alias}>
-              <td data-label="Alias" className="strong">
-                {k.alias}
-              </td>
-              <td data-label="Type">{k.type}</td>
-              <td data-label="Fingerprint" className="mono small break">
-                {k.fingerprint}
-              </td>
-              <td data-label="Created" className="small">
-                {formatTime(k.createdTime)}
-              </td>
-              <td className="actions">
-                {manage && (
-                  <>
-                    <button type="button" className="small" onClick={() => setDeploy({ alias: k.alias, serverId: servers[0] ?? '', usernames: '' })}>
-                      Deploy
-                    </button>
-                    <button type="button" className="small ghost" onClick={() => void remove(k.alias)}>
-                      Delete
-                    </button>
-                  </>
-                )}
-              </td>
-            </tr>
-          ))}
-        </Table>
-      )}
+      <ListTable
+        items={keypairs}
+        empty="No key pairs yet."
+        caption="Key pairs"
+        columns={['Alias', 'Type', 'Fingerprint', 'Created', '']}
+        row={(k) => (
+          <tr key={k.alias}>
+            <td data-label="Alias" className="strong">
+              {k.alias}
+            </td>
+            <td data-label="Type">{k.type}</td>
+            <td data-label="Fingerprint" className="mono small break">
+              {k.fingerprint}
+            </td>
+            <td data-label="Created" className="small">
+              {formatTime(k.createdTime)}
+            </td>
+            <RowActions show={manage}>
+              <RowButton onClick={() => setDeploy({ alias: k.alias, serverId: servers[0] ?? '', usernames: '' })}>Deploy</RowButton>
+              <ConfirmDelete question={`Delete key pair ${k.alias}? Jobs that use it will no longer get its key.`} onDelete={() => change(() => api.delete(`${base}/${seg(k.alias)}`), null)} />
+            </RowActions>
+          </tr>
+        )}
+      />
     </section>
   );
 }
@@ -224,10 +199,7 @@ function DeployFields(props: {
         </select>
       </label>
       {target.serverId && (
-        <label>
-          For users
-          <input name={`${props.field}usernames`} required value={target.usernames} onChange={(e) => onChange({ ...target, usernames: e.target.value })} placeholder="deploy, app" />
-        </label>
+        <LabelledInput label="For users" name={`${props.field}usernames`} required value={target.usernames} onChange={(e) => onChange({ ...target, usernames: e.target.value })} placeholder="deploy, app" />
       )}
     </>
   );

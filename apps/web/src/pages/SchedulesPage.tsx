@@ -1,10 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorText, type Page, seg } from '../api';
+import { useChange } from '../change';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { ScheduleFireTimes, TriggerText } from '../components/FireTimes';
+import { Notice } from '../components/Notice';
 import { Pager } from '../components/Pager';
+import { ConfirmDelete, RowActions, RowButton } from '../components/RowActions';
 import { ScheduleForm } from '../components/ScheduleForm';
-import { Table } from '../components/Table';
+import { ListTable } from '../components/Table';
 import { type Job, jobPath } from '../jobs';
 import { Link } from '../router';
 import { CATCH_UP, OVERLAP, type Schedule, type ScheduleBody, schedulesPath, type ServiceAccount, serviceAccountsPath } from '../schedules';
@@ -38,35 +41,18 @@ export function SchedulesPage({ session, jobId }: { session: Session; jobId: str
   const [editing, setEditing] = useState<Schedule | null>(null);
   // A new key empties the new-schedule form after a create.
   const [formKey, setFormKey] = useState(0);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   const manage = may(session, 'manage');
+  const { error, setError, notice, change } = useChange(() => load());
 
   const load = useCallback(
     (): Promise<void> => api.get<Page<Schedule>>(`${base}?page=${page}&size=${SIZE}`).then(setSchedules, (e) => setError(errorText(e))),
-    [base, page],
+    [base, page, setError],
   );
   useEffect(() => void load(), [load]);
   useEffect(() => {
     api.get<Job>(jobPath(alias, jobId)).then(setJob, (e) => setError(errorText(e)));
     api.get<ServiceAccount[]>(serviceAccountsPath(alias)).then(setServiceAccounts, (e) => setError(errorText(e)));
-  }, [alias, jobId]);
-
-  /** Runs a change, then says so and reloads; the API's refusal shows in the banner instead. */
-  const change = async (action: () => Promise<unknown>, done: string): Promise<boolean> => {
-    setError(null);
-    setNotice(null);
-    try {
-      await action();
-      // The list first, then the announcement: what it says is on the page when it is heard.
-      await load();
-      setNotice(done);
-      return true;
-    } catch (e) {
-      setError(errorText(e));
-      return false;
-    }
-  };
+  }, [alias, jobId, setError]);
 
   const submit = async (body: ScheduleBody): Promise<void> => {
     const name = body.description || 'Schedule';
@@ -82,7 +68,6 @@ export function SchedulesPage({ session, jobId }: { session: Session; jobId: str
     change(() => api.put(`${base}/${seg(s.id)}`, { ...editable(s), enabled: !s.enabled }), `${nameOf(s)} ${s.enabled ? 'disabled: it fires nothing until enabled again' : 'enabled'}.`);
 
   const remove = async (s: Schedule): Promise<void> => {
-    if (!window.confirm(`Delete schedule ${nameOf(s)}? Runs it started stay; it starts no more.`)) return;
     if (editing?.id === s.id) setEditing(null);
     await change(() => api.delete(`${base}/${seg(s.id)}`), `${nameOf(s)} deleted.`);
   };
@@ -102,11 +87,7 @@ export function SchedulesPage({ session, jobId }: { session: Session; jobId: str
         </div>
       </div>
       <ErrorBanner error={error} onDismiss={() => setError(null)} />
-      {notice && (
-        <p className="banner banner-info" role="status">
-          {notice}
-        </p>
-      )}
+      <Notice text={notice} />
       {manage && serviceAccounts && (
         <ScheduleForm
           key={editing ? `edit-${editing.id}` : `new-${formKey}`}
@@ -117,46 +98,41 @@ export function SchedulesPage({ session, jobId }: { session: Session; jobId: str
           onCancel={() => setEditing(null)}
         />
       )}
-      {schedules && schedules.results.length === 0 && <p className="empty card">This job has no schedules.</p>}
-      {schedules && schedules.results.length > 0 && (
-        <Table caption="Schedules of this job" columns={['Schedule', 'Trigger', 'Service account', 'Overlap · catch-up', 'Next fire times', 'State', '']}>
-          {schedules.results.map((s) => (
-            <tr key={s.id} data-schedule-id={s.id}>
-              <td data-label="Schedule" className="strong">
-                {nameOf(s)}
-              </td>
-              <td data-label="Trigger">
-                <TriggerText schedule={s} />
-              </td>
-              <td data-label="Service account">{s.serviceAccountAlias}</td>
-              <td data-label="Overlap · catch-up" className="small">
-                {labelOf(OVERLAP, s.overlap)} · {labelOf(CATCH_UP, s.catchUp)}
-              </td>
-              <td data-label="Next fire times" className="small">
-                <ScheduleFireTimes schedule={s} count={LIST_COUNT} />
-              </td>
-              <td data-label="State">
-                <span className={`badge ${s.enabled ? 'badge-success' : 'badge-stopped'}`}>{s.enabled ? 'enabled' : 'disabled'}</span>
-              </td>
-              <td className="actions">
-                {manage && (
-                  <>
-                    <button type="button" className="small" aria-label={`${s.enabled ? 'Disable' : 'Enable'} schedule ${nameOf(s)}`} onClick={() => void toggle(s)}>
-                      {s.enabled ? 'Disable' : 'Enable'}
-                    </button>
-                    <button type="button" className="small" aria-label={`Edit schedule ${nameOf(s)}`} onClick={() => setEditing(s)}>
-                      Edit
-                    </button>
-                    <button type="button" className="small ghost" aria-label={`Delete schedule ${nameOf(s)}`} onClick={() => void remove(s)}>
-                      Delete
-                    </button>
-                  </>
-                )}
-              </td>
-            </tr>
-          ))}
-        </Table>
-      )}
+      <ListTable
+        items={schedules?.results ?? null}
+        empty="This job has no schedules."
+        caption="Schedules of this job"
+        columns={['Schedule', 'Trigger', 'Service account', 'Overlap · catch-up', 'Next fire times', 'State', '']}
+        row={(s) => (
+          <tr key={s.id} data-schedule-id={s.id}>
+            <td data-label="Schedule" className="strong">
+              {nameOf(s)}
+            </td>
+            <td data-label="Trigger">
+              <TriggerText schedule={s} />
+            </td>
+            <td data-label="Service account">{s.serviceAccountAlias}</td>
+            <td data-label="Overlap · catch-up" className="small">
+              {labelOf(OVERLAP, s.overlap)} · {labelOf(CATCH_UP, s.catchUp)}
+            </td>
+            <td data-label="Next fire times" className="small">
+              <ScheduleFireTimes schedule={s} count={LIST_COUNT} />
+            </td>
+            <td data-label="State">
+              <span className={`badge ${s.enabled ? 'badge-success' : 'badge-stopped'}`}>{s.enabled ? 'enabled' : 'disabled'}</span>
+            </td>
+            <RowActions show={manage}>
+              <RowButton label={`${s.enabled ? 'Disable' : 'Enable'} schedule ${nameOf(s)}`} onClick={() => void toggle(s)}>
+                {s.enabled ? 'Disable' : 'Enable'}
+              </RowButton>
+              <RowButton label={`Edit schedule ${nameOf(s)}`} onClick={() => setEditing(s)}>
+                Edit
+              </RowButton>
+              <ConfirmDelete label={`Delete schedule ${nameOf(s)}`} question={`Delete schedule ${nameOf(s)}? Runs it started stay; it starts no more.`} onDelete={() => remove(s)} />
+            </RowActions>
+          </tr>
+        )}
+      />
       {schedules && <Pager page={page} size={SIZE} total={schedules.totalSize} onPage={setPage} />}
     </section>
   );

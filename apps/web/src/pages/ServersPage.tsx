@@ -1,9 +1,14 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { api, errorText, type Page, seg } from '../api';
+import { useChange } from '../change';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { FormActions } from '../components/FormActions';
+import { LabelledInput } from '../components/LabelledInput';
 import { Notice } from '../components/Notice';
 import { Pager } from '../components/Pager';
-import { Table } from '../components/Table';
+import { ConfirmDelete, RowActions } from '../components/RowActions';
+import { ListTable } from '../components/Table';
+import { bindFields } from '../fields';
 import { may, type Session } from '../session';
 
 interface Server {
@@ -25,44 +30,25 @@ export function ServersPage({ session }: { session: Session }) {
   const [page, setPage] = useState(0);
   const [servers, setServers] = useState<Page<Server> | null>(null);
   const [form, setForm] = useState(EMPTY);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   const manage = may(session, 'manage');
+  const { error, setError, notice, change } = useChange(() => load());
 
-  const load = useCallback(() => {
-    api.get<Page<Server>>(`${base}?page=${page}&size=${SIZE}`).then(setServers, (e) => setError(errorText(e)));
-  }, [base, page]);
-  useEffect(load, [load]);
+  const load = useCallback(
+    (): Promise<void> => api.get<Page<Server>>(`${base}?page=${page}&size=${SIZE}`).then(setServers, (e) => setError(errorText(e))),
+    [base, page, setError],
+  );
+  useEffect(() => void load(), [load]);
 
   const create = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    setError(null);
-    setNotice(null);
     const body: Record<string, unknown> = { name: form.name.trim(), ipAddress: form.ipAddress.trim(), port: Number(form.port) || 22, username: form.username.trim() || 'root' };
     if (form.password) body.password = form.password;
     if (form.group.trim()) body.group = form.group.trim();
     if (form.description.trim()) body.description = form.description.trim();
-    try {
-      await api.post(base, body);
-      setNotice(`Server ${form.name} registered. Deploy a key pair to it from Key pairs.`);
-      setForm(EMPTY);
-      load();
-    } catch (e) {
-      setError(errorText(e));
-    }
+    if (await change(() => api.post(base, body), `Server ${form.name} registered. Deploy a key pair to it from Key pairs.`)) setForm(EMPTY);
   };
 
-  const remove = async (name: string): Promise<void> => {
-    if (!window.confirm(`Remove server ${name} from the inventory?`)) return;
-    try {
-      await api.delete(`${base}/${seg(name)}`);
-      load();
-    } catch (e) {
-      setError(errorText(e));
-    }
-  };
-
-  const field = (key: keyof typeof EMPTY) => ({ name: key, value: form[key], onChange: (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value }) });
+  const field = bindFields(form, setForm);
 
   return (
     <section className="page">
@@ -75,68 +61,40 @@ export function ServersPage({ session }: { session: Session }) {
         <form className="form card inline-form" onSubmit={(e) => void create(e)}>
           <h2>Register a server</h2>
           <div className="grid-4">
-            <label>
-              Name
-              <input required placeholder="web-1" {...field('name')} />
-            </label>
-            <label>
-              IP address
-              <input required placeholder="10.0.0.5" {...field('ipAddress')} />
-            </label>
-            <label>
-              SSH port
-              <input type="number" min={1} max={65535} {...field('port')} />
-            </label>
-            <label>
-              Login user
-              <input {...field('username')} />
-            </label>
-            <label>
-              Bootstrap password
-              <input type="password" autoComplete="new-password" placeholder="for the first key deployment" {...field('password')} />
-            </label>
-            <label>
-              Group
-              <input placeholder="Default Group" {...field('group')} />
-            </label>
-            <label className="span-2">
-              Description
-              <input {...field('description')} />
-            </label>
+            <LabelledInput label="Name" required placeholder="web-1" {...field('name')} />
+            <LabelledInput label="IP address" required placeholder="10.0.0.5" {...field('ipAddress')} />
+            <LabelledInput label="SSH port" type="number" min={1} max={65535} {...field('port')} />
+            <LabelledInput label="Login user" {...field('username')} />
+            <LabelledInput label="Bootstrap password" type="password" autoComplete="new-password" placeholder="for the first key deployment" {...field('password')} />
+            <LabelledInput label="Group" placeholder="Default Group" {...field('group')} />
+            <LabelledInput label="Description" className="span-2" {...field('description')} />
           </div>
-          <div className="form-actions">
-            <button type="submit" className="primary">
-              Register
-            </button>
-          </div>
+          <FormActions submit="Register" />
         </form>
       )}
-      {servers && servers.results.length === 0 && <p className="empty card">No servers registered.</p>}
-      {servers && servers.results.length > 0 && (
-        <Table caption="Servers" columns={['Name', 'Address', 'User', 'Group', 'Password', '']}>
-          {servers.results.map((s) => (
-            <tr key={s.name}>
-              <td data-label="Name" className="strong">
-                {s.name}
-                {s.description && <div className="muted small">{s.description}</div>}
-              </td>
-              <td data-label="Address" className="mono">
-                {s.ipAddress}:{s.port}
-              </td>
-              <td data-label="User">{s.username}</td>
-              <td data-label="Group">{s.group}</td>
-              <td data-label="Password">{s.hasPassword ? 'stored' : '—'}</td>
-              <td className="actions">
-                {manage && (
-                  <button type="button" className="small ghost" onClick={() => void remove(s.name)}>
-                    Delete
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </Table>
-      )}
+      <ListTable
+        items={servers?.results ?? null}
+        empty="No servers registered."
+        caption="Servers"
+        columns={['Name', 'Address', 'User', 'Group', 'Password', '']}
+        row={(s) => (
+          <tr key={s.name}>
+            <td data-label="Name" className="strong">
+              {s.name}
+              {s.description && <div className="muted small">{s.description}</div>}
+            </td>
+            <td data-label="Address" className="mono">
+              {s.ipAddress}:{s.port}
+            </td>
+            <td data-label="User">{s.username}</td>
+            <td data-label="Group">{s.group}</td>
+            <td data-label="Password">{s.hasPassword ? 'stored' : '—'}</td>
+            <RowActions show={manage}>
+              <ConfirmDelete question={`Remove server ${s.name} from the inventory?`} onDelete={() => change(() => api.delete(`${base}/${seg(s.name)}`), null)} />
+            </RowActions>
+          </tr>
+        )}
+      />
       {servers && <Pager page={page} size={SIZE} total={servers.totalSize} onPage={setPage} />}
     </section>
   );

@@ -2,12 +2,12 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { api, errorText, seg } from '../api';
 import { CopyField } from '../components/CopyField';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { FormActions } from '../components/FormActions';
+import { CHAT_URL_EXAMPLE, NotifyChannel } from '../components/NotifyChannel';
 import { Notice } from '../components/Notice';
 import { RetentionSetting } from '../components/RetentionSetting';
-import { WhenSelect } from '../components/WhenSelect';
 import { FormProblem, type Notify, type NotifyForm, notifyFormOf, notifyFromForm } from '../job-form';
 import { may, type Session } from '../session';
-
 
 /** An account's settings (AccountAdmin): the webhook signing secret, the default run notifications and the retention of runs. */
 export function SettingsPage({ session, account }: { session: Session; account: string | null }) {
@@ -124,46 +124,27 @@ function DefaultNotifications({ alias, onError }: { alias: string; onError(error
     }
   };
 
+  const chatPlaceholder = form.chatStored ? 'leave empty to keep the stored URL' : CHAT_URL_EXAMPLE;
   return (
     <form className="form card settings-section" onSubmit={(e) => void save(e)} aria-labelledby="notify-head">
       <h2 id="notify-head">Default run notifications</h2>
       <p className="hint">For this account’s jobs that have no notifications of their own. Sub-accounts do not inherit them.</p>
       <Notice text={notice} />
       <div className="grid-2">
-        <label>
-          E-mail recipients
-          <input name="notify.email.to" value={form.emails} onChange={(e) => setForm({ ...form, emails: e.target.value })} placeholder="ops@example.com, oncall@example.com" aria-describedby="to-hint" />
-        </label>
-        <WhenSelect label="E-mail on" name="notify.email.on" value={form.emailOn} onChange={(emailOn) => setForm({ ...form, emailOn })} />
+        <NotifyChannel channel="email" form={form} onChange={setForm} label="E-mail recipients" placeholder="ops@example.com, oncall@example.com" describedBy="to-hint" />
       </div>
       <p id="to-hint" className="hint">
         Plain addresses separated by commas.
       </p>
       <div className="grid-2">
-        <label>
-          Chat webhook URL
-          <input
-            name="notify.chat.url"
-            type="password"
-            autoComplete="off"
-            value={form.chatUrl}
-            onChange={(e) => setForm({ ...form, chatUrl: e.target.value })}
-            placeholder={form.chatStored ? 'leave empty to keep the stored URL' : 'https://hooks.slack.com/services/…'}
-            aria-describedby="chat-state"
-          />
-        </label>
-        <WhenSelect label="Chat on" name="notify.chat.on" value={form.chatOn} onChange={(chatOn) => setForm({ ...form, chatOn })} />
+        <NotifyChannel channel="chat" form={form} onChange={setForm} label="Chat webhook URL" placeholder={chatPlaceholder} describedBy="chat-state" />
       </div>
       <p id="chat-state" className="hint">
         {stored?.chat
           ? `Chat webhook set: messages go to ${stored.chat.origin ?? 'the stored URL'}. The URL is a credential and is never shown; set “Chat on” to off to remove it.`
           : 'Chat webhook not set.'}
       </p>
-      <div className="form-actions">
-        <button type="submit" className="primary">
-          Save notifications
-        </button>
-      </div>
+      <FormActions submit="Save notifications" />
     </form>
   );
 }

@@ -1,10 +1,15 @@
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { api, errorText, type Page, seg } from '../api';
+import { useChange } from '../change';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { FormActions } from '../components/FormActions';
+import { LabelledInput } from '../components/LabelledInput';
 import { Notice } from '../components/Notice';
 import { Pager } from '../components/Pager';
+import { ConfirmDelete, RowActions, RowButton } from '../components/RowActions';
 import { StatusBadge } from '../components/StatusBadge';
-import { Table } from '../components/Table';
+import { ListTable } from '../components/Table';
+import { bindFields } from '../fields';
 import { formatTime } from '../format';
 import { Link } from '../router';
 import { may, type Session } from '../session';
@@ -24,15 +29,15 @@ export function VpnPage({ session }: { session: Session }) {
   const [form, setForm] = useState<VpnForm>(EMPTY_VPN_FORM);
   const [editing, setEditing] = useState<VpnConnection | null>(null);
   const [answers, setAnswers] = useState<Record<string, Answer>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   const nameField = useRef<HTMLInputElement>(null);
   const manage = may(session, 'manage');
+  const { error, setError, notice, setNotice, change } = useChange(() => load());
 
-  const load = useCallback(() => {
-    api.get<Page<VpnConnection>>(`${base}?page=${page}&size=${SIZE}`).then(setConnections, (e) => setError(errorText(e)));
-  }, [base, page]);
-  useEffect(load, [load]);
+  const load = useCallback(
+    (): Promise<void> => api.get<Page<VpnConnection>>(`${base}?page=${page}&size=${SIZE}`).then(setConnections, (e) => setError(errorText(e))),
+    [base, page, setError],
+  );
+  useEffect(() => void load(), [load]);
   // The key pair choices, for the form only (roles that cannot write connections never see it).
   useEffect(() => {
     if (!manage) return;
@@ -40,7 +45,7 @@ export function VpnPage({ session }: { session: Session }) {
       (list) => setKeypairs(list.map((k) => k.alias)),
       (e) => setError(errorText(e)),
     );
-  }, [manage, session.accountAlias]);
+  }, [manage, session.accountAlias, setError]);
 
   const reset = (): void => {
     setEditing(null);
@@ -49,21 +54,11 @@ export function VpnPage({ session }: { session: Session }) {
 
   const save = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    setError(null);
-    setNotice(null);
-    try {
-      if (editing) {
-        await api.put(`${base}/${seg(editing.id)}`, vpnBodyOf(form));
-        setNotice(`VPN connection ${form.name.trim()} saved.`);
-      } else {
-        await api.post(base, vpnBodyOf(form));
-        setNotice(`VPN connection ${form.name.trim()} added. Test it to check that the gateway accepts its key pair.`);
-      }
-      reset();
-      load();
-    } catch (e) {
-      setError(errorText(e));
-    }
+    const name = form.name.trim();
+    const saved = editing
+      ? await change(() => api.put(`${base}/${seg(editing.id)}`, vpnBodyOf(form)), `VPN connection ${name} saved.`)
+      : await change(() => api.post(base, vpnBodyOf(form)), `VPN connection ${name} added. Test it to check that the gateway accepts its key pair.`);
+    if (saved) reset();
   };
 
   const edit = (connection: VpnConnection): void => {
@@ -87,20 +82,11 @@ export function VpnPage({ session }: { session: Session }) {
   };
 
   const remove = async (connection: VpnConnection): Promise<void> => {
-    if (!window.confirm(`Delete VPN connection ${connection.name}? Runs will no longer reach hosts through it.`)) return;
-    setError(null);
-    setNotice(null);
-    try {
-      await api.delete(`${base}/${seg(connection.id)}`);
-      if (editing?.id === connection.id) reset();
-      setNotice(`VPN connection ${connection.name} deleted.`);
-      load();
-    } catch (e) {
-      setError(errorText(e));
-    }
+    const deleted = await change(() => api.delete(`${base}/${seg(connection.id)}`), `VPN connection ${connection.name} deleted.`);
+    if (deleted && editing?.id === connection.id) reset();
   };
 
-  const field = (key: keyof VpnForm) => ({ name: key, value: form[key], onChange: (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value }) });
+  const field = bindFields(form, setForm);
   // A connection whose key pair was deleted since still shows it, so an edit does not change it unseen.
   const choices = keypairs && form.keyPairAlias && !keypairs.includes(form.keyPairAlias) ? [form.keyPairAlias, ...keypairs] : (keypairs ?? []);
   const title = editing ? `Edit VPN connection ${editing.name}` : 'Add a VPN connection';
@@ -116,10 +102,7 @@ export function VpnPage({ session }: { session: Session }) {
         <form className="form card inline-form" aria-label={title} onSubmit={(e) => void save(e)}>
           <h2>{title}</h2>
           <div className="grid-4 align-start">
-            <label>
-              Name
-              <input ref={nameField} required placeholder="east" {...field('name')} />
-            </label>
+            <LabelledInput label="Name" ref={nameField} required placeholder="east" {...field('name')} />
             <label className="span-2">
               Networks
               <textarea required rows={2} aria-describedby="vpn-networks-hint" placeholder={'10.20.0.0/16\nfd00:20::/48'} {...field('networks')} />
@@ -127,18 +110,9 @@ export function VpnPage({ session }: { session: Session }) {
                 CIDRs, one per line or comma-separated. Hosts with an address in them go through this gateway.
               </span>
             </label>
-            <label>
-              Gateway host
-              <input required placeholder="203.0.113.7" {...field('host')} />
-            </label>
-            <label>
-              SSH port
-              <input type="number" min={1} max={65535} {...field('port')} />
-            </label>
-            <label>
-              Gateway user
-              <input required placeholder="jump" {...field('username')} />
-            </label>
+            <LabelledInput label="Gateway host" required placeholder="203.0.113.7" {...field('host')} />
+            <LabelledInput label="SSH port" type="number" min={1} max={65535} {...field('port')} />
+            <LabelledInput label="Gateway user" required placeholder="jump" {...field('username')} />
             <label>
               Key pair
               <select required {...field('keyPairAlias')} aria-describedby={keypairs?.length === 0 ? 'vpn-no-keypairs' : undefined}>
@@ -155,77 +129,63 @@ export function VpnPage({ session }: { session: Session }) {
               the gateway user.
             </p>
           )}
-          <div className="form-actions">
-            <button type="submit" className="primary">
-              {editing ? 'Save changes' : 'Add connection'}
-            </button>
-            {editing && (
-              <button type="button" onClick={reset}>
-                Cancel
-              </button>
-            )}
-          </div>
+          <FormActions submit={editing ? 'Save changes' : 'Add connection'} onCancel={editing ? reset : undefined} />
         </form>
       )}
-      {connections && connections.results.length === 0 && <p className="empty card">No VPN connections yet.</p>}
-      {connections && connections.results.length > 0 && (
-        <Table caption="VPN connections" columns={['Name', 'Networks', 'Gateway', 'Status', '']}>
-          {connections.results.map((c) => {
-            const answer = answers[c.id];
-            return (
-              <tr key={c.id} data-vpn-id={c.id}>
-                <td data-label="Name" className="strong">
-                  {c.name}
-                </td>
-                <td data-label="Networks">
-                  <ul className="plain-list mono small">
-                    {c.networks.map((n) => (
-                      <li key={n}>{n}</li>
-                    ))}
-                  </ul>
-                </td>
-                <td data-label="Gateway">
-                  <span className="mono small nowrap">{gatewayText(c.gateway)}</span>
-                  <div className="muted small">key pair {c.gateway.keyPairAlias}</div>
-                </td>
-                <td data-label="Status" className="vpn-status">
-                  <StatusBadge status={c.status} />
-                  <div className="muted small">{c.lastCheckedTime ? `checked ${formatTime(c.lastCheckedTime)}` : 'not checked yet'}</div>
-                  {c.lastCheckMessage && !answer && <div className="small">{c.lastCheckMessage}</div>}
-                  {/* Present before any test, so screen readers announce the answer when it arrives. */}
-                  {manage && (
-                    <div role="status" className={`small test-answer${answer ? ` test-answer-${answer.state}` : ''}`}>
-                      {answer?.text}
-                    </div>
-                  )}
-                </td>
-                <td className="actions">
-                  {manage && (
-                    <>
-                      {/* aria-disabled, not disabled: a disabled button would drop the keyboard focus mid-test. */}
-                      <button
-                        type="button"
-                        className="small"
-                        aria-label={`Test ${c.name}`}
-                        aria-disabled={answer?.state === 'testing'}
-                        onClick={() => answer?.state !== 'testing' && void test(c)}
-                      >
-                        {answer?.state === 'testing' ? 'Testing…' : 'Test'}
-                      </button>
-                      <button type="button" className="small" aria-label={`Edit ${c.name}`} onClick={() => edit(c)}>
-                        Edit
-                      </button>
-                      <button type="button" className="small ghost" aria-label={`Delete ${c.name}`} onClick={() => void remove(c)}>
-                        Delete
-                      </button>
-                    </>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </Table>
-      )}
+      <ListTable
+        items={connections?.results ?? null}
+        empty="No VPN connections yet."
+        caption="VPN connections"
+        columns={['Name', 'Networks', 'Gateway', 'Status', '']}
+        row={(c) => {
+          const answer = answers[c.id];
+          return (
+            <tr key={c.id} data-vpn-id={c.id}>
+              <td data-label="Name" className="strong">
+                {c.name}
+              </td>
+              <td data-label="Networks">
+                <ul className="plain-list mono small">
+                  {c.networks.map((n) => (
+                    <li key={n}>{n}</li>
+                  ))}
+                </ul>
+              </td>
+              <td data-label="Gateway">
+                <span className="mono small nowrap">{gatewayText(c.gateway)}</span>
+                <div className="muted small">key pair {c.gateway.keyPairAlias}</div>
+              </td>
+              <td data-label="Status" className="vpn-status">
+                <StatusBadge status={c.status} />
+                <div className="muted small">{c.lastCheckedTime ? `checked ${formatTime(c.lastCheckedTime)}` : 'not checked yet'}</div>
+                {c.lastCheckMessage && !answer && <div className="small">{c.lastCheckMessage}</div>}
+                {/* Present before any test, so screen readers announce the answer when it arrives. */}
+                {manage && (
+                  <div role="status" className={`small test-answer${answer ? ` test-answer-${answer.state}` : ''}`}>
+                    {answer?.text}
+                  </div>
+                )}
+              </td>
+              <RowActions show={manage}>
+                {/* aria-disabled, not disabled: a disabled button would drop the keyboard focus mid-test. */}
+                <button
+                  type="button"
+                  className="small"
+                  aria-label={`Test ${c.name}`}
+                  aria-disabled={answer?.state === 'testing'}
+                  onClick={() => answer?.state !== 'testing' && void test(c)}
+                >
+                  {answer?.state === 'testing' ? 'Testing…' : 'Test'}
+                </button>
+                <RowButton label={`Edit ${c.name}`} onClick={() => edit(c)}>
+                  Edit
+                </RowButton>
+                <ConfirmDelete label={`Delete ${c.name}`} question={`Delete VPN connection ${c.name}? Runs will no longer reach hosts through it.`} onDelete={() => remove(c)} />
+              </RowActions>
+            </tr>
+          );
+        }}
+      />
       {connections && <Pager page={page} size={SIZE} total={connections.totalSize} onPage={setPage} />}
     </section>
   );
