@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
-import { ExecutionRepository, JobRepository, LoginFailureRepository, newExecution, Schedule, ScheduleRepository, UserRepository } from '@app/database';
+import { ExecutionWriter, JobRepository, LoginFailureRepository, newExecution, Schedule, ScheduleRepository, UserRepository } from '@app/database';
 import { accountPathCovers, Clock, nextFireTime, rolesAllow } from '@app/domain';
 import { sealed, SecretBox, verifyPassword } from '@app/keys';
 import { Periodic } from './periodic';
@@ -24,7 +24,7 @@ export class Scheduler implements OnApplicationBootstrap, BeforeApplicationShutd
     @Inject(CONFIG) private readonly config: RunnerConfig,
     private readonly failures: LoginFailureRepository,
     private readonly schedules: ScheduleRepository,
-    private readonly executions: ExecutionRepository,
+    private readonly executions: ExecutionWriter,
     private readonly jobs: JobRepository,
     private readonly users: UserRepository,
     private readonly box: SecretBox,

@@ -1,15 +1,16 @@
+import * as path from 'node:path';
 import { DynamicModule, Module } from '@nestjs/common';
+import { RunWorkspaces } from '@app/ansible';
 import { ConfigModule, JsonLogger, RunnerConfig } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { KeysModule } from '@app/keys';
-import { Clock, SystemClock } from '@app/domain';
 import { PoolService } from './pool.service';
 import { Reaper } from './reaper';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { RunNoticeSender } from './run-notice-sender';
 import { OperationRunner } from './operation-runner';
 import { Scheduler } from './scheduler';
-import { RunFactory, RunRepositories } from './run/run-factory';
+import { RunFactory, RunRepositories, RunWrites } from './run/run-factory';
 
 @Module({})
 export class WorkerModule {
@@ -19,13 +20,15 @@ export class WorkerModule {
       imports: [ConfigModule.forRoot(config), DatabaseModule, KeysModule],
       providers: [
         { provide: JsonLogger, useValue: logger },
-        { provide: Clock, useClass: SystemClock },
+        // The Clock comes from DatabaseModule: the repositories, the scheduler, the runs and the reaper share it.
+        { provide: RunWorkspaces, useValue: new RunWorkspaces(path.join(config.dataDir, 'workspaces')) },
         Reaper,
         RunNoticeSender,
         WebhookDispatcher,
         OperationRunner,
         Scheduler,
         RunRepositories,
+        RunWrites,
         RunFactory,
         PoolService,
       ],
