@@ -42,6 +42,8 @@ import { VpnController } from './vpn/vpn.controller';
 import { VpnService } from './vpn/vpn.service';
 import { NotifyController } from './notify/notify.controller';
 import { NotifyService } from './notify/notify.service';
+import { RetentionController } from './retention/retention.controller';
+import { RetentionService } from './retention/retention.service';
 
 @Module({})
 export class ApiModule {
@@ -50,7 +52,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [ConfigModule.forRoot(config), DatabaseModule, KeysModule, DiscoveryModule],
       // ExecutionsController before JobsController: `:alias/executions` must win over `:alias/:jobId`.
-      controllers: [AuthController, AccountsController, NotifyController, UsersController, ExecutionsController, JobsController, StatusController, WebhooksController, ServersController, KeypairsController, OperationsController, SchedulesController, RunnersController, VpnController, HealthController],
+      controllers: [AuthController, AccountsController, NotifyController, RetentionController, UsersController, ExecutionsController, JobsController, StatusController, WebhooksController, ServersController, KeypairsController, OperationsController, SchedulesController, RunnersController, VpnController, HealthController],
       providers: [
         { provide: JsonLogger, useValue: logger },
         { provide: HttpMetrics, useValue: metrics },
@@ -74,6 +76,7 @@ export class ApiModule {
         SchedulesService,
         VpnService,
         NotifyService,
+        RetentionService,
         RecordFeed,
         SocketAuthority,
         RealtimeGateway,

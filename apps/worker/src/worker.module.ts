@@ -10,6 +10,7 @@ import { WebhookDispatcher } from './webhook-dispatcher';
 import { RunNoticeSender } from './run-notice-sender';
 import { OperationRunner } from './operation-runner';
 import { Scheduler } from './scheduler';
+import { Retention } from './retention';
 import { RunFactory, RunRepositories, RunWrites } from './run/run-factory';
 
 @Module({})
@@ -27,6 +28,7 @@ export class WorkerModule {
         WebhookDispatcher,
         OperationRunner,
         Scheduler,
+        Retention,
         RunRepositories,
         RunWrites,
         RunFactory,

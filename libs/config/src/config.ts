@@ -57,6 +57,8 @@ export interface RunnerConfig {
   maxArtifactsKb: number;
   /** How often an idle worker looks for work when no notification arrives. */
   pollIntervalMs: number;
+  /** Retention (README "Retention"): days finished runs are kept where an account sets none (0 = forever), and how often a worker deletes. */
+  retention: { days: number; intervalMs: number };
   /** Seconds a worker told to stop lets its runs finish before it stops them. */
   drainSeconds: number;
   /** Let callback URLs reach loopback, private and link-local addresses (off: SSRF guard). */
@@ -222,6 +224,7 @@ export function loadConfig(env: Env = process.env): RunnerConfig {
     maxLineKb: integer(env, 'RUNNER_MAX_LINE_KB', 1024, 1, 65536),
     maxArtifactsKb: integer(env, 'RUNNER_MAX_ARTIFACTS_KB', 64, 1, 1024),
     pollIntervalMs: integer(env, 'RUNNER_POLL_INTERVAL_MS', 2000, 50, 600000),
+    retention: { days: integer(env, 'RUNNER_RETENTION_DAYS', 90, 0, 36500), intervalMs: integer(env, 'RUNNER_RETENTION_INTERVAL_MS', 300_000, 100, 86_400_000) },
     drainSeconds: integer(env, 'RUNNER_DRAIN_SECONDS', 60, 0, 86400),
     webhookAllowPrivate: text(env, 'RUNNER_WEBHOOK_ALLOW_PRIVATE', 'false', /^(true|false)$/, 'must be true or false') === 'true',
     webhookTimeoutMs: integer(env, 'RUNNER_WEBHOOK_TIMEOUT_MS', 10_000, 100, 300_000),

@@ -23,6 +23,7 @@ import { VpnConnectionRepository } from './vpn-connection.repository';
 import { LoginFailureRepository } from './login-failure.repository';
 import { SettingRepository } from './setting.repository';
 import { UserRepository } from './user.repository';
+import { RetentionRepository } from './retention.repository';
 
 const REPOSITORIES = [
   AccountRepository,
@@ -45,6 +46,7 @@ const REPOSITORIES = [
   ScheduleRepository,
   RunnerRepository,
   VpnConnectionRepository,
+  RetentionRepository,
 ];
 
 @Global()

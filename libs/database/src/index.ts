@@ -24,4 +24,5 @@ export * from './operation.repository';
 export * from './schedule.repository';
 export * from './runner.repository';
 export * from './vpn-connection.repository';
+export * from './retention.repository';
 export * from './prepared';

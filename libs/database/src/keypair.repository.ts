@@ -1,24 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-
-export interface Keypair {
-  accountId: string;
-  alias: string;
-  type: string;
-  publicKey: string;
-  fingerprint: string;
-  sealedPrivateKey: string | null;
-  createdAt: Date;
-}
-
-const COLUMNS = `account_id AS "accountId", alias, type, public_key AS "publicKey", fingerprint,
-                 sealed_private_key AS "sealedPrivateKey", created_at AS "createdAt"`;
+import { DataSource, In, Repository } from 'typeorm';
+import { Keypair, KeypairDeployment } from './entities';
 
 @Injectable()
 export class KeypairRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly keypairs: Repository<Keypair>;
+  private readonly deploymentRows: Repository<KeypairDeployment>;
+  constructor(private readonly dataSource: DataSource) {
+    this.keypairs = dataSource.getRepository(Keypair);
+    this.deploymentRows = dataSource.getRepository(KeypairDeployment);
+  }
 
-  /** Inserts, or replaces when `replace` (PUT import); returns false when the alias exists and may not be replaced. */
+  /**
+   * Inserts, or replaces when `replace` (PUT import); returns false when the alias exists and may not be replaced.
+   * One statement (ON CONFLICT), so two concurrent imports of an alias cannot both insert.
+   */
   async save(keypair: Keypair, replace: boolean): Promise<boolean> {
     const rows = await this.dataSource.query(
       `INSERT INTO keypairs (account_id, alias, type, public_key, fingerprint, sealed_private_key, created_at)
@@ -30,28 +26,21 @@ export class KeypairRepository {
     return rows.length > 0;
   }
 
-  async find(accountId: string, alias: string): Promise<Keypair | null> {
-    const [row] = await this.dataSource.query(`SELECT ${COLUMNS} FROM keypairs WHERE account_id = $1 AND alias = $2`, [accountId, alias]);
-    return row ?? null;
+  find(accountId: string, alias: string): Promise<Keypair | null> {
+    return this.keypairs.findOneBy({ accountId, alias });
   }
 
   list(accountId: string): Promise<Keypair[]> {
-    return this.dataSource.query(`SELECT ${COLUMNS} FROM keypairs WHERE account_id = $1 ORDER BY created_at DESC, alias`, [accountId]);
+    return this.keypairs.find({ where: { accountId }, order: { createdAt: 'DESC', alias: 'ASC' } });
   }
 
   async delete(accountId: string, alias: string): Promise<boolean> {
-    const result = await this.dataSource.query(`DELETE FROM keypairs WHERE account_id = $1 AND alias = $2 RETURNING alias`, [accountId, alias]);
-    return (Array.isArray(result[0]) ? result[0] : result).length > 0;
+    return Boolean((await this.keypairs.delete({ accountId, alias })).affected);
   }
 
-  deployedUsernames(accountId: string, alias: string, serverName: string): Promise<string[]> {
-    return this.dataSource
-      .query(`SELECT username FROM keypair_deployments WHERE account_id = $1 AND keypair_alias = $2 AND server_name = $3 ORDER BY username`, [
-        accountId,
-        alias,
-        serverName,
-      ])
-      .then((rows: { username: string }[]) => rows.map((r) => r.username));
+  async deployedUsernames(accountId: string, alias: string, serverName: string): Promise<string[]> {
+    const rows = await this.deploymentRows.find({ where: { accountId, keypairAlias: alias, serverName }, order: { username: 'ASC' } });
+    return rows.map((r) => r.username);
   }
 
   /** Where the account's key pairs (or one of them) are installed: per key pair, per server, its users. */
@@ -73,26 +62,21 @@ export class KeypairRepository {
 
   /** Key pairs known to be installed for `username` on a server: how a later deployment logs in. */
   deployedFor(accountId: string, serverName: string, username: string): Promise<Keypair[]> {
-    return this.dataSource.query(
-      `SELECT k.account_id AS "accountId", k.alias, k.type, k.public_key AS "publicKey", k.fingerprint,
-              k.sealed_private_key AS "sealedPrivateKey", k.created_at AS "createdAt"
-         FROM keypairs k JOIN keypair_deployments d ON d.account_id = k.account_id AND d.keypair_alias = k.alias
-        WHERE k.account_id = $1 AND d.server_name = $2 AND d.username = $3 AND k.sealed_private_key IS NOT NULL`,
-      [accountId, serverName, username],
-    );
+    return this.keypairs
+      .createQueryBuilder('k')
+      .innerJoin(KeypairDeployment, 'd', 'd.accountId = k.accountId AND d.keypairAlias = k.alias')
+      .where('k.accountId = :accountId AND d.serverName = :serverName AND d.username = :username', { accountId, serverName, username })
+      .andWhere('k.sealedPrivateKey IS NOT NULL')
+      .getMany();
   }
 
   async recordDeployment(accountId: string, alias: string, serverName: string, usernames: string[], deployed: boolean): Promise<void> {
-    if (deployed) {
-      await this.dataSource.query(
-        `INSERT INTO keypair_deployments (account_id, keypair_alias, server_name, username) SELECT $1, $2, $3, unnest($4::text[]) ON CONFLICT DO NOTHING`,
-        [accountId, alias, serverName, usernames],
-      );
-    } else {
-      await this.dataSource.query(
-        `DELETE FROM keypair_deployments WHERE account_id = $1 AND keypair_alias = $2 AND server_name = $3 AND username = ANY($4::text[])`,
-        [accountId, alias, serverName, usernames],
-      );
+    if (usernames.length === 0) return;
+    if (!deployed) {
+      await this.deploymentRows.delete({ accountId, keypairAlias: alias, serverName, username: In(usernames) });
+      return;
     }
+    const rows = usernames.map((username) => ({ accountId, keypairAlias: alias, serverName, username }));
+    await this.deploymentRows.createQueryBuilder().insert().values(rows).orIgnore().execute();
   }
 }

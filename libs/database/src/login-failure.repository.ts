@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { LoginFailure } from './entities';
 
 export type LoginAttempt = { allowed: false } | { allowed: true; id: string };
 
@@ -15,6 +16,7 @@ export class LoginFailureRepository {
    * Checks the limits and counts this attempt in one step: under transaction locks on the username
    * and on the address (always in that order), so concurrent attempts cannot all read a count below
    * the limit. The attempt is recorded as a failure up front; forget() takes it back on success.
+   * Raw SQL: the locks, the count and the insert are one transaction the entity API has no words for.
    * Limits: per username from this address (so a flood of wrong passwords from elsewhere does not
    * lock the owner out of an address that has not failed), and per address over all usernames.
    */
@@ -35,6 +37,6 @@ export class LoginFailureRepository {
 
   /** A reserved attempt that succeeded is no failure. */
   async forget(id: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM login_failures WHERE id = $1`, [id]);
+    await this.dataSource.getRepository(LoginFailure).delete({ id });
   }
 }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import type { NotifySettings } from '@app/domain';
+import { Account } from './entities';
 import { runPrepared } from './prepared';
 
 /**
- * Queues a finished run's notifications in the transaction that stores its end (ExecutionRepository
+ * Queues a finished run's notifications in the transaction that stores its end (ExecutionWriter
  * .change), so none is lost and none is sent for an end that was rolled back. The settings are the
  * job's `notify`, or its account's default when the job has none; each channel whose `on` matches
  * (`always`, or the run's `outcome`) gets one row in the webhook delivery queue, keyed to the end's
@@ -49,19 +50,18 @@ export interface RunNoticeFacts {
 
 @Injectable()
 export class NotifyRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly accounts: Repository<Account>;
+  constructor(private readonly dataSource: DataSource) {
+    this.accounts = dataSource.getRepository(Account);
+  }
 
   async accountDefault(accountId: string): Promise<{ notify: NotifySettings | null; sealedChatUrl: string | null }> {
-    const [row] = await this.dataSource.query(`SELECT notify, sealed_notify_chat_url FROM accounts WHERE id = $1`, [accountId]);
-    return { notify: row?.notify ?? null, sealedChatUrl: row?.sealed_notify_chat_url ?? null };
+    const account = await this.accounts.findOne({ where: { id: accountId }, select: { id: true, notify: true, sealedNotifyChatUrl: true } });
+    return { notify: account?.notify ?? null, sealedChatUrl: account?.sealedNotifyChatUrl ?? null };
   }
 
   async setAccountDefault(accountId: string, notify: NotifySettings | null, sealedChatUrl: string | null): Promise<void> {
-    await this.dataSource.query(`UPDATE accounts SET notify = $2, sealed_notify_chat_url = $3 WHERE id = $1`, [
-      accountId,
-      notify === null ? null : JSON.stringify(notify),
-      sealedChatUrl,
-    ]);
+    await this.accounts.update(accountId, { notify, sealedNotifyChatUrl: sealedChatUrl });
   }
 
   /** The facts of a run's notice, in one query (status_records' primary key for the hosts' failures); null when the run is gone. */

@@ -1,37 +1,31 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { Runner } from './entities';
 import { OWNED_SQL } from './status-sql';
 
-export interface RunnerInfo {
-  id: string;
-  host: string;
-  pid: number;
-  slots: number;
-  version: string;
-  ansible: string;
-  draining: boolean;
-  startedAt: Date;
-  heartbeatAt: Date;
+/** A runner and the executions it owns now. */
+export interface RunnerInfo extends Runner {
   running: string[];
 }
 
 @Injectable()
 export class RunnerRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly repo: Repository<Runner>;
+  constructor(private readonly dataSource: DataSource) {
+    this.repo = dataSource.getRepository(Runner);
+  }
 
-  async register(r: Omit<RunnerInfo, 'startedAt' | 'heartbeatAt' | 'running' | 'draining'>): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO runners (id, host, pid, slots, version, ansible, started_at, heartbeat_at) VALUES ($1, $2, $3, $4, $5, $6, now(), now())`,
-      [r.id, r.host, r.pid, r.slots, r.version, r.ansible],
-    );
+  /** The database's clock, not this node's: heartbeats are compared with now() by every node. */
+  async register(r: Omit<Runner, 'startedAt' | 'heartbeatAt' | 'draining'>): Promise<void> {
+    await this.repo.insert({ ...r, startedAt: () => 'now()', heartbeatAt: () => 'now()' });
   }
 
   async heartbeat(id: string, draining: boolean): Promise<void> {
-    await this.dataSource.query(`UPDATE runners SET heartbeat_at = now(), draining = $2 WHERE id = $1`, [id, draining]);
+    await this.repo.update(id, { heartbeatAt: () => 'now()', draining });
   }
 
   async remove(id: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM runners WHERE id = $1`, [id]);
+    await this.repo.delete(id);
   }
 
   /** Runners heard from in the last `seconds`, with the executions each owns (executions_owned_idx). */

@@ -1,21 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { Setting } from './entities';
 
 @Injectable()
 export class SettingRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  async get(name: string): Promise<string | null> {
-    const rows = await this.dataSource.query(`SELECT value FROM settings WHERE name = $1`, [name]);
-    return rows[0]?.value ?? null;
+  private readonly repo: Repository<Setting>;
+  constructor(dataSource: DataSource) {
+    this.repo = dataSource.getRepository(Setting);
   }
 
-  /** Sets the value unless one exists; returns the value now stored (first writer wins). */
+  async get(name: string): Promise<string | null> {
+    return (await this.repo.findOneBy({ name }))?.value ?? null;
+  }
+
+  /** Sets the value unless one exists; returns the value now stored (first writer wins: ON CONFLICT DO NOTHING). */
   async putIfAbsent(name: string, value: string): Promise<string> {
-    await this.dataSource.query(`INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [
-      name,
-      value,
-    ]);
+    await this.repo.createQueryBuilder().insert().values({ name, value }).orIgnore().execute();
     return (await this.get(name)) as string;
   }
 }

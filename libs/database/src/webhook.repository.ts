@@ -1,20 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { StatusRecord } from './entities';
+import { DataSource, IsNull, Repository } from 'typeorm';
+import { Account, Delivery, StatusRecord } from './entities';
 
-export interface WebhookDelivery {
-  id: string;
-  executionId: string;
-  counter: number;
-  accountId: string;
-  /** The queue key: a callback's URL; a chat target's origin and settings; `mailto:` and the recipients. */
-  url: string;
-  attempts: number;
-  kind: 'webhook' | 'email' | 'chat';
-  /** For chat: whose settings hold the sealed URL. */
-  settingsOf: 'job' | 'account' | null;
-}
+/** A claimed entry of the delivery queue: what sending it needs. */
+export type WebhookDelivery = Pick<Delivery, 'id' | 'executionId' | 'counter' | 'accountId' | 'url' | 'attempts' | 'kind' | 'settingsOf'>;
 
 /** One webhook delivery of a status record, as the status API shows it (the Runner's `notifications`). */
 export interface RecordNotification {
@@ -26,7 +16,12 @@ export interface RecordNotification {
 
 @Injectable()
 export class WebhookRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly deliveries: Repository<Delivery>;
+  private readonly accounts: Repository<Account>;
+  constructor(private readonly dataSource: DataSource) {
+    this.deliveries = dataSource.getRepository(Delivery);
+    this.accounts = dataSource.getRepository(Account);
+  }
 
   /**
    * Leases up to `limit` due deliveries, chosen fairly before the limit is applied:
@@ -98,10 +93,10 @@ export class WebhookRepository {
   }
 
   async delivered(id: string): Promise<void> {
-    await this.dataSource.query(`UPDATE webhook_deliveries SET status = 'delivered', lease_until = NULL, last_error = NULL WHERE id = $1`, [id]);
+    await this.deliveries.update(id, { status: 'delivered', leaseUntil: null, lastError: null });
   }
 
-  /** Retry later with backoff, or give up after the last attempt. */
+  /** Retry later with backoff (by the database's clock, as the claim reads it), or give up after the last attempt. */
   async failed(id: string, error: string, retryInSeconds: number | null): Promise<void> {
     await this.dataSource.query(
       retryInSeconds === null
@@ -113,15 +108,12 @@ export class WebhookRepository {
 
   /** The account's sealed signing secret, created on first use (first writer wins). */
   async sealedSecret(accountId: string, seal: (secret: string) => string): Promise<string> {
-    await this.dataSource.query(`UPDATE accounts SET sealed_webhook_secret = $2 WHERE id = $1 AND sealed_webhook_secret IS NULL`, [
-      accountId,
-      seal(randomBytes(32).toString('hex')),
-    ]);
-    const [row] = await this.dataSource.query(`SELECT sealed_webhook_secret FROM accounts WHERE id = $1`, [accountId]);
-    return row.sealed_webhook_secret;
+    await this.accounts.update({ id: accountId, sealedWebhookSecret: IsNull() }, { sealedWebhookSecret: seal(randomBytes(32).toString('hex')) });
+    const account = await this.accounts.findOne({ where: { id: accountId }, select: { id: true, sealedWebhookSecret: true } });
+    return account!.sealedWebhookSecret!;
   }
 
   async rotateSecret(accountId: string, sealed: string): Promise<void> {
-    await this.dataSource.query(`UPDATE accounts SET sealed_webhook_secret = $2 WHERE id = $1`, [accountId, sealed]);
+    await this.accounts.update(accountId, { sealedWebhookSecret: sealed });
   }
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, RunnerConfig } from '@app/config';
 import { callbackUrlProblem } from '@app/realtime';
-import { Account, Job, JobDefinition, JobRepository, JobSecrets } from '@app/database';
+import { Account, deleteInBatches, Job, JobDefinition, JobRepository, JobSecrets, RETENTION_BATCH, RetentionRepository } from '@app/database';
 import { conflict, invalid, notFound, splitNotify, splitSecrets, STORED_SECRET } from '@app/domain';
 import { ExecutionsService } from '../executions/executions.service';
 import { SecretBox, sealed, UnopenableSealedValue } from '@app/keys';
@@ -20,6 +20,7 @@ export class JobsService {
     private readonly box: SecretBox,
     private readonly executions: ExecutionsService,
     @Inject(CONFIG) private readonly config: RunnerConfig,
+    private readonly retention: RetentionRepository,
   ) {}
 
   async create(account: Account, request: JobRequest): Promise<Job> {
@@ -77,7 +78,9 @@ export class JobsService {
 
   /**
    * 409 while an execution is active; with `force`, kill them first. Their rows go with the job,
-   * so the workers running them are fenced out and kill what is left of the process groups.
+   * so the workers running them are fenced out and kill what is left of the process groups. Its
+   * finished runs go first, in retention's small batches (README "Retention"): one cascading DELETE
+   * of a long history would hold its locks, and the database's attention, for minutes.
    */
   async delete(account: Account, id: string, force: boolean): Promise<void> {
     const job = await this.get(account, id);
@@ -86,6 +89,7 @@ export class JobsService {
       throw conflict(`Job ${id} has ${active.length} active execution(s); stop them or delete with ?force=true`);
     }
     if (active.length) await this.executions.killAll(job);
+    await deleteInBatches(() => this.retention.deleteJobHistoryBatch(job.id, RETENTION_BATCH));
     await this.jobs.delete(job.id);
   }
 

@@ -3,12 +3,13 @@ import { api, errorText, seg } from '../api';
 import { CopyField } from '../components/CopyField';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Notice } from '../components/Notice';
+import { RetentionSetting } from '../components/RetentionSetting';
 import { WhenSelect } from '../components/WhenSelect';
 import { FormProblem, type Notify, type NotifyForm, notifyFormOf, notifyFromForm } from '../job-form';
 import { may, type Session } from '../session';
 
 
-/** An account's settings (AccountAdmin): the webhook signing secret and the default run notifications. */
+/** An account's settings (AccountAdmin): the webhook signing secret, the default run notifications and the retention of runs. */
 export function SettingsPage({ session, account }: { session: Session; account: string | null }) {
   const alias = account ?? session.accountAlias;
   const [error, setError] = useState<string | null>(null);
@@ -22,6 +23,7 @@ export function SettingsPage({ session, account }: { session: Session; account: 
         <>
           <WebhookSecret key={`secret-${alias}`} alias={alias} onError={setError} />
           <DefaultNotifications key={`notify-${alias}`} alias={alias} onError={setError} />
+          <RetentionSetting key={`retention-${alias}`} alias={alias} onError={setError} />
         </>
       ) : (
         // Reached only by typing the address (the nav hides it): say why rather than show controls the API refuses.
