@@ -2,7 +2,7 @@
 // compiled apps and the embedded PostgreSQL started once by the global setup.
 // NestJS 12 ships ES modules only, and Jest on Node 20 cannot require() them: compile those
 // packages to CommonJS for the tests (cached after the first run). The built apps load them natively.
-// execa and its ES-module-only dependencies too: the worker tier (test/worker) loads the run's code,
+// execa and its ES-module-only dependencies too: the worker's tests (test/integration/worker) load the run's code,
 // which reaches the process runner (@app/process) through @app/ansible and @app/keys.
 const EXECA = ['execa', '@sindresorhus/merge-streams', 'figures', 'is-unicode-supported', 'get-stream', '@sec-ant/readable-stream', 'is-stream', 'human-signals', 'is-plain-obj', 'npm-run-path', 'path-key', 'unicorn-magic', 'pretty-ms', 'parse-ms', 'strip-final-newline', 'yoctocolors'];
 const ESM_PACKAGES = ['@nestjs', 'uid', ...EXECA];
@@ -31,7 +31,6 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
-    { ...common, displayName: 'worker', testMatch: ['<rootDir>/test/worker/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
   ],
 };

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
 import { JsonLogger, loadConfig } from '@app/config';
-import { createDataSource, ExecutionRepository, JobRepository, LoginFailureRepository, ScheduleRepository, UserRepository } from '@app/database';
+import { createDataSource, ExecutionWriter, JobRepository, LoginFailureRepository, ScheduleRepository, UserRepository } from '@app/database';
 import { Clock, fireTimes } from '@app/domain';
 import { hashPassword } from '../../libs/keys/src/password-hasher';
 import { sealed } from '../../libs/keys/src/sealed-columns';
@@ -46,7 +46,7 @@ describe('scheduler: fire times in a schedule’s time zone', () => {
     const box = new SecretBox(Buffer.alloc(32, 7));
     schedules = new ScheduleRepository(dataSource);
     const login = new ServiceAccountLogin(config, new LoginFailureRepository(dataSource), schedules, new JobRepository(dataSource), new UserRepository(dataSource), box, clock);
-    scheduler = new Scheduler(new JsonLogger('scheduler-test', 'warn'), config, schedules, new ExecutionRepository(dataSource), login, clock);
+    scheduler = new Scheduler(new JsonLogger('scheduler-test', 'warn'), config, schedules, new ExecutionWriter(dataSource, clock), login, clock);
 
     // An account with a job and a service account whose user may start its runs.
     await db.query(`INSERT INTO accounts (id, alias, name, path, location_alias) VALUES ($1, 'TZ', 'TZ', '/TZ/', 'X')`, [accountId]);

@@ -5,7 +5,7 @@ type SpawnOptions = Parameters<PlaybookLauncher['spawn']>[0];
 type Exit = Awaited<PlaybookProcess['exited']>;
 
 /**
- * A scripted ansible-playbook for the worker tier (test/worker): the launcher's spawn() contract
+ * A scripted ansible-playbook for the worker tier (test/integration/worker): the launcher's spawn() contract
  * (PlaybookLauncher, libs/process/src/run-guard.ts) without a process. The test makes it print lines and
  * callback-plugin events (ansible-event.ts), exit, or ignore SIGINT; it records the signals it got.
  * As with a real process, SIGKILL always ends it, and nothing it "prints" after its end arrives.

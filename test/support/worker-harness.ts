@@ -3,22 +3,26 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
-import { Sandbox } from '@app/ansible';
+import { RunWorkspaces, Sandbox } from '@app/ansible';
 import { JsonLogger, loadConfig, RunnerConfig } from '@app/config';
 import {
   AccountRepository,
   AuthTokenRepository,
   createDataSource,
   Execution,
-  ExecutionRepository,
+  ExecutionQueue,
+  ExecutionReads,
+  ExecutionWriter,
   JobDefinition,
   JobRepository,
   KeypairRepository,
   KnownHostRepository,
   newExecution,
+  RecordLog,
   ServerRepository,
   VpnConnectionRepository,
 } from '@app/database';
+import { Clock, SystemClock } from '@app/domain';
 import { SecretBox } from '../../libs/keys/src/secret-box';
 import { ExecutionRun, RunDependencies } from '../../apps/worker/src/run/execution-run';
 import { createTestDatabase, TestDatabase } from './database';
@@ -46,14 +50,17 @@ export interface StoredRecord {
 }
 
 /**
- * The worker tier's ground (test/worker): a cloned template database, the repositories on a
+ * The worker tier's ground (test/integration/worker): a cloned template database, the repositories on a
  * TypeORM DataSource (routed through `route`, e.g. a TcpProxy, when given), and ExecutionRuns built
  * as RunFactory builds them but with a FakeLauncher and the sandbox off. No Nest, no process.
  */
 export class WorkerHarness {
   readonly launcher = new FakeLauncher();
   readonly logger = new CapturingLogger();
-  readonly executions: ExecutionRepository;
+  readonly writer: ExecutionWriter;
+  readonly queue: ExecutionQueue;
+  readonly reads: ExecutionReads;
+  readonly log: RecordLog;
   readonly config: RunnerConfig;
   readonly deps: RunDependencies;
 
@@ -63,13 +70,20 @@ export class WorkerHarness {
     readonly dataDir: string,
     env: Record<string, string>,
     ttlMinuteMs: number,
+    readonly clock: Clock,
   ) {
     this.config = loadConfig({ DATABASE_URL: db.url, RUNNER_DATA_DIR: dataDir, RUNNER_SANDBOX: 'off', ...env });
-    this.executions = new ExecutionRepository(dataSource);
+    this.writer = new ExecutionWriter(dataSource, clock);
+    this.queue = new ExecutionQueue(dataSource, clock);
+    this.reads = new ExecutionReads(dataSource);
+    this.log = new RecordLog(dataSource);
     this.deps = {
       config: this.config,
       logger: this.logger,
-      executions: this.executions,
+      writer: this.writer,
+      log: this.log,
+      workspaces: new RunWorkspaces(path.join(dataDir, 'workspaces')),
+      clock,
       box: new SecretBox(Buffer.alloc(32, 7)),
       accounts: new AccountRepository(dataSource),
       jobs: new JobRepository(dataSource),
@@ -86,9 +100,12 @@ export class WorkerHarness {
 
   /**
    * `env`: worker settings (RUNNER_*); `route`: how the run's DataSource reaches the database;
-   * `ttlMinuteMs`: one minute of executionTtl (a TTL test makes it a second, so a TTL of 1 expires in one).
+   * `ttlMinuteMs`: one minute of executionTtl (a TTL test makes it a second, so a TTL of 1 expires in one);
+   * `clock`: the time the repositories and runs stamp with (the system's unless a test moves it).
    */
-  static async start(options: { env?: Record<string, string>; route?: (url: string) => string; ttlMinuteMs?: number } = {}): Promise<WorkerHarness> {
+  static async start(
+    options: { env?: Record<string, string>; route?: (url: string) => string; ttlMinuteMs?: number; clock?: Clock } = {},
+  ): Promise<WorkerHarness> {
     const db = await createTestDatabase();
     const dataSource = await createDataSource((options.route ?? ((url) => url))(db.url), 4)
       .initialize()
@@ -97,7 +114,7 @@ export class WorkerHarness {
         throw error;
       });
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-worker-tier-'));
-    return new WorkerHarness(db, dataSource, dataDir, options.env ?? {}, options.ttlMinuteMs ?? 60_000);
+    return new WorkerHarness(db, dataSource, dataDir, options.env ?? {}, options.ttlMinuteMs ?? 60_000, options.clock ?? new SystemClock());
   }
 
   async stop(): Promise<void> {
@@ -136,14 +153,14 @@ export class WorkerHarness {
 
   /** Queues a run of the job, as the api does. */
   enqueue(jobId: string, accountId: string, createdBy: string | null): Promise<Execution> {
-    return this.executions.enqueue(newExecution({ jobId, accountId, createdBy }));
+    return this.writer.enqueue(newExecution({ jobId, accountId, createdBy }));
   }
 
   /** Queues a run of a new job of a new account and claims it: ready for run(). */
   async claimed(definition: Partial<JobDefinition> = {}): Promise<Execution> {
     const { accountId, userId } = await this.account();
     await this.enqueue(await this.job(accountId, definition), accountId, userId);
-    const { claimed } = await this.executions.claimNext('worker-test', 60, 0);
+    const { claimed } = await this.queue.claimNext('worker-test', 60, 0);
     if (!claimed) throw new Error('nothing to claim');
     return claimed;
   }
@@ -153,7 +170,7 @@ export class WorkerHarness {
   }
 
   async row(id: string): Promise<Execution> {
-    return (await this.executions.findById(id))!;
+    return (await this.reads.findById(id))!;
   }
 
   records(id: string): Promise<StoredRecord[]> {

@@ -12,7 +12,7 @@ import { WorkerHarness } from './worker-harness';
  * pool only warms and closes it.
  */
 export function workerPool(h: WorkerHarness): PoolService {
-  const { config, logger, executions, keypairs, servers, box, sandbox } = h.deps;
+  const { config, logger, keypairs, servers, box, sandbox, workspaces, clock } = h.deps;
   const runFactory = {
     launcher: { warm: () => undefined, close: () => undefined },
     sandbox,
@@ -22,9 +22,9 @@ export function workerPool(h: WorkerHarness): PoolService {
   return new PoolService(
     config,
     logger,
-    executions,
+    h.queue,
     new RunnerRepository(h.dataSource),
-    new Reaper(config, logger, executions),
+    new Reaper(config, logger, h.queue, h.writer, workspaces, clock),
     new OperationRunner(config, logger, new OperationRepository(h.dataSource), keypairs, servers, box),
     runFactory as RunFactory,
   );

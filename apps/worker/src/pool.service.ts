@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { CONFIG, JsonLogger, RUNNER_VERSION, RunnerConfig } from '@app/config';
-import { CHANNELS, ExecutionRepository, isDatabaseUnavailable, OPERATIONS_CHANNEL, PgListener, RunnerRepository } from '@app/database';
+import { CHANNELS, ExecutionQueue, isDatabaseUnavailable, OPERATIONS_CHANNEL, PgListener, RunnerRepository } from '@app/database';
 import { ansiblePlaybookVersion } from '@app/ansible';
 import { ExecutionStatus } from '@app/domain';
 import { ExecutionRun } from './run/execution-run';
@@ -35,7 +35,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     @Inject(CONFIG) private readonly config: RunnerConfig,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
-    private readonly executions: ExecutionRepository,
+    private readonly queue: ExecutionQueue,
     private readonly runners: RunnerRepository,
     private readonly reaper: Reaper,
     private readonly operations: OperationRunner,
@@ -86,7 +86,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
         this.fillAgain = false;
         while (!this.draining && this.runs.size < this.config.workerSlots) {
           const claimStarted = performance.now();
-          const { claimed, more } = await this.executions.claimNext(this.workerId, this.config.leaseSeconds, this.config.accountMaxRuns);
+          const { claimed, more } = await this.queue.claimNext(this.workerId, this.config.leaseSeconds, this.config.accountMaxRuns);
           if (!claimed) break;
           this.launch(this.runFactory.create(claimed), performance.now() - claimStarted);
           if (!more) break;
@@ -144,7 +144,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
   private async control(executionId: string): Promise<void> {
     const run = this.runs.get(executionId);
     if (!run) return;
-    const current = await this.executions.findById(executionId).catch(() => null);
+    const current = await this.queue.requested(executionId).catch(() => null);
     if (current) this.applyStatus(run, current.status, current.stopGraceSeconds);
     else run.leaseLost('the execution was deleted');
   }
@@ -162,7 +162,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     const runs = [...this.runs.values()];
     if (!runs.length) return;
     try {
-      const held = await this.executions.renewLeases(
+      const held = await this.queue.renewLeases(
         this.workerId,
         runs.map((r) => ({ id: r.execution.id, attempt: r.attempt })),
         this.config.leaseSeconds,
@@ -176,7 +176,7 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
           continue;
         }
         if (lease.status === 'STOPPING' || lease.status === 'KILLING') {
-          const current = await this.executions.findById(run.execution.id);
+          const current = await this.queue.requested(run.execution.id);
           if (current) this.applyStatus(run, current.status, current.stopGraceSeconds);
         }
       }
@@ -199,25 +199,16 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
     await this.listener?.stop();
     if (this.runs.size) this.logger.write('info', 'draining', { runs: this.runs.size, seconds: this.config.drainSeconds });
     await this.whileRunning(this.config.drainSeconds * 1000);
-    for (const run of this.runs.values()) {
-      await this.executions
-        .change(run.execution.id, run.attempt, (current) =>
-          ['INITIALIZING', 'RUNNING'].includes(current.status)
-            ? { status: 'STOPPING', set: { reason: 'runner shutting down', stopGraceSeconds: SHUTDOWN_GRACE_SECONDS } }
-            : null,
-        )
-        .catch(() => null);
-      run.requestStop(SHUTDOWN_GRACE_SECONDS);
-    }
+    for (const run of this.runs.values()) await run.shutdown('runner shutting down', SHUTDOWN_GRACE_SECONDS);
     await this.whileRunning((SHUTDOWN_GRACE_SECONDS + 5) * 1000);
     this.runFactory.launcher.close();
     clearInterval(this.heartbeatTimer);
     await this.runners.remove(this.workerId).catch(() => undefined);
   }
 
+  /** Waits up to `ms` (counted in its own 100 ms steps) for the runs to end. */
   private async whileRunning(ms: number): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (this.runs.size && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let waited = 0; this.runs.size && waited < ms; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

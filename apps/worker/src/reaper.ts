@@ -1,9 +1,8 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
+import { RunWorkspaces } from '@app/ansible';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
-import { ExecutionRepository, isDatabaseUnavailable } from '@app/database';
-import { finalStatus } from '@app/domain';
+import { ExecutionQueue, ExecutionWriter, isDatabaseUnavailable } from '@app/database';
+import { CLAIMED_STATUS, Clock, finalStatus, QUEUED_STATUS } from '@app/domain';
 import { Periodic } from './periodic';
 
 /**
@@ -20,7 +19,10 @@ export class Reaper {
   constructor(
     @Inject(CONFIG) private readonly config: RunnerConfig,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
-    private readonly executions: ExecutionRepository,
+    private readonly queue: ExecutionQueue,
+    private readonly writer: ExecutionWriter,
+    private readonly workspaces: RunWorkspaces,
+    private readonly clock: Clock,
   ) {
     this.periodic = new Periodic('reaper', logger, () => this.reap());
   }
@@ -40,11 +42,15 @@ export class Reaper {
    * failure: long enough for every live owner, which renews every third of a lease, to renew.
    */
   outageSeen(): void {
-    this.holdUntil = Date.now() + this.config.leaseSeconds * 1000;
+    this.holdUntil = this.now() + this.config.leaseSeconds * 1000;
+  }
+
+  private now(): number {
+    return this.clock.now().getTime();
   }
 
   private async reap(): Promise<void> {
-    if (Date.now() < this.holdUntil) return;
+    if (this.now() < this.holdUntil) return;
     try {
       await this.reapLapsed();
       await this.sweepWorkspaces();
@@ -60,45 +66,27 @@ export class Reaper {
    * the age check leaves alone a workspace whose worker is removing it itself right now.
    */
   private async sweepWorkspaces(): Promise<void> {
-    const base = path.join(this.config.dataDir, 'workspaces');
     const minAgeMs = Math.max(2 * this.config.leaseSeconds, 5) * 1000;
-    const stale = listDir(base).filter((name) => /^[0-9a-f]{8}-/.test(name) && ageMs(path.join(base, name)) > minAgeMs);
+    const stale = this.workspaces.olderThan(minAgeMs, this.clock.now());
     if (!stale.length) return;
-    const active = await this.executions.activePrefixes(stale.map((name) => name.slice(0, 8)));
-    for (const name of stale.filter((n) => !active.has(n.slice(0, 8)))) {
-      fs.rmSync(path.join(base, name), { recursive: true, force: true });
+    const active = await this.queue.activePrefixes(stale.map(RunWorkspaces.executionPrefix));
+    for (const name of stale.filter((n) => !active.has(RunWorkspaces.executionPrefix(n)))) {
+      this.workspaces.remove(name);
       this.logger.write('info', 'removed a workspace left by a lost run', { workspace: name });
     }
   }
 
   private async reapLapsed(): Promise<void> {
-    for (const { id, attempt } of await this.executions.lapsed()) {
-      const reaped = await this.executions.change(id, attempt, (current) => {
-        if (!current.leaseExpiresAt || current.leaseExpiresAt.getTime() > Date.now()) return null;
-        if (current.status === 'INITIALIZING') {
-          return { status: 'PENDING', set: { owner: null, leaseExpiresAt: null, timers: current.timers.slice(0, -1) }, notify: 'queue' };
+    for (const { id, attempt } of await this.queue.lapsed()) {
+      const reaped = await this.writer.change(id, attempt, (current) => {
+        if (!current.leaseExpiresAt || current.leaseExpiresAt.getTime() > this.now()) return null;
+        if (current.status === CLAIMED_STATUS) {
+          return { status: QUEUED_STATUS, set: { owner: null, leaseExpiresAt: null, timers: current.timers.slice(0, -1) }, notify: 'queue' };
         }
         const status = finalStatus(current.status, 'FAILURE');
         return { status, set: { reason: 'runner lost' } };
       });
       if (reaped) this.logger.write('warn', 'reaped a run whose runner was lost', { executionId: id, status: reaped.status });
     }
-  }
-}
-
-function listDir(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-/** Milliseconds since the entry last changed; 0 when it is gone already. */
-function ageMs(file: string): number {
-  try {
-    return Date.now() - fs.statSync(file).mtimeMs;
-  } catch {
-    return 0;
   }
 }

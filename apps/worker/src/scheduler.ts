@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
-import { ExecutionRepository, newExecution, Schedule, ScheduleRepository } from '@app/database';
+import { ExecutionWriter, newExecution, Schedule, ScheduleRepository } from '@app/database';
 import { Clock, fireTimes } from '@app/domain';
 import { Periodic } from './periodic';
 import { ServiceAccountLogin } from './service-account-login';
@@ -25,7 +25,7 @@ export class Scheduler implements OnApplicationBootstrap, BeforeApplicationShutd
     @Inject(JsonLogger) private readonly logger: JsonLogger,
     @Inject(CONFIG) private readonly config: RunnerConfig,
     private readonly schedules: ScheduleRepository,
-    private readonly executions: ExecutionRepository,
+    private readonly executions: ExecutionWriter,
     private readonly login: ServiceAccountLogin,
     private readonly clock: Clock,
   ) {

@@ -1,8 +1,9 @@
+import * as path from 'node:path';
 import { DynamicModule, Module } from '@nestjs/common';
+import { RunWorkspaces } from '@app/ansible';
 import { ConfigModule, JsonLogger, RunnerConfig } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { KeysModule } from '@app/keys';
-import { Clock, SystemClock } from '@app/domain';
 import { PoolService } from './pool.service';
 import { Reaper } from './reaper';
 import { WebhookDispatcher } from './webhook-dispatcher';
@@ -11,7 +12,7 @@ import { OperationRunner } from './operation-runner';
 import { Scheduler } from './scheduler';
 import { ServiceAccountLogin } from './service-account-login';
 import { Retention } from './retention';
-import { RunFactory, RunRepositories } from './run/run-factory';
+import { RunFactory, RunRepositories, RunWrites } from './run/run-factory';
 
 @Module({})
 export class WorkerModule {
@@ -21,7 +22,8 @@ export class WorkerModule {
       imports: [ConfigModule.forRoot(config), DatabaseModule, KeysModule],
       providers: [
         { provide: JsonLogger, useValue: logger },
-        { provide: Clock, useClass: SystemClock },
+        // The Clock comes from DatabaseModule: the repositories, the scheduler, the runs and the reaper share it.
+        { provide: RunWorkspaces, useValue: new RunWorkspaces(path.join(config.dataDir, 'workspaces')) },
         Reaper,
         RunNoticeSender,
         WebhookDispatcher,
@@ -30,6 +32,7 @@ export class WorkerModule {
         Scheduler,
         Retention,
         RunRepositories,
+        RunWrites,
         RunFactory,
         PoolService,
       ],

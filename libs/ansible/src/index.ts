@@ -1,5 +1,7 @@
 export * from './ansible-version';
 export * from './workspace';
+export * from './run-workspaces';
+export * from './playbook-command';
 export * from './extra-vars';
 export * from './ssh-agent';
 export * from './git-checkout';

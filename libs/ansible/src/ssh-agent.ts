@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import type { RunSandbox } from './run-sandbox';
-import { runEnvironment, Workspace } from './workspace';
+import { runEnvironment } from './playbook-command';
+import { Workspace } from './workspace';
 import { Daemon, runCommand, startDaemon } from '@app/process';
 
 export class UnusableKeyError extends Error {}

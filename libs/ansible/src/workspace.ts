@@ -93,26 +93,21 @@ export class Workspace {
     return this.write('known_hosts', lines.length ? lines.join('\n') + '\n' : '');
   }
 
-  /**
-   * The known hosts as the run left them. The run's uid owns the workspace, so this reads with the
-   * care due to a file a tenant may have replaced: no symlink followed (the worker is root and
-   * would read, say, the encryption key into the account's known hosts), nothing but a regular
-   * file (a FIFO would block), at most 1 MiB.
-   */
+  /** The known hosts as the run left them (the run's uid owns the workspace: readTenantFile), at most 1 MiB. */
   readKnownHosts(): string[] {
-    let fd: number;
-    try {
-      fd = fs.openSync(this.path('known_hosts'), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-    } catch {
-      return [];
-    }
-    try {
-      const stat = fs.fstatSync(fd);
-      if (!stat.isFile() || stat.size > 1024 * 1024) return [];
-      return fs.readFileSync(fd, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
-    } finally {
-      fs.closeSync(fd);
-    }
+    const text = readTenantFile(this.path('known_hosts'), 1024 * 1024);
+    return text === null ? [] : text.split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+  }
+
+  /**
+   * The real path of `relative` in the tree at `root` (a checkout in the workspace), which must be
+   * a regular file: null when there is none, 'outside' when a link leads out of `root`.
+   */
+  fileIn(root: string, relative: string): string | null | 'outside' {
+    const file = path.resolve(root, relative);
+    const real = fs.existsSync(file) ? fs.realpathSync(file) : null;
+    if (!real || !fs.statSync(real).isFile()) return null;
+    return real.startsWith(fs.realpathSync(root) + path.sep) ? real : 'outside';
   }
 
   /**
@@ -188,45 +183,23 @@ export class Workspace {
   }
 }
 
-/** The whole environment of a run: an allowlist, nothing inherited from the worker. */
-export function runEnvironment(workspace: Workspace, agentSocket?: string): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-    HOME: workspace.path('home'),
-    LANG: 'C.UTF-8',
-    LC_ALL: 'C.UTF-8',
-    ANSIBLE_CONFIG: workspace.configFile,
-    // The environment rather than ansible.cfg: it beats any collections_path a repository's ansible.cfg sets.
-    ANSIBLE_COLLECTIONS_PATH: workspace.collectionsPath,
-    ANSIBLE_NOCOLOR: '1',
-    ANSIBLE_FORCE_COLOR: '0',
-    PYTHONUNBUFFERED: '1',
-    RUNNER_EVENT_FD: '3',
-    ...(agentSocket ? { SSH_AUTH_SOCK: agentSocket } : {}),
-  };
-}
-
-export interface PlaybookArgs {
-  playbook: string;
-  /** Every inventory, in order (`-i` each); the workspace's inventory.yml alone when absent. */
-  inventories?: string[];
-  tags?: string[];
-  limit?: string;
-  verbosity?: number;
-  checkMode?: boolean;
-  /** `--vault-id` arguments (RunVault): ids and the paths of password files, never a password. */
-  vaultIds?: string[];
-}
-
-/** ansible-playbook's argument array: files by path, no secret ever. */
-export function playbookArguments(workspace: Workspace, options: PlaybookArgs): string[] {
-  const inventories = options.inventories ?? [workspace.path('inventory.yml')];
-  const args = [...inventories.flatMap((inventory) => ['-i', inventory]), '--extra-vars', `@${workspace.path('extra-vars.yml')}`];
-  if (options.tags?.length) args.push('--tags', options.tags.join(','));
-  if (options.limit) args.push('--limit', options.limit);
-  if (options.verbosity) args.push(`-${'v'.repeat(options.verbosity)}`);
-  if (options.checkMode) args.push('--check');
-  args.push(...(options.vaultIds ?? []));
-  args.push(options.playbook);
-  return args;
+/**
+ * A file a tenant may have written or replaced (the run's uid owns its workspace and checkout),
+ * read with that care: no symlink followed (a worker running as root would read, say, the
+ * encryption key), nothing but a regular file (a FIFO would block), at most `maxBytes`. Null when
+ * it is not such a file.
+ */
+export function readTenantFile(file: string, maxBytes = Infinity): string | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    return stat.isFile() && stat.size <= maxBytes ? fs.readFileSync(fd, 'utf8') : null;
+  } finally {
+    fs.closeSync(fd);
+  }
 }

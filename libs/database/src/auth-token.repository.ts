@@ -107,7 +107,7 @@ export class AuthTokenRepository {
 }
 
 /**
- * Revokes the live tokens of a run, inside the caller's transaction (ExecutionRepository.change
+ * Revokes the live tokens of a run, inside the caller's transaction (ExecutionWriter.change
  * calls it with the change that ends the run, so the token is refused from the moment the run has
  * ended), and tells every api node (AUTH_CHANNEL; live sockets opened with it are closed).
  */

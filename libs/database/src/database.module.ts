@@ -1,10 +1,14 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CONFIG, RunnerConfig } from '@app/config';
+import { Clock, SystemClock } from '@app/domain';
 import { createDataSource, migrate } from './data-source';
 import { AccountRepository } from './account.repository';
 import { AuthTokenRepository } from './auth-token.repository';
-import { ExecutionRepository } from './execution.repository';
+import { ExecutionWriter } from './execution-writer';
+import { ExecutionQueue } from './execution-queue';
+import { ExecutionReads } from './execution-reads';
+import { RecordLog } from './record-log';
 import { JobRepository } from './job.repository';
 import { StatusRecordRepository } from './status-record.repository';
 import { KnownHostRepository } from './known-host.repository';
@@ -28,7 +32,10 @@ const REPOSITORIES = [
   LoginFailureRepository,
   JobRepository,
   SettingRepository,
-  ExecutionRepository,
+  ExecutionWriter,
+  ExecutionQueue,
+  ExecutionReads,
+  RecordLog,
   StatusRecordRepository,
   KnownHostRepository,
   WebhookRepository,
@@ -55,9 +62,11 @@ const REPOSITORIES = [
         return dataSource;
       },
     },
+    // The time the repositories stamp rows and records with; the worker's scheduler and runs take the same one.
+    { provide: Clock, useClass: SystemClock },
     ...REPOSITORIES,
   ],
-  exports: [DataSource, ...REPOSITORIES],
+  exports: [DataSource, Clock, ...REPOSITORIES],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}

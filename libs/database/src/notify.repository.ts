@@ -5,7 +5,7 @@ import { Account } from './entities';
 import { runPrepared } from './prepared';
 
 /**
- * Queues a finished run's notifications in the transaction that stores its end (ExecutionRepository
+ * Queues a finished run's notifications in the transaction that stores its end (ExecutionWriter
  * .change), so none is lost and none is sent for an end that was rolled back. The settings are the
  * job's `notify`, or its account's default when the job has none; each channel whose `on` matches
  * (`always`, or the run's `outcome`) gets one row in the webhook delivery queue, keyed to the end's

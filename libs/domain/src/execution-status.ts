@@ -39,6 +39,14 @@ export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ['SUCCESS', 'FAILUR
 export const OWNED_STATUSES: readonly ExecutionStatus[] = ['INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING'];
 /** Statuses that count as "active" (blocking job deletion, counting against limits). */
 export const ACTIVE_STATUSES: readonly ExecutionStatus[] = ['PENDING', ...OWNED_STATUSES];
+/** The run waits in the queue for a worker to claim it. */
+export const QUEUED_STATUS: ExecutionStatus = 'PENDING';
+/** The status a claim moves a queued run to. */
+export const CLAIMED_STATUS: ExecutionStatus = 'INITIALIZING';
+/** Endings that count as failures: their `execution_status` record is marked failed (webhooks' ERROR level). */
+export const FAILED_STATUSES: readonly ExecutionStatus[] = ['FAILURE', 'INIT_FAILURE', 'KILLED'];
+/** A worker's own run may still be asked to stop (a drain): not yet stopping, killing or ended. */
+export const STOPPABLE_STATUSES: readonly ExecutionStatus[] = ['INITIALIZING', 'RUNNING'];
 
 /**
  * How long a stop waits for Ansible to end the current task before the run is killed, when the stop

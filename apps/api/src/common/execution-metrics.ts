@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Gauge, Registry } from 'prom-client';
-import { ExecutionRepository } from '@app/database';
+import { ExecutionReads } from '@app/database';
 import { EXECUTION_STATUSES } from '@app/domain';
 import { HttpMetrics } from './http-metrics';
 
@@ -14,13 +14,13 @@ const DURATION_BUCKETS = [1, 5, 15, 60, 300, 900, 3600, 10800];
 export class ExecutionMetrics implements OnModuleInit {
   constructor(
     private readonly metrics: HttpMetrics,
-    private readonly executions: ExecutionRepository,
+    private readonly executions: ExecutionReads,
   ) {}
 
   onModuleInit(): void {
     const registry: Registry = this.metrics.registry;
     const executions = this.executions;
-    let pending: ReturnType<ExecutionRepository['figures']> | undefined;
+    let pending: ReturnType<ExecutionReads['figures']> | undefined;
     // Every gauge below reads the same snapshot; the first collect of a scrape takes it.
     const snapshot = () => (pending ??= executions.figures(DURATION_BUCKETS).finally(() => setTimeout(() => (pending = undefined), 0)));
     new Gauge({

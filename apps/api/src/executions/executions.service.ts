@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CONFIG, RunnerConfig } from '@app/config';
-import { Execution, ExecutionListFilter, ExecutionRepository, ExecutionSecrets, Job, newExecution, User } from '@app/database';
+import { Execution, ExecutionListFilter, ExecutionReads, ExecutionSecrets, ExecutionWriter, Job, newExecution, RecordLog, User } from '@app/database';
 import { checkSecretPropertyNames, conflict, DEFAULT_STOP_GRACE_SECONDS, DomainError, forbidden, invalid, notFound, rolesAllow, splitSecrets, Clock } from '@app/domain';
 import { SecretBox, sealed } from '@app/keys';
 import { checkPrivateKey } from '../common/encoded-fields';
@@ -10,7 +10,9 @@ import { RestartRequest, StartRequest } from './execution.dto';
 @Injectable()
 export class ExecutionsService {
   constructor(
-    private readonly executions: ExecutionRepository,
+    private readonly executions: ExecutionReads,
+    private readonly writer: ExecutionWriter,
+    private readonly log: RecordLog,
     private readonly box: SecretBox,
     @Inject(CONFIG) private readonly config: RunnerConfig,
     private readonly clock: Clock,
@@ -39,7 +41,7 @@ export class ExecutionsService {
     });
     // Sealed once the execution has its id: the sealed value is bound to its row.
     if (hasSecrets) execution.sealedSecrets = this.box.sealJson(secrets, sealed.execution(execution));
-    return this.executions.enqueue(execution);
+    return this.writer.enqueue(execution);
   }
 
   /**
@@ -48,7 +50,7 @@ export class ExecutionsService {
    */
   private async checkQueue(accountId: string): Promise<void> {
     const limit = this.config.accountMaxQueued;
-    if (limit > 0 && (await this.executions.countQueued(accountId)) >= limit) {
+    if (limit > 0 && (await this.writer.countQueued(accountId)) >= limit) {
       throw new DomainError('too_many', `This account has ${limit} runs queued, this service's limit (RUNNER_ACCOUNT_MAX_QUEUED); wait for some to start`, undefined, 30);
     }
   }
@@ -125,7 +127,7 @@ export class ExecutionsService {
     const execution = await this.get(job, id);
     const last = Math.min(endLine ?? execution.outputLines, execution.outputLines);
     if (startLine > last) return '';
-    return (await this.executions.readOutput(id, startLine, last)).join('\n') + '\n';
+    return (await this.log.readOutput(id, startLine, last)).join('\n') + '\n';
   }
 
   /** Kill every active execution of a job (DELETE …?force=true), waiting until none is active. */
@@ -139,8 +141,8 @@ export class ExecutionsService {
     return this.executions.activeForJob(job.id);
   }
 
-  private async changeOrConflict(id: string, decide: Parameters<ExecutionRepository['change']>[2]): Promise<Execution> {
-    const changed = await this.executions.change(id, undefined, decide);
+  private async changeOrConflict(id: string, decide: Parameters<ExecutionWriter['change']>[2]): Promise<Execution> {
+    const changed = await this.writer.change(id, undefined, decide);
     if (!changed) throw notFound(`Execution ${id}`);
     return changed;
   }

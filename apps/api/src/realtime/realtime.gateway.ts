@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ConnectedSocket, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import { AccountRepository, ExecutionRepository, JobRepository, TokenOwner } from '@app/database';
+import { AccountRepository, ExecutionReads, JobRepository, TokenOwner } from '@app/database';
 import { tokenCovers, Clock } from '@app/domain';
 import { TokenService } from '../auth/token.service';
 import { SocketMessages } from '../common/access';
@@ -43,7 +43,7 @@ export class RealtimeGateway implements OnGatewayInit<Namespace>, OnGatewayConne
     private readonly tokens: TokenService,
     private readonly accounts: AccountRepository,
     private readonly jobs: JobRepository,
-    private readonly executions: ExecutionRepository,
+    private readonly executions: ExecutionReads,
     private readonly feed: RecordFeed,
     private readonly authority: SocketAuthority,
     private readonly clock: Clock,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
-import { CHANNELS, ExecutionRepository, PgListener, StatusRecordRepository } from '@app/database';
+import { CHANNELS, ExecutionReads, PgListener, StatusRecordRepository } from '@app/database';
 import { StatusRecordDocument, toRecordDocument } from '@app/realtime';
 import { ExecutionScope, Subscriber } from './subscriber';
 
@@ -23,7 +23,7 @@ export class RecordFeed implements OnApplicationBootstrap, OnApplicationShutdown
   constructor(
     @Inject(CONFIG) private readonly config: RunnerConfig,
     @Inject(JsonLogger) private readonly logger: JsonLogger,
-    private readonly executions: ExecutionRepository,
+    private readonly executions: ExecutionReads,
     private readonly records: StatusRecordRepository,
   ) {}
 

@@ -1,6 +1,6 @@
 import { AnsibleEvent, cutLineBytes, LineSplitter, parseEventLine, summarizeStats } from '@app/ansible';
 import type { ExecutionArtifacts, NewStatusRecord } from '@app/database';
-import type { LineMasker } from '@app/domain';
+import type { Clock, LineMasker } from '@app/domain';
 import type { RecordWriter } from './record-writer';
 import { runArtifacts } from './run-artifacts';
 import type { RunStats } from './run-outcome';
@@ -27,6 +27,7 @@ export class EventIngest {
     private readonly writer: RecordWriter,
     private readonly secrets: RunSecrets,
     private readonly limits: { maxLineKb: number; maxArtifactsKb: number },
+    private readonly clock: Clock,
   ) {
     const { maxLineKb } = limits;
     // A run's lines are cut at RUNNER_MAX_LINE_KB (its events at 8 times that): the worker holds
@@ -76,7 +77,7 @@ export class EventIngest {
       this.artifacts = runArtifacts(event, this.limits.maxArtifactsKb) ?? this.artifacts;
     }
     if ((event.failed && !event.event_data?.ignore_errors) || event.event === 'runner_on_unreachable') this.noteFailure(event);
-    this.writer.record(toRecord(event), line.length);
+    this.writer.record(toRecord(event, this.clock), line.length);
   }
 
   private noteFailure(event: AnsibleEvent): void {
@@ -94,10 +95,11 @@ export class EventIngest {
   }
 }
 
-function toRecord(event: AnsibleEvent): NewStatusRecord {
+/** An event as a record; stamped now when its own timestamp is unreadable. */
+function toRecord(event: AnsibleEvent, clock: Clock): NewStatusRecord {
   const timestamp = new Date(event.timestamp);
   return {
-    timestamp: Number.isNaN(timestamp.getTime()) ? new Date() : timestamp,
+    timestamp: Number.isNaN(timestamp.getTime()) ? clock.now() : timestamp,
     uuid: event.uuid,
     parentUuid: event.parent_uuid,
     eventType: event.event,

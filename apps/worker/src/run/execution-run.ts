@@ -1,8 +1,7 @@
-import * as path from 'node:path';
-import { CheckoutError, ProjectError, RunSandbox, Sandbox, UnusableKeyError, Workspace } from '@app/ansible';
+import { CheckoutError, ProjectError, RunSandbox, RunWorkspaces, Sandbox, UnusableKeyError, Workspace } from '@app/ansible';
 import { JsonLogger } from '@app/config';
-import { Execution, ExecutionChange, ExecutionRepository } from '@app/database';
-import { DEFAULT_STOP_GRACE_SECONDS, ExecutionStatus } from '@app/domain';
+import { Execution, ExecutionChange, ExecutionWriter, RecordLog } from '@app/database';
+import { CLAIMED_STATUS, DEFAULT_STOP_GRACE_SECONDS, ExecutionStatus, STOPPABLE_STATUSES } from '@app/domain';
 import { UnopenableSealedValue } from '@app/keys';
 import { EventIngest } from './event-ingest';
 import { RecordWriter } from './record-writer';
@@ -12,10 +11,15 @@ import { InitFailure } from './init-failure';
 import { PreparationDependencies, PreparedRun, RunPreparation } from './run-preparation';
 import { RunSecrets } from './run-secrets';
 import type { RunVault } from './run-vault';
-import { PlaybookLauncher, PlaybookProcess } from '@app/process';
+import type { PlaybookLauncher } from '@app/process';
+import { RunSignals } from './run-signals';
 
 export interface RunDependencies extends PreparationDependencies {
-  executions: ExecutionRepository;
+  /** Status changes, fenced by the attempt (the claim itself was the queue's). */
+  writer: Pick<ExecutionWriter, 'change'>;
+  /** Where the run's transcript lines and event records go (RecordWriter). */
+  log: Pick<RecordLog, 'appendBatch'>;
+  workspaces: RunWorkspaces;
   logger: JsonLogger;
   launcher: Pick<PlaybookLauncher, 'spawn'>;
   sandbox: Sandbox;
@@ -33,10 +37,8 @@ const LIMIT_CHECK_MS = 1000;
  * kills the process group and writes nothing.
  */
 export class ExecutionRun {
-  private process?: PlaybookProcess;
-  private requested?: 'stop' | 'kill';
   private lost = false;
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly signals = new RunSignals();
   private readonly writer: RecordWriter;
   private readonly secrets = new RunSecrets();
   private readonly ingest: EventIngest;
@@ -53,8 +55,9 @@ export class ExecutionRun {
     private readonly deps: RunDependencies,
     readonly execution: Execution,
   ) {
-    this.writer = new RecordWriter(deps.executions, execution, {
+    this.writer = new RecordWriter(deps.log, execution, {
       outageSeconds: deps.config.dbOutageSeconds,
+      clock: deps.clock,
       bufferLimit: deps.config.recordBuffer,
       onFenced: () => this.leaseLost('a write was fenced out'),
       onError: (error) => {
@@ -64,13 +67,12 @@ export class ExecutionRun {
       },
       onBackpressure: (paused) => {
         deps.logger.write('info', paused ? 'record buffer full; Ansible paused' : 'record buffer drained; Ansible resumed', { executionId: execution.id });
-        if (paused) this.process?.pause();
-        else this.process?.resume();
+        this.signals.pause(paused);
       },
       onWaiting: (error) =>
         deps.logger.write('warn', 'database unreachable; holding records', { executionId: execution.id, error: error.message }),
     });
-    this.ingest = new EventIngest(this.writer, this.secrets, deps.config);
+    this.ingest = new EventIngest(this.writer, this.secrets, deps.config, deps.clock);
     this.preparation = new RunPreparation(deps, execution, this.secrets, (name) => this.step(name));
   }
 
@@ -83,23 +85,21 @@ export class ExecutionRun {
     try {
       const reading = RunPreparation.read(this.deps, this.execution);
       reading.catch(() => undefined); // awaited below; this only keeps an early throw from leaving it unhandled
-      workspace = Workspace.create(path.join(this.deps.config.dataDir, 'workspaces'), this.execution.id);
+      workspace = this.deps.workspaces.create(this.execution.id);
       const data = await reading;
       this.confine(workspace, data.account?.sandboxId ?? null);
       const prepared = await this.preparation.prepare(workspace, this.sandbox, data, {
         launcher: this.deps.launcher,
         output: (line) => this.writer.output(this.secrets.mask(line)),
         // A stop or kill reaches the requirements installer as it would ansible-playbook (one that came first, at once).
-        onSpawn: (installer) => {
-          this.process = installer;
-          if (this.requested) installer.signal('SIGKILL');
-        },
+        onSpawn: (installer) => this.signals.attach(installer, 'SIGKILL'),
       });
       this.step('prepared');
       if (this.lost) return;
-      if (this.requested) return void (await this.finish(this.requested === 'kill' ? 'KILLED' : 'STOPPED', null));
+      const requested = this.signals.requested;
+      if (requested) return void (await this.finish(requested === 'kill' ? 'KILLED' : 'STOPPED', null));
       const running = await this.change((current) =>
-        current.status === 'INITIALIZING'
+        current.status === CLAIMED_STATUS
           ? { status: 'RUNNING', set: { repositoryLog: prepared.repositoryLog, isVpnEstablished: prepared.isVpnEstablished } }
           : null,
       );
@@ -118,13 +118,12 @@ export class ExecutionRun {
       }
       await this.writer.flush();
       await this.change((current) =>
-        current.status === 'INITIALIZING'
-          ? { status: 'INIT_FAILURE', set: { reason, isVpnEstablished: false }, records: [resultRecord(false, `INIT_FAILURE: ${reason}`)] }
-          : terminalChange(current, 'FAILURE', this.ingest, { reason }),
+        current.status === CLAIMED_STATUS
+          ? { status: 'INIT_FAILURE', set: { reason, isVpnEstablished: false }, records: [resultRecord(this.deps.clock.now(), false, `INIT_FAILURE: ${reason}`)] }
+          : terminalChange(current, 'FAILURE', this.ingest, { reason }, this.deps.clock.now()),
       ).catch((e) => this.deps.logger.write('error', 'could not record the failure', { executionId: this.execution.id, error: e.message }));
     } finally {
-      for (const timer of this.timers) clearTimeout(timer);
-      if (this.process) this.process.signal('SIGKILL');
+      this.signals.end();
       await this.preparation.release();
       await this.sandbox?.release().catch(() => undefined);
       if (workspace) {
@@ -144,20 +143,24 @@ export class ExecutionRun {
     }
   }
 
-  /** Stop after the current task; killed after the grace period. */
+  /** Stop after the current task; killed after the grace period (run-signals.ts). */
   requestStop(graceSeconds: number | null): void {
-    if (this.requested) return;
-    this.requested = 'stop';
-    if (!this.process) return;
-    this.process.signal('SIGINT');
-    const grace = graceSeconds ?? DEFAULT_STOP_GRACE_SECONDS;
-    this.timers.push(setTimeout(() => this.process?.signal('SIGKILL'), grace * 1000));
+    this.signals.requestStop(graceSeconds);
   }
 
   requestKill(): void {
-    if (this.requested === 'kill') return;
-    this.requested = 'kill';
-    this.process?.signal('SIGKILL');
+    this.signals.requestKill();
+  }
+
+  /**
+   * The worker is shutting down (its drain time is over): STOPPING with `reason`, then a stop with
+   * `graceSeconds`. Not waiting out an outage: the worker is leaving either way.
+   */
+  async shutdown(reason: string, graceSeconds: number): Promise<void> {
+    const stopping = (current: Execution): ExecutionChange | null =>
+      STOPPABLE_STATUSES.includes(current.status) ? { status: 'STOPPING', set: { reason, stopGraceSeconds: graceSeconds } } : null;
+    await this.deps.writer.change(this.execution.id, this.execution.attempt, stopping).catch(() => null);
+    this.requestStop(graceSeconds);
   }
 
   /** Another owner may have the run now: stop everything and write nothing more. */
@@ -165,7 +168,7 @@ export class ExecutionRun {
     if (this.lost) return;
     this.lost = true;
     this.deps.logger.write('warn', 'lease lost; abandoning the run', { executionId: this.execution.id, why });
-    this.process?.signal('SIGKILL');
+    this.signals.kill();
   }
 
   /** The run's sandbox (README "Run sandbox"): its uid owns the workspace from here on. */
@@ -180,7 +183,7 @@ export class ExecutionRun {
 
   private async execute(workspace: Workspace, prepared: PreparedRun): Promise<{ exitCode: number | null; signal: string | null }> {
     const argv = [this.deps.config.ansiblePlaybook, ...prepared.args];
-    this.process = this.deps.launcher.spawn({
+    const process = this.deps.launcher.spawn({
       command: this.sandbox ? this.sandbox.wrap(argv) : { argv },
       cwd: workspace.dir,
       env: prepared.env,
@@ -188,14 +191,13 @@ export class ExecutionRun {
       onEvents: (chunk) => this.ingest.eventChunk(chunk),
     });
     this.step('spawned');
-    this.deps.logger.write('debug', 'ansible-playbook started', { executionId: this.execution.id, pid: this.process.pid, launchMs: this.launchSteps });
+    this.deps.logger.write('debug', 'ansible-playbook started', { executionId: this.execution.id, pid: process.pid, launchMs: this.launchSteps });
     // A stop or kill that arrived while preparing applies now.
-    if (this.requested === 'kill') this.process.signal('SIGKILL');
-    else if (this.requested === 'stop') this.process.signal('SIGINT');
+    this.signals.attach(process, 'SIGINT');
     const ttlMinutes = prepared.ttlMinutes;
-    this.timers.push(setTimeout(() => void this.ttlExpired(ttlMinutes), ttlMinutes * (this.deps.ttlMinuteMs ?? 60_000)));
-    if (this.sandbox) this.timers.push(setInterval(() => this.checkLimits(), LIMIT_CHECK_MS));
-    const exit = await this.process.exited;
+    this.signals.later(() => void this.ttlExpired(ttlMinutes), ttlMinutes * (this.deps.ttlMinuteMs ?? 60_000));
+    if (this.sandbox) this.signals.later(() => this.checkLimits(), LIMIT_CHECK_MS, true);
+    const exit = await process.exited;
     this.checkLimits();
     this.deps.logger.write('debug', 'ansible-playbook ended', { executionId: this.execution.id, ...exit });
     this.ingest.end();
@@ -208,7 +210,7 @@ export class ExecutionRun {
     const reason = this.sandbox?.limitReached();
     if (!reason) return;
     this.limitReason = reason;
-    this.process?.signal('SIGKILL');
+    this.signals.kill();
   }
 
   private step(name: string): void {
@@ -234,12 +236,13 @@ export class ExecutionRun {
           (vault ? vault.explain(this.ingest.failureReason() ?? '') : this.ingest.failureReason()) ||
           (signal ? `ansible-playbook ended by ${signal}` : `ansible-playbook exited with code ${exitCode}`)
         : null;
-    await this.change((current) => terminalChange(current, natural, this.ingest, { exitCode, reason, failedHosts }));
+    await this.change((current) => terminalChange(current, natural, this.ingest, { exitCode, reason, failedHosts }, this.deps.clock.now()));
   }
 
   /** A fenced status change; waits out a database outage (a run that finished during one still ends right). */
   private change(decide: (current: Execution) => ExecutionChange | null): Promise<Execution | null> {
-    return rideOutOutage(() => this.deps.executions.change(this.execution.id, this.execution.attempt, decide), this.deps.config.dbOutageSeconds).then((result) => {
+    const ride = { outageSeconds: this.deps.config.dbOutageSeconds, clock: this.deps.clock };
+    return rideOutOutage(() => this.deps.writer.change(this.execution.id, this.execution.attempt, decide), ride).then((result) => {
       if (result === null) this.leaseLost('the execution row is gone or owned by a newer attempt');
       return result;
     });

@@ -1,4 +1,5 @@
-import { ExecutionRepository } from '@app/database';
+import { RecordLog } from '@app/database';
+import { SystemClock } from '@app/domain';
 import { RecordWriter } from './record-writer';
 
 describe('RecordWriter (attack review)', () => {
@@ -13,10 +14,11 @@ describe('RecordWriter (attack review)', () => {
         await stored;
         return true;
       },
-    } as unknown as ExecutionRepository;
+    } as unknown as RecordLog;
     const paused: boolean[] = [];
     const writer = new RecordWriter(repository, { id: 'e', jobId: 'j', accountId: 'a', attempt: 1 }, {
       outageSeconds: 60,
+      clock: new SystemClock(),
       bufferLimit: 20_000,
       onFenced: () => undefined,
       onError: (error) => {

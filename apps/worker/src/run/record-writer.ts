@@ -1,4 +1,5 @@
-import { Execution, ExecutionRepository, NewStatusRecord } from '@app/database';
+import { Execution, NewStatusRecord, RecordLog } from '@app/database';
+import type { Clock } from '@app/domain';
 import { rideOutOutage } from './ride-out';
 
 const MAX_BATCH = 500;
@@ -14,6 +15,8 @@ export const BUFFER_CHARS = 64 * 1024 * 1024;
 export interface RecordWriterOptions {
   /** How long to keep retrying while the database is unreachable (RUNNER_DB_OUTAGE_SECONDS). */
   outageSeconds: number;
+  /** Whose time the outage is measured on. */
+  clock: Clock;
   /** Records held in memory before `onBackpressure(true)` asks the caller to pause its source. */
   bufferLimit: number;
   onFenced: () => void;
@@ -45,7 +48,7 @@ export class RecordWriter {
   private paused = false;
 
   constructor(
-    private readonly repository: ExecutionRepository,
+    private readonly log: Pick<RecordLog, 'appendBatch'>,
     private readonly execution: Pick<Execution, 'id' | 'jobId' | 'accountId' | 'attempt'>,
     private readonly options: RecordWriterOptions,
   ) {}
@@ -102,9 +105,8 @@ export class RecordWriter {
     if (this.fenced || (!records.length && !lines.length)) return;
     try {
       const stored = await rideOutOutage(
-        () => this.repository.appendBatch(this.execution, this.execution.attempt, records, lines),
-        this.options.outageSeconds,
-        this.options.onWaiting,
+        () => this.log.appendBatch(this.execution, this.execution.attempt, records, lines),
+        this.options,
       );
       if (!stored) {
         this.fenced = true;

@@ -1,18 +1,19 @@
-import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import { Sandbox } from '@app/ansible';
+import { RunWorkspaces, Sandbox } from '@app/ansible';
 import { CONFIG, JsonLogger, RunnerConfig } from '@app/config';
 import {
   AccountRepository,
   AuthTokenRepository,
   Execution,
-  ExecutionRepository,
+  ExecutionWriter,
   JobRepository,
   KeypairRepository,
   KnownHostRepository,
+  RecordLog,
   ServerRepository,
   VpnConnectionRepository,
 } from '@app/database';
+import { Clock } from '@app/domain';
 import { SecretBox } from '@app/keys';
 import { ExecutionRun, RunDependencies } from './execution-run';
 import { PlaybookLauncher } from '@app/process';
@@ -31,6 +32,15 @@ export class RunRepositories {
   ) {}
 }
 
+/** What a run writes: its status changes (fenced by its attempt) and its records and transcript. */
+@Injectable()
+export class RunWrites {
+  constructor(
+    readonly writer: ExecutionWriter,
+    readonly log: RecordLog,
+  ) {}
+}
+
 /**
  * Builds the run of each claimed execution, and owns what every run of this worker shares: the
  * process launcher (the warm run guard) and the sandbox.
@@ -44,13 +54,16 @@ export class RunFactory {
   constructor(
     @Inject(CONFIG) config: RunnerConfig,
     @Inject(JsonLogger) logger: JsonLogger,
-    executions: ExecutionRepository,
     box: SecretBox,
     repositories: RunRepositories,
+    { writer, log }: RunWrites,
+    private readonly workspaces: RunWorkspaces,
+    clock: Clock,
   ) {
     this.sandbox = new Sandbox(config.sandbox);
     const { accounts, jobs, knownHosts, keypairs, servers, vpn, tokens } = repositories;
-    this.deps = { config, logger, executions, box, accounts, jobs, knownHosts, keypairs, servers, vpn, tokens, launcher: this.launcher, sandbox: this.sandbox };
+    const shared = { launcher: this.launcher, sandbox: this.sandbox, workspaces, clock };
+    this.deps = { config, logger, writer, log, box, accounts, jobs, knownHosts, keypairs, servers, vpn, tokens, ...shared };
   }
 
   create(execution: Execution): ExecutionRun {
@@ -59,6 +72,6 @@ export class RunFactory {
 
   /** Runs a sandbox as a run would, so that a worker that cannot confine runs says so at start. */
   probeSandbox(): Promise<void> {
-    return this.sandbox.probe(this.launcher, path.join(this.deps.config.dataDir, 'workspaces'));
+    return this.sandbox.probe(this.launcher, this.workspaces.base);
   }
 }

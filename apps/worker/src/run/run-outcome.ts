@@ -17,6 +17,7 @@ export function terminalChange(
   natural: ExecutionStatus,
   { stats, artifacts }: { stats?: RunStats; artifacts?: ExecutionArtifacts },
   result: { exitCode?: number | null; reason?: string | null; failedHosts?: string[] },
+  now: Date,
 ): ExecutionChange {
   const status = finalStatus(current.status, natural);
   // A restart runs only the failed hosts: keep the others' summaries from the earlier run.
@@ -30,14 +31,14 @@ export function terminalChange(
     status,
     // A restart keeps the earlier run's artifacts unless its playbook publishes some.
     set: { exitCode: result.exitCode ?? null, reason: status === 'SUCCESS' ? null : reason, hostSummaries, failedHosts, ...(artifacts ? { artifacts } : {}) },
-    records: [resultRecord(status === 'SUCCESS', message, { status, failed_hosts: failedHosts, exit_code: result.exitCode ?? null })],
+    records: [resultRecord(now, status === 'SUCCESS', message, { status, failed_hosts: failedHosts, exit_code: result.exitCode ?? null })],
   };
 }
 
 /** The record that closes a run's records: its outcome, for the status API, sockets and webhooks. */
-export function resultRecord(success: boolean, message: string, data: Record<string, unknown> = {}): NewStatusRecord {
+export function resultRecord(now: Date, success: boolean, message: string, data: Record<string, unknown> = {}): NewStatusRecord {
   return {
-    timestamp: new Date(),
+    timestamp: now,
     uuid: null,
     parentUuid: null,
     eventType: 'playbook_result',

@@ -1,7 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { checkoutRepository, runEnvironment, Workspace } from '@app/ansible';
+import { checkoutRepository, readTenantFile, runEnvironment, Workspace } from '@app/ansible';
 import type { RunnerConfig } from '@app/config';
 import type { Job, JobSecrets, RepositoryLog } from '@app/database';
 import { InitFailure } from './init-failure';
@@ -36,10 +35,10 @@ export async function preparePlaybook(
   });
   workspace.adopt('repo');
   const playbook = path.resolve(target, repo.defaultPlaybook);
-  const real = fs.existsSync(playbook) ? fs.realpathSync(playbook) : null;
-  if (!real || !fs.statSync(real).isFile()) throw new InitFailure(`playbook ${repo.defaultPlaybook} does not exist in ${repo.url}`);
-  if (!real.startsWith(fs.realpathSync(target) + path.sep)) throw new InitFailure(`playbook ${repo.defaultPlaybook} points outside the repository`);
-  checkYaml(playbook, repo.defaultPlaybook);
+  const real = workspace.fileIn(target, repo.defaultPlaybook);
+  if (real === null) throw new InitFailure(`playbook ${repo.defaultPlaybook} does not exist in ${repo.url}`);
+  if (real === 'outside') throw new InitFailure(`playbook ${repo.defaultPlaybook} points outside the repository`);
+  checkYaml(real, repo.defaultPlaybook);
   const project = RunProject.prepare(config, workspace, {
     dir: target,
     url: repo.url,
@@ -53,7 +52,7 @@ export async function preparePlaybook(
 
 function checkYaml(file: string, label: string): void {
   try {
-    parse(fs.readFileSync(file, 'utf8'), { maxAliasCount: 1000 });
+    parse(readTenantFile(file) ?? '', { maxAliasCount: 1000 });
   } catch (error) {
     throw new InitFailure(`${label} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }

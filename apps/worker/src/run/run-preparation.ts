@@ -16,7 +16,7 @@ import {
   VpnConnection,
   VpnConnectionRepository,
 } from '@app/database';
-import { repositoryHost, runLimit, withSecrets } from '@app/domain';
+import { Clock, repositoryHost, runLimit, withSecrets } from '@app/domain';
 import { linesToRemember, SecretBox, sealed } from '@app/keys';
 import type { PlaybookLauncher, PlaybookProcess } from '@app/process';
 import { InitFailure } from './init-failure';
@@ -39,6 +39,7 @@ export interface PreparationDependencies {
   vpn: VpnConnectionRepository;
   tokens: AuthTokenRepository;
   box: SecretBox;
+  clock: Clock;
 }
 
 /** What the run needs from the database, read while its workspace is made. */

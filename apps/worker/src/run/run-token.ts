@@ -1,6 +1,6 @@
 import type { RunnerConfig } from '@app/config';
 import type { AuthTokenRepository, Execution } from '@app/database';
-import { DEFAULT_STOP_GRACE_SECONDS } from '@app/domain';
+import { Clock, DEFAULT_STOP_GRACE_SECONDS } from '@app/domain';
 import { bearerTokenHash, newBearerToken } from '@app/keys';
 
 /**
@@ -21,7 +21,7 @@ export class RunToken {
   private tokenHash?: Buffer;
 
   constructor(
-    private readonly deps: { config: RunnerConfig; tokens: AuthTokenRepository },
+    private readonly deps: { config: RunnerConfig; tokens: AuthTokenRepository; clock: Clock },
     private readonly execution: Execution,
   ) {}
 
@@ -32,7 +32,7 @@ export class RunToken {
     // from before created_by was kept gets no token rather than someone else's.
     if (!userId) return {};
     const token = newBearerToken();
-    const now = new Date();
+    const now = this.deps.clock.now();
     const lifetimeSeconds = ttlMinutes * 60 + DEFAULT_STOP_GRACE_SECONDS + RUN_TOKEN_MARGIN_SECONDS;
     this.tokenHash = bearerTokenHash(token);
     mask(token);
@@ -52,6 +52,6 @@ export class RunToken {
 
   /** The run's end revoked it already, unless that end was never stored. */
   async revoke(): Promise<void> {
-    if (this.tokenHash) await this.deps.tokens.revokeRunToken(this.tokenHash, new Date()).catch(() => undefined);
+    if (this.tokenHash) await this.deps.tokens.revokeRunToken(this.tokenHash, this.deps.clock.now()).catch(() => undefined);
   }
 }

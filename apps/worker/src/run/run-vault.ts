@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { findVaultEnvelopes, openVaultEnvelope, parseVaultEnvelope, Workspace } from '@app/ansible';
+import { findVaultEnvelopes, openVaultEnvelope, parseVaultEnvelope, readTenantFile, Workspace } from '@app/ansible';
 import { MIN_SECRET_LENGTH } from '@app/domain';
 
 /**
@@ -164,7 +164,7 @@ export function scanVaultContent(root: string): { found: { file: string; text: s
       notes.push(`looked for vault content in the first ${VAULT_SCAN_LIMITS.totalBytes / 1024 / 1024} MiB of the repository only`);
       break;
     }
-    const text = realpathInside(entry, inside) ? readNoFollow(entry) : null;
+    const text = realpathInside(entry, inside) ? readTenantFile(entry) : null;
     if (!text?.includes('$ANSIBLE_VAULT;')) continue;
     for (const envelope of findVaultEnvelopes(text)) {
       if (found.length >= VAULT_SCAN_LIMITS.envelopes) {
@@ -182,19 +182,5 @@ function realpathInside(file: string, inside: string): boolean {
     return fs.realpathSync(file).startsWith(inside);
   } catch {
     return false;
-  }
-}
-
-function readNoFollow(file: string): string | null {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
-  } catch {
-    return null;
-  }
-  try {
-    return fs.fstatSync(fd).isFile() ? fs.readFileSync(fd, 'utf8') : null;
-  } finally {
-    fs.closeSync(fd);
   }
 }

@@ -1,7 +1,7 @@
 import { Execution } from '@app/database';
 import { ExecutionStatus } from '@app/domain';
-import { FakePlaybook } from '../support/fake-launcher';
-import { until, WorkerHarness } from '../support/worker-harness';
+import { FakePlaybook } from '../../support/fake-launcher';
+import { until, WorkerHarness } from '../../support/worker-harness';
 
 /**
  * Stop, kill and the TTL (execution-run.ts: requestStop, requestKill, ttlExpired): which signals
@@ -19,7 +19,7 @@ describe('worker tier: stop and kill escalation, TTL', () => {
 
   /** What the api does on a stop or kill request: the row's status, then the pool relays it to the run. */
   async function request(execution: Execution, status: ExecutionStatus, stopGraceSeconds: number | null = null): Promise<void> {
-    await h.executions.change(execution.id, undefined, () => ({ status, set: { stopGraceSeconds }, notify: 'control' }));
+    await h.writer.change(execution.id, undefined, () => ({ status, set: { stopGraceSeconds }, notify: 'control' }));
   }
 
   async function started(definition = {}): Promise<{ execution: Execution; done: Promise<void>; playbook: FakePlaybook; run: ReturnType<WorkerHarness['run']> }> {

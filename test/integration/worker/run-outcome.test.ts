@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
-import { statsEvent } from '../support/fake-launcher';
-import { WorkerHarness } from '../support/worker-harness';
+import { statsEvent } from '../../support/fake-launcher';
+import { WorkerHarness } from '../../support/worker-harness';
 
 /** A claimed run from preparation to its final status, on real PostgreSQL, Ansible played by a FakePlaybook. */
 describe('worker tier: a run to its end', () => {
@@ -53,7 +53,7 @@ describe('worker tier: a run to its end', () => {
       'SUCCESS',
       'playbook_result',
     ]);
-    expect(await h.executions.readOutput(execution.id, 1, 10)).toEqual(['TASK [ping] ***', 'ok: [web1]']);
+    expect(await h.log.readOutput(execution.id, 1, 10)).toEqual(['TASK [ping] ***', 'ok: [web1]']);
     const [revoked] = await h.db.query<{ revoked_at: Date | null }>(`SELECT revoked_at FROM auth_tokens WHERE execution_id = $1`, [execution.id]);
     expect(revoked.revoked_at).not.toBeNull();
     expect(fs.existsSync(playbook.options.cwd)).toBe(false);

@@ -1,8 +1,8 @@
 import { Execution } from '@app/database';
-import { PoolService } from '../../apps/worker/src/pool.service';
-import { FakePlaybook } from '../support/fake-launcher';
-import { until, WorkerHarness } from '../support/worker-harness';
-import { workerPool } from '../support/worker-pool';
+import { PoolService } from '../../../apps/worker/src/pool.service';
+import { FakePlaybook } from '../../support/fake-launcher';
+import { until, WorkerHarness } from '../../support/worker-harness';
+import { workerPool } from '../../support/worker-pool';
 
 /**
  * The pool (pool.service.ts) on real PostgreSQL: it claims up to its slots (woken by NOTIFY),
@@ -58,7 +58,7 @@ describe('worker tier: the pool', () => {
     const playbook = await playbookOf(execution);
     playbook.ignoreSigint = true;
     // What the api stores for a stop with expiryDuration 1, and the NOTIFY that tells the workers.
-    await h.executions.change(execution.id, undefined, () => ({ status: 'STOPPING', set: { stopGraceSeconds: 1 }, notify: 'control' }));
+    await h.writer.change(execution.id, undefined, () => ({ status: 'STOPPING', set: { stopGraceSeconds: 1 }, notify: 'control' }));
     await until(async () => (await status(execution)) === 'STOPPED', 'the run to stop');
     expect(playbook.signals.slice(0, 2)).toEqual(['SIGINT', 'SIGKILL']);
   });

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
-import { FakePlaybook } from '../support/fake-launcher';
-import { TcpProxy } from '../support/tcp-proxy';
-import { until, WorkerHarness } from '../support/worker-harness';
+import { FakePlaybook } from '../../support/fake-launcher';
+import { TcpProxy } from '../../support/tcp-proxy';
+import { until, WorkerHarness } from '../../support/worker-harness';
 
 /**
  * Fencing (every write carries the attempt this worker claimed) and riding out a database outage

@@ -1,8 +1,8 @@
 import { Execution } from '@app/database';
-import { WorkerHarness } from '../support/worker-harness';
+import { WorkerHarness } from '../../support/worker-harness';
 
-/** The worker's side of ExecutionRepository (claimNext, change, renewLeases, lapsed): its SQL on the cloned template. */
-describe('worker tier: the execution queue SQL', () => {
+/** ExecutionQueue, the worker's side of the executions table (claimNext, renewLeases, lapsed, requested, activePrefixes): its SQL on the cloned template. */
+describe('ExecutionQueue on PostgreSQL', () => {
   let h: WorkerHarness;
 
   beforeAll(async () => {
@@ -26,12 +26,12 @@ describe('worker tier: the execution queue SQL', () => {
   }
 
   async function claim(limit = 0): Promise<Execution | null> {
-    return (await h.executions.claimNext('worker-a', 60, limit)).claimed;
+    return (await h.queue.claimNext('worker-a', 60, limit)).claimed;
   }
 
   async function end(execution: Execution): Promise<void> {
-    await h.executions.change(execution.id, execution.attempt, () => ({ status: 'RUNNING' }));
-    await h.executions.change(execution.id, execution.attempt, () => ({ status: 'SUCCESS' }));
+    await h.writer.change(execution.id, execution.attempt, () => ({ status: 'RUNNING' }));
+    await h.writer.change(execution.id, execution.attempt, () => ({ status: 'SUCCESS' }));
   }
 
   it('claims FIFO within an account, and takes turns between accounts: the one with fewer active runs first', async () => {
@@ -60,7 +60,7 @@ describe('worker tier: the execution queue SQL', () => {
 
   it('stores the claim as a record with its attempt and owner, and says whether more runs wait', async () => {
     const [one] = await queue(2, 1);
-    const { claimed, more } = await h.executions.claimNext('worker-a', 60, 0);
+    const { claimed, more } = await h.queue.claimNext('worker-a', 60, 0);
     expect(claimed!.id).toBe(one);
     expect(more).toBe(true);
     const records = await h.db.query<{ counter: number; event_data: unknown }>(`SELECT counter, event_data FROM status_records WHERE execution_id = $1 ORDER BY counter`, [one]);
@@ -68,25 +68,7 @@ describe('worker tier: the execution queue SQL', () => {
       { counter: 1, event_data: { status: 'PENDING' } },
       { counter: 2, event_data: { status: 'INITIALIZING', attempt: 1, owner: 'worker-a' } },
     ]);
-    expect((await h.executions.claimNext('worker-a', 60, 0)).more).toBe(false);
-  });
-
-  it('change() is fenced by the attempt: a stale attempt changes nothing, the current one does, an illegal transition is refused', async () => {
-    await queue(1, 1);
-    const claimed = (await claim())!;
-    let decided = false;
-    const stale = await h.executions.change(claimed.id, claimed.attempt - 1, () => {
-      decided = true;
-      return { status: 'RUNNING' };
-    });
-    expect(stale).toBeNull();
-    expect(decided).toBe(false);
-    expect(await h.row(claimed.id)).toMatchObject({ status: 'INITIALIZING', lastCounter: claimed.lastCounter });
-
-    const changed = await h.executions.change(claimed.id, claimed.attempt, () => ({ status: 'RUNNING' }));
-    expect(changed).toMatchObject({ status: 'RUNNING', lastCounter: claimed.lastCounter + 1 });
-    await expect(h.executions.change(claimed.id, claimed.attempt, () => ({ status: 'PENDING' }))).rejects.toThrow(/RUNNING; it cannot become PENDING/);
-    expect((await h.row(claimed.id)).status).toBe('RUNNING');
+    expect((await h.queue.claimNext('worker-a', 60, 0)).more).toBe(false);
   });
 
   it('renewLeases extends only the leases this owner holds at that attempt, of runs it still owns', async () => {
@@ -95,9 +77,9 @@ describe('worker tier: the execution queue SQL', () => {
     await h.db.query(`UPDATE executions SET lease_expires_at = now() - interval '1 minute'`);
     await h.db.query(`UPDATE executions SET attempt = attempt + 1 WHERE id = $1`, [stale.id]);
     await end(ended);
-    const renewed = await h.executions.renewLeases('worker-a', [held, stale, ended].map(({ id, attempt }) => ({ id, attempt })), 120);
+    const renewed = await h.queue.renewLeases('worker-a', [held, stale, ended].map(({ id, attempt }) => ({ id, attempt })), 120);
     expect(renewed).toEqual([{ id: held.id, attempt: 1, status: 'INITIALIZING' }]);
-    expect(await h.executions.renewLeases('worker-b', [{ id: held.id, attempt: 1 }], 120)).toEqual([]);
+    expect(await h.queue.renewLeases('worker-b', [{ id: held.id, attempt: 1 }], 120)).toEqual([]);
     const leases = await h.db.query<{ id: string; live: boolean }>(`SELECT id, lease_expires_at > now() + interval '100 seconds' AS live FROM executions WHERE lease_expires_at IS NOT NULL`);
     expect(Object.fromEntries(leases.map((l) => [l.id, l.live]))).toEqual({ [held.id]: true, [stale.id]: false });
   });
@@ -108,7 +90,25 @@ describe('worker tier: the execution queue SQL', () => {
     await end(ended);
     await h.db.query(`UPDATE executions SET lease_expires_at = now() - interval '1 second' WHERE id = ANY($1)`, [[lapsedRun.id, ended.id]]);
     // The fourth is still PENDING: not owned, never lapsed.
-    expect(await h.executions.lapsed()).toEqual([{ id: lapsedRun.id, attempt: 1 }]);
+    expect(await h.queue.lapsed()).toEqual([{ id: lapsedRun.id, attempt: 1 }]);
     expect(live.leaseExpiresAt!.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it("requested() tells an owner the run's status and stop grace, and null once the row is gone", async () => {
+    const [id] = await queue(1, 1);
+    const claimed = (await claim())!;
+    await h.writer.change(id, claimed.attempt, () => ({ status: 'STOPPING', set: { stopGraceSeconds: 7 } }));
+    expect(await h.queue.requested(id)).toEqual({ status: 'STOPPING', stopGraceSeconds: 7 });
+    await h.db.query(`DELETE FROM executions WHERE id = $1`, [id]);
+    expect(await h.queue.requested(id)).toBeNull();
+  });
+
+  it('activePrefixes() names the workspaces of owned runs only: not a queued one, not an ended one', async () => {
+    const [owned, ended, queued] = await queue(3, 1);
+    await claim();
+    const endedRun = (await claim())!;
+    await end(endedRun);
+    const prefixes = [owned, ended, queued, 'ffffffff'].map((id) => id.slice(0, 8));
+    expect(await h.queue.activePrefixes(prefixes)).toEqual(new Set([owned.slice(0, 8)]));
   });
 });
