@@ -12,6 +12,7 @@ import { WebhookDeliveryLevels1733210000000 } from './1733210000000-webhook-deli
 import { RunTokens1733300000000 } from './1733300000000-run-tokens';
 import { RunNotifications1733400000000 } from './1733400000000-run-notifications';
 import { ExecutionArtifacts1733410000000 } from './1733410000000-execution-artifacts';
+import { AccountQueues1733700000000 } from './1733700000000-account-queues';
 
 /** Every migration, in order. Listed by hand (no globs) so the same list works compiled and under ts-jest. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   RunTokens1733300000000,
   RunNotifications1733400000000,
   ExecutionArtifacts1733410000000,
+  AccountQueues1733700000000,
 ];
