@@ -1,20 +1,29 @@
 import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { createDataSource, ExecutionFigures, ExecutionRepository } from '@app/database';
+import { RUN_DURATION_BUCKETS_SECONDS, TERMINAL_STATUSES } from '@app/domain';
+import { AccountQueues1733700000000 } from '../../migrations/1733700000000-account-queues';
 import { createTestDatabase, TestDatabase } from '../support/database';
 
 /**
  * account_queues (migration 1733700000000) is what the claim reads instead of the whole queue; if it
  * drifted, a waiting run could be invisible to every worker. Its trigger is checked here against the
- * truth (the executions table) after concurrent enqueues, claims, ends, requeues, cancels and
- * deletes in the same few accounts, and after an account is deleted with its runs.
+ * truth (the executions table) after concurrent enqueues, claims, record batches, ends, requeues,
+ * restarts, cancels and deletes in the same few accounts, and after an account is deleted with its
+ * runs; /metrics' figures, read from it, against counting every row.
  */
 describe('account_queues follows the executions table', () => {
   let db: TestDatabase;
   let pool: Pool;
+  let dataSource: DataSource;
+  let executions: ExecutionRepository;
   const accounts: { id: string; jobId: string }[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase();
     pool = new Pool({ connectionString: db.url, max: 8 });
+    dataSource = await createDataSource(db.url, 2).initialize();
+    executions = new ExecutionRepository(dataSource);
     for (let i = 0; i < 3; i++) {
       const [account] = await db.query<{ id: string }>(
         `INSERT INTO accounts (id, alias, name, path, location_alias) VALUES (gen_random_uuid(), $1, 'q', $2, 'CA1') RETURNING id`,
@@ -29,6 +38,7 @@ describe('account_queues follows the executions table', () => {
   });
   afterAll(async () => {
     await pool?.end();
+    await dataSource?.destroy();
     await db?.drop();
   });
 
@@ -45,6 +55,26 @@ describe('account_queues follows the executions table', () => {
         FROM truth t LEFT JOIN account_queues q USING (account_id)
        WHERE (t.pending, t.owned) IS DISTINCT FROM (coalesce(q.pending, 0)::bigint, coalesce(q.owned, 0)::bigint)
           OR t.head IS DISTINCT FROM q.head_queued_at`);
+  }
+
+  /** The /metrics figures counted from every row (what figures() replaced), and what figures() says. */
+  async function figuresBothWays(): Promise<[ExecutionFigures, ExecutionFigures]> {
+    const byStatus: Record<string, number> = Object.fromEntries(['PENDING', ...TERMINAL_STATUSES].map((s) => [s, 0]));
+    let recordsStored = 0;
+    for (const row of await db.query<{ status: string; n: number; records: string }>(
+      `SELECT status, count(*)::int AS n, sum(last_counter)::bigint AS records FROM executions GROUP BY status`,
+    )) {
+      byStatus[row.status] = row.n;
+      recordsStored += Number(row.records);
+    }
+    const [d] = await db.query<{ count: number; sum: number; buckets: number[] }>(
+      `WITH d AS (SELECT ((t->>'end')::bigint - (t->>'start')::bigint) / 1000.0 AS s FROM executions, jsonb_array_elements(timers) t WHERE t->>'end' IS NOT NULL)
+       SELECT count(*)::int AS count, coalesce(sum(s), 0)::float8 AS sum,
+              ARRAY[${RUN_DURATION_BUCKETS_SECONDS.map((b) => `count(*) FILTER (WHERE s <= ${b})::int`).join(', ')}] AS buckets FROM d`,
+    );
+    const buckets = Object.fromEntries(RUN_DURATION_BUCKETS_SECONDS.map((b, i) => [String(b), d.buckets[i]]));
+    const counted = { byStatus, recordsStored, durations: { count: d.count, sum: d.sum, buckets } };
+    return [counted, await executions.figures()];
   }
 
   const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)];
@@ -65,7 +95,8 @@ describe('account_queues follows the executions table', () => {
         await client.query('BEGIN');
         await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('runner-account:' || $1, 0))`, [account]);
         await client.query(
-          `UPDATE executions SET status = 'INITIALIZING', attempt = attempt + 1
+          `UPDATE executions SET status = 'INITIALIZING', attempt = attempt + 1, last_counter = last_counter + 1,
+                  timers = timers || jsonb_build_array(jsonb_build_object('start', (extract(epoch FROM now()) * 1000)::bigint, 'end', NULL))
             WHERE id = (SELECT id FROM executions WHERE account_id = $1 AND status = 'PENDING' ORDER BY queued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)`,
           [account],
         );
@@ -73,12 +104,25 @@ describe('account_queues follows the executions table', () => {
       } finally {
         client.release();
       }
-    } else if (r < 0.75) {
-      // Started, ended, requeued by the reaper, or being killed.
+    } else if (r < 0.65) {
+      // Started, ended (its timer closed, a few seconds to an hour long), requeued by the reaper, or being killed.
       await pool.query(
-        `UPDATE executions SET status = $2
+        `UPDATE executions SET status = $2, last_counter = last_counter + 1,
+                timers = CASE WHEN $2 IN ('SUCCESS', 'FAILURE') THEN
+                  jsonb_set(timers, ARRAY[(jsonb_array_length(timers) - 1)::text, 'end'], to_jsonb((timers->-1->>'start')::bigint + (random() * 3600000)::bigint))
+                  ELSE timers END
           WHERE id = (SELECT id FROM executions WHERE account_id = $1 AND status IN ('INITIALIZING', 'RUNNING') LIMIT 1 FOR UPDATE SKIP LOCKED)`,
-        [account, pick(['RUNNING', 'SUCCESS', 'PENDING', 'KILLING'])],
+        [account, pick(['RUNNING', 'SUCCESS', 'FAILURE', 'PENDING', 'KILLING'])],
+      );
+    } else if (r < 0.75) {
+      // A record batch of a run in any state, or a failed run restarted.
+      await pool.query(
+        `UPDATE executions SET last_counter = last_counter + 5 WHERE id = (SELECT id FROM executions WHERE account_id = $1 ORDER BY random() LIMIT 1 FOR UPDATE SKIP LOCKED)`,
+        [account],
+      );
+      await pool.query(
+        `UPDATE executions SET status = 'PENDING' WHERE id = (SELECT id FROM executions WHERE account_id = $1 AND status = 'FAILURE' LIMIT 1 FOR UPDATE SKIP LOCKED)`,
+        [account],
       );
     } else if (r < 0.85) {
       await pool.query(
@@ -96,7 +140,7 @@ describe('account_queues follows the executions table', () => {
     }
   }
 
-  it('stays exact under concurrent enqueues, claims, ends, requeues, cancels and deletes', async () => {
+  it('stays exact under concurrent enqueues, claims, batches, ends, requeues, restarts, cancels and deletes; figures() equals counting every row', async () => {
     let done = 0;
     const lane = async (): Promise<void> => {
       for (let i = 0; i < 250; i++, done++) await randomChange();
@@ -106,6 +150,28 @@ describe('account_queues follows the executions table', () => {
     const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM executions`);
     expect(n).toBeGreaterThan(0);
     expect(await drift()).toEqual([]);
+    const [counted, kept] = await figuresBothWays();
+    expect(counted.durations.count).toBeGreaterThan(0);
+    expect({ ...kept, durations: { ...kept.durations, sum: Math.round(kept.durations.sum) } }).toEqual({
+      ...counted,
+      durations: { ...counted.durations, sum: Math.round(counted.durations.sum) },
+    });
+  });
+
+  it('is filled from the existing rows when the migration runs on a service with history', async () => {
+    const migration = new AccountQueues1733700000000();
+    const runner = dataSource.createQueryRunner();
+    try {
+      await migration.down(runner);
+      await migration.up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await drift()).toEqual([]);
+    const [counted, kept] = await figuresBothWays();
+    expect(kept.recordsStored).toBe(counted.recordsStored);
+    expect(kept.byStatus).toEqual(counted.byStatus);
+    expect(kept.durations.buckets).toEqual(counted.durations.buckets);
   });
 
   it('lists every account with a waiting run as ready, in the claim order: fewest owned, then the oldest head', async () => {
