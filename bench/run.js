@@ -23,6 +23,7 @@ const fig4 = require('./fig4-event-path');
 const fig5 = require('./fig5-api');
 const fig6 = require('./fig6-memory');
 const fig7 = require('./fig7-scale');
+const fig8 = require('./fig8-depth');
 
 const QUICK = process.argv.includes('--quick');
 
@@ -38,6 +39,7 @@ const SCALE = QUICK
       synthetic: { burstEvents: 10_000, pacedRate: 1000, pacedSeconds: 3 },
       api: { connections: 10, seconds: 3, warmupSeconds: 1 },
       scaleRun: { hosts: 40, forks: 20, samples: 1 },
+      depthDrain: 40,
     }
   : {
       overheadPairs: 20,
@@ -48,6 +50,7 @@ const SCALE = QUICK
       synthetic: { burstEvents: 50_000, pacedRate: 1000, pacedSeconds: 15 },
       api: { connections: 10, seconds: 10, warmupSeconds: 2 },
       scaleRun: { hosts: 500, forks: 50, samples: 1 },
+      depthDrain: 200,
     };
 const SCALED = QUICK
   ? 'quick mode: every sample count reduced'
@@ -173,11 +176,14 @@ async function main() {
   await system.stopWorker();
   await figure('fig6-memory-per-run', () => fig6.runPerRun(ctx));
   log('starting the synthetic-emitter worker …');
-  await system.startWorker({ name: 'worker-synthetic', extraEnv: { RUNNER_ANSIBLE_PLAYBOOK: fakeAnsible(system.root) } });
+  const fakePlaybook = fakeAnsible(system.root);
+  await system.startWorker({ name: 'worker-synthetic', extraEnv: { RUNNER_ANSIBLE_PLAYBOOK: fakePlaybook } });
   await figure('fig4-event-path-synthetic', () => fig4.runSynthetic(ctx));
   // Figure 5 runs with no worker at all (see fig5-api.js).
   await system.stopWorker();
   await figure('fig5-api', () => fig5.run(ctx));
+  // Last: it leaves 300,000 seeded runs behind (and starts and stops workers of its own).
+  await figure('fig8-depth', () => fig8.run({ ...ctx, fakeAnsible: fakePlaybook }));
 
   // Table order: by figure number.
   results.rows.sort((a, b) => parseInt(a.figure, 10) - parseInt(b.figure, 10));

@@ -14,6 +14,7 @@ import { RunNotifications1733400000000 } from './1733400000000-run-notifications
 import { ExecutionArtifacts1733410000000 } from './1733410000000-execution-artifacts';
 import { ScheduleTimeZones1733500000000 } from './1733500000000-schedule-time-zones';
 import { Retention1733600000000 } from './1733600000000-retention';
+import { AccountQueues1733700000000 } from './1733700000000-account-queues';
 
 /** Every migration, in order. Listed by hand (no globs) so the same list works compiled and under ts-jest. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   ExecutionArtifacts1733410000000,
   ScheduleTimeZones1733500000000,
   Retention1733600000000,
+  AccountQueues1733700000000,
 ];

@@ -53,6 +53,10 @@ class System {
     /** executionId → epoch ms at which the worker logged "ansible-playbook started" (just after spawn). */
     this.spawned = new Map();
     this.ended = new Map();
+    /** Every "run claimed" of any worker: { executionId, claimMs, at } (figure 8). */
+    this.claims = [];
+    /** executionId → epoch ms of the worker's "run finished". */
+    this.finished = new Map();
     this.workers = [];
   }
 
@@ -161,6 +165,8 @@ class System {
       onLog: (log) => {
         if (log.msg === 'ansible-playbook started') this.spawned.set(log.executionId, Date.parse(log.time));
         if (log.msg === 'ansible-playbook ended') this.ended.set(log.executionId, Date.parse(log.time));
+        if (log.msg === 'run claimed') this.claims.push({ executionId: log.executionId, claimMs: log.claimMs, at: Date.parse(log.time) });
+        if (log.msg === 'run finished') this.finished.set(log.executionId, Date.parse(log.time));
       },
     });
     this.workers.push(worker);

@@ -7,6 +7,12 @@ import { createTestDatabase, TestDatabase } from '../support/database';
 // (name, type, nullability, primary key), and every table of that schema to an entity, so an entity
 // that drifts from a migration, or a table added without one, fails here instead of at a query.
 
+/** An array column's element type by its SQL name (information_schema gives `_int4` for `integer[]`). */
+function arrayElement(udtName: string): string {
+  const element = udtName.slice(1);
+  return ({ int4: 'integer', int8: 'bigint', bool: 'boolean' } as Record<string, string>)[element] ?? element;
+}
+
 /** `table.column` → e.g. `timestamp with time zone NOT NULL`, `text[]`, `uuid NOT NULL PRIMARY KEY`. */
 type Columns = Record<string, string>;
 
@@ -31,7 +37,7 @@ describe('entities and the migrated schema', () => {
     );
     // An array's data_type is just ARRAY; its element type is the udt name without the leading underscore.
     schema = Object.fromEntries(
-      rows.map((r) => [`${r.table}.${r.column}`, shape(r.data_type === 'ARRAY' ? `${r.udt_name.slice(1)}[]` : r.data_type, r.is_nullable === 'YES', r.primary)]),
+      rows.map((r) => [`${r.table}.${r.column}`, shape(r.data_type === 'ARRAY' ? `${arrayElement(r.udt_name)}[]` : r.data_type, r.is_nullable === 'YES', r.primary)]),
     );
   });
   afterAll(async () => {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, SelectQueryBuilder } from 'typeorm';
-import { ACTIVE_STATUSES, ExecutionStatus } from '@app/domain';
+import { ACTIVE_STATUSES, ExecutionStatus, RUN_DURATION_BUCKETS_SECONDS, TERMINAL_STATUSES } from '@app/domain';
 import { Execution } from './entities';
-import { ACTIVE_SQL } from './status-sql';
+import { ACTIVE_SQL, OWNED_SQL } from './status-sql';
 
 /**
  * What a list of runs may be narrowed to. `from`/`to` bound when the run was created (both
@@ -83,27 +83,42 @@ export class ExecutionReads {
     );
   }
 
-  /** One pass over the executions table for /metrics. */
-  async figures(bucketsSeconds: number[]): Promise<ExecutionFigures> {
-    const [statusRows, [durationRow]] = await Promise.all([
-      this.dataSource.query(`SELECT status, count(*)::int AS n, sum(last_counter)::bigint AS records FROM executions GROUP BY status`),
+  /**
+   * /metrics: the per-account totals the account_queues trigger keeps (waiting and ended runs), plus
+   * the owned runs read live (executions_owned_idx), whose records grow with every batch. The same
+   * figures as counting every row, at the cost of one row per account however long the history.
+   */
+  async figures(): Promise<ExecutionFigures> {
+    const bucketSums = RUN_DURATION_BUCKETS_SECONDS.map((_, i) => `coalesce(sum(%[${i + 1}]), 0)::int`).join(', ');
+    const [[kept], owned] = await Promise.all([
       this.dataSource.query(
-        `WITH d AS (
-           SELECT ((t->>'end')::bigint - (t->>'start')::bigint) / 1000.0 AS seconds
-             FROM executions, jsonb_array_elements(timers) t WHERE t->>'end' IS NOT NULL)
-         SELECT count(*)::int AS count, coalesce(sum(seconds), 0)::float AS sum,
-                array[${bucketsSeconds.map((b) => `count(*) FILTER (WHERE seconds <= ${Number(b)})::int`).join(', ')}] AS buckets
-           FROM d`,
+        `SELECT coalesce(sum(pending), 0)::int AS "PENDING", coalesce(sum(ended_success), 0)::int AS "SUCCESS",
+                coalesce(sum(ended_failure), 0)::int AS "FAILURE", coalesce(sum(ended_init_failure), 0)::int AS "INIT_FAILURE",
+                coalesce(sum(ended_stopped), 0)::int AS "STOPPED", coalesce(sum(ended_killed), 0)::int AS "KILLED",
+                coalesce(sum(records), 0)::bigint AS records, coalesce(sum(duration_count), 0)::int AS count,
+                coalesce(sum(duration_sum), 0)::float8 AS sum, ARRAY[${bucketSums.replace(/%/g, 'duration_buckets')}] AS buckets
+           FROM account_queues`,
+      ),
+      this.dataSource.query(
+        `SELECT status, count(*)::int AS n, sum(last_counter)::bigint AS records, sum(d.n)::int AS count,
+                coalesce(sum(d.total), 0)::float8 AS sum, ARRAY[${bucketSums.replace(/%/g, 'd.buckets')}] AS buckets
+           FROM executions e CROSS JOIN LATERAL run_durations(e.timers) d WHERE status IN ${OWNED_SQL} GROUP BY status`,
       ),
     ]);
     const byStatus: Record<string, number> = {};
-    let recordsStored = 0;
-    for (const row of statusRows) {
+    for (const status of ['PENDING', ...TERMINAL_STATUSES]) byStatus[status] = kept[status];
+    let recordsStored = Number(kept.records);
+    const durations = { count: kept.count as number, sum: kept.sum as number, buckets: {} as Record<string, number> };
+    const buckets = [...(kept.buckets as number[])];
+    for (const row of owned) {
       byStatus[row.status] = row.n;
-      recordsStored += Number(row.records ?? 0);
+      recordsStored += Number(row.records);
+      durations.count += row.count;
+      durations.sum += row.sum;
+      (row.buckets as number[]).forEach((n, i) => (buckets[i] += n));
     }
-    const buckets = Object.fromEntries(bucketsSeconds.map((b, i) => [String(b), durationRow.buckets[i] as number]));
-    return { byStatus, recordsStored, durations: { buckets, count: durationRow.count, sum: durationRow.sum } };
+    RUN_DURATION_BUCKETS_SECONDS.forEach((bound, i) => (durations.buckets[String(bound)] = buckets[i]));
+    return { byStatus, recordsStored, durations };
   }
 }
 

@@ -55,6 +55,13 @@ export const STOPPABLE_STATUSES: readonly ExecutionStatus[] = ['INITIALIZING', '
 export const DEFAULT_STOP_GRACE_SECONDS = 30;
 
 /**
+ * The buckets (seconds, cumulative) of /metrics' run duration histogram. Kept per account by the
+ * database (migration 1733700000000-account-queues writes them into its trigger), so a change here
+ * needs a migration that rewrites `run_durations` and recounts.
+ */
+export const RUN_DURATION_BUCKETS_SECONDS = [1, 5, 15, 60, 300, 900, 3600, 10800] as const;
+
+/**
  * The status a run ends in: a stop or kill that was requested wins over what Ansible's exit said.
  */
 export function finalStatus(current: ExecutionStatus, natural: ExecutionStatus): ExecutionStatus {

@@ -4,11 +4,9 @@ import { ExecutionReads } from '@app/database';
 import { EXECUTION_STATUSES } from '@app/domain';
 import { HttpMetrics } from './http-metrics';
 
-const DURATION_BUCKETS = [1, 5, 15, 60, 300, 900, 3600, 10800];
-
 /**
  * Execution figures on /metrics. Workers have no HTTP port, and any api node should answer the
- * same, so the figures come from the rows at scrape time (one query), not from in-process counters.
+ * same, so the figures come from the database at scrape time, not from in-process counters.
  */
 @Injectable()
 export class ExecutionMetrics implements OnModuleInit {
@@ -22,7 +20,7 @@ export class ExecutionMetrics implements OnModuleInit {
     const executions = this.executions;
     let pending: ReturnType<ExecutionReads['figures']> | undefined;
     // Every gauge below reads the same snapshot; the first collect of a scrape takes it.
-    const snapshot = () => (pending ??= executions.figures(DURATION_BUCKETS).finally(() => setTimeout(() => (pending = undefined), 0)));
+    const snapshot = () => (pending ??= executions.figures().finally(() => setTimeout(() => (pending = undefined), 0)));
     new Gauge({
       name: 'runner_executions',
       help: 'Executions by status (PENDING = queued; INITIALIZING, RUNNING, STOPPING, KILLING = running)',

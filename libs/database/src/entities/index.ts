@@ -1,4 +1,5 @@
 import { Account } from './account.entity';
+import { AccountQueue } from './account-queue.entity';
 import { AuthToken } from './auth-token.entity';
 import { Delivery } from './delivery.entity';
 import { Execution } from './execution.entity';
@@ -20,6 +21,7 @@ import { User } from './user.entity';
 import { VpnConnection } from './vpn-connection.entity';
 
 export * from './account.entity';
+export * from './account-queue.entity';
 export * from './auth-token.entity';
 export * from './delivery.entity';
 export * from './execution.entity';
@@ -43,6 +45,7 @@ export * from './vpn-connection.entity';
 /** One entity per table of the migrated schema (test/integration/entities.test.ts holds them to it). */
 export const ENTITIES = [
   Account,
+  AccountQueue,
   User,
   AuthToken,
   LoginFailure,

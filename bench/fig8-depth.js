@@ -1,0 +1,124 @@
+'use strict';
+// Figure 8: depth (issue #23). The same worker claims and drains a queue twice: once when the
+// queue holds only the runs it drains, once behind 100,000 pending runs over 1,000 accounts with
+// 200,000 finished runs beside them. Figures are ratios of the two, measured in this one run.
+//
+// - Claim latency: the worker's own `claimMs` (the claimNext call, logged with every "run claimed"),
+//   p50/p99 over the first `drain` claims of each phase.
+// - Drain rate: `drain` runs finished ÷ (last of them finished − first claimed), with the synthetic
+//   emitter as ansible-playbook (bench/fake-ansible), so Ansible's own time does not hide the queue's.
+//
+// Both phases are seeded by SQL (the same rows the API writes for a queued run: PENDING, no record
+// yet), so seeding 300,000 runs fits the bench's time budget. It runs last: the seeded rows stay.
+const { Client: PgClient } = require('pg');
+const { summary, round } = require('./lib/stats');
+const { synthetic } = require('./lib/playbooks');
+
+const DEPTH = { accounts: 1000, pendingPerAccount: 100, finishedPerAccount: 200 };
+
+/** Queues `count` runs of `jobId` by SQL, oldest first; returns their ids in queue order. */
+async function queueRuns(db, jobId, count) {
+  const rows = await db.query(
+    `INSERT INTO executions (id, job_id, account_id, status, queued_at, created_at, updated_at)
+     SELECT gen_random_uuid(), j.id, j.account_id, 'PENDING', now() - interval '1 hour' + i * interval '1 ms', now(), now()
+       FROM jobs j, generate_series(1, $2) i WHERE j.id = $1
+     RETURNING id`,
+    [jobId, count],
+  );
+  return rows.rows.map((r) => r.id);
+}
+
+/** 1,000 accounts, each with a copy of `jobId`, 100 runs waiting and 200 finished (older than the drained runs). */
+async function seedDepth(db, jobId) {
+  const { accounts, pendingPerAccount, finishedPerAccount } = DEPTH;
+  await db.query(
+    `INSERT INTO accounts (id, alias, name, path, location_alias)
+     SELECT gen_random_uuid(), 'DEPTH' || i, 'depth ' || i, '/DEPTH' || i || '/', 'CA1' FROM generate_series(1, $1) i`,
+    [accounts],
+  );
+  await db.query(
+    `INSERT INTO jobs (id, account_id, description, status, definition, sealed_secrets, created_at, updated_at)
+     SELECT gen_random_uuid(), a.id, 'fig8 depth', j.status, j.definition, j.sealed_secrets, now(), now()
+       FROM accounts a, jobs j WHERE a.alias LIKE 'DEPTH%' AND j.id = $1`,
+    [jobId],
+  );
+  // Waiting runs queued before the drained ones, so every claim of the second phase chooses among them.
+  await db.query(
+    `INSERT INTO executions (id, job_id, account_id, status, queued_at, created_at, updated_at)
+     SELECT gen_random_uuid(), j.id, j.account_id, 'PENDING', now() - interval '2 hours' + i * interval '1 ms', now(), now()
+       FROM jobs j, generate_series(1, $1) i WHERE j.description = 'fig8 depth'`,
+    [pendingPerAccount],
+  );
+  await db.query(
+    `INSERT INTO executions (id, job_id, account_id, status, attempt, queued_at, created_at, updated_at, timers)
+     SELECT gen_random_uuid(), j.id, j.account_id, 'SUCCESS', 1, now() - interval '1 day', now() - interval '1 day', now() - interval '1 day',
+            jsonb_build_array(jsonb_build_object('start', 0, 'end', 1))
+       FROM jobs j, generate_series(1, $1) i WHERE j.description = 'fig8 depth'`,
+    [finishedPerAccount],
+  );
+  await db.query('ANALYZE');
+}
+
+/** Starts the synthetic worker, waits until `count` runs have finished, stops it; claim and drain figures. */
+async function drainPhase(ctx, name, count) {
+  const system = ctx.system;
+  system.claims.length = 0;
+  system.finished.clear();
+  await system.startWorker({ name, extraEnv: { RUNNER_ANSIBLE_PLAYBOOK: ctx.fakeAnsible } });
+  const deadline = Date.now() + 600_000;
+  while (system.finished.size < count) {
+    if (Date.now() > deadline) throw new Error(`${name}: only ${system.finished.size} of ${count} runs finished in 10 minutes`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await system.stopWorker();
+  const claims = system.claims.slice(0, count);
+  const firstClaim = Math.min(...claims.map((c) => c.at));
+  const lastFinish = [...system.finished.values()].sort((a, b) => a - b)[count - 1];
+  return { claimMs: summary(claims.map((c) => c.claimMs)), drainRate: count / ((lastFinish - firstClaim) / 1000) };
+}
+
+async function run(ctx) {
+  const count = ctx.scale.depthDrain;
+  const jobId = await ctx.client.createJob(synthetic({ events: 20 }), { description: 'fig8 drained' });
+  const db = new PgClient({ connectionString: ctx.system.databaseUrl });
+  await db.connect();
+  try {
+    await queueRuns(db, jobId, count + 20);
+    const shallow = await drainPhase(ctx, 'worker-depth-empty', count);
+    await db.query(`UPDATE executions SET status = 'STOPPED' WHERE status = 'PENDING'`);
+    ctx.log(`  fig8 empty queue: claim p50 ${round(shallow.claimMs.p50, 2)} / p99 ${round(shallow.claimMs.p99, 2)} ms, drain ${round(shallow.drainRate, 2)} runs/s`);
+
+    const seedStarted = Date.now();
+    await seedDepth(db, jobId);
+    await queueRuns(db, jobId, count + 20);
+    ctx.log(`  fig8 seeded ${DEPTH.accounts * DEPTH.pendingPerAccount} pending + ${DEPTH.accounts * DEPTH.finishedPerAccount} finished runs in ${round((Date.now() - seedStarted) / 1000, 1)} s`);
+    const deep = await drainPhase(ctx, 'worker-depth-deep', count);
+    ctx.log(`  fig8 at depth: claim p50 ${round(deep.claimMs.p50, 2)} / p99 ${round(deep.claimMs.p99, 2)} ms, drain ${round(deep.drainRate, 2)} runs/s`);
+
+    const claimRatio = deep.claimMs.p50 / shallow.claimMs.p50;
+    const drainRatio = deep.drainRate / shallow.drainRate;
+    const pending = `${DEPTH.accounts * DEPTH.pendingPerAccount} pending over ${DEPTH.accounts} accounts`;
+    return {
+      rows: [
+        {
+          figure: `8. claim p50 with ${pending} ÷ on an empty queue`,
+          value: `${round(claimRatio, 2)} (${round(deep.claimMs.p50, 2)} vs ${round(shallow.claimMs.p50, 2)} ms; p99 ${round(deep.claimMs.p99, 2)} vs ${round(shallow.claimMs.p99, 2)} ms)`,
+          target: '≤ 2, and ≤ 5 ms',
+          met: claimRatio <= 2 && deep.claimMs.p50 <= 5,
+          note: `the worker's own claimMs over ${count} claims each`,
+        },
+        {
+          figure: `8. drain rate with ${pending} ÷ on an empty queue (one worker, synthetic emitter)`,
+          value: `${round(drainRatio, 3)} (${round(deep.drainRate, 2)} vs ${round(shallow.drainRate, 2)} runs/s)`,
+          target: '≥ 0.9',
+          met: drainRatio >= 0.9,
+        },
+      ],
+      detail: { depth: DEPTH, count, shallow, deep, claimRatio, drainRatio },
+    };
+  } finally {
+    await db.end();
+  }
+}
+
+module.exports = { run };
