@@ -153,7 +153,7 @@ export class WorkerHarness {
 
   /** Queues a run of the job, as the api does. */
   enqueue(jobId: string, accountId: string, createdBy: string | null): Promise<Execution> {
-    return this.writer.enqueue(newExecution({ jobId, accountId, createdBy }));
+    return this.writer.enqueue(newExecution({ jobId, accountId, createdBy }, this.clock.now()));
   }
 
   /** Queues a run of a new job of a new account and claims it: ready for run(). */

@@ -76,7 +76,7 @@ export class Scheduler implements OnApplicationBootstrap, BeforeApplicationShutd
       await this.schedules.claimFire(em, schedule.id, fireTime, `skipped: this account has ${limit} runs queued (RUNNER_ACCOUNT_MAX_QUEUED)`, null);
       return after(fireTime > now ? fireTime : now);
     }
-    const execution = newExecution({ jobId: schedule.jobId, accountId: schedule.accountId, createdBy: null, scheduleId: schedule.id });
+    const execution = newExecution({ jobId: schedule.jobId, accountId: schedule.accountId, createdBy: null, scheduleId: schedule.id }, this.now());
     const refusal = await this.login.refusal(schedule, execution);
     if (!(await this.schedules.claimFire(em, schedule.id, fireTime, refusal ? 'refused' : 'started', execution.id))) return after(fireTime);
     await this.executions.enqueue(execution, em);

@@ -38,7 +38,7 @@ export class ExecutionsService {
         ...(request.hosts?.length ? { hosts: request.hosts.map((h) => h.id) } : {}),
         ...(properties ? { properties } : {}),
       },
-    });
+    }, this.clock.now());
     // Sealed once the execution has its id: the sealed value is bound to its row.
     if (hasSecrets) execution.sealedSecrets = this.box.sealJson(secrets, sealed.execution(execution));
     return this.writer.enqueue(execution);

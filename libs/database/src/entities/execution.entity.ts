@@ -60,15 +60,17 @@ export class Execution {
   @Column('uuid', { name: 'schedule_id', nullable: true }) scheduleId: string | null;
 }
 
-/** A new queued execution of a job; the one place its initial state is written down. */
-export function newExecution(fields: {
-  jobId: string;
-  accountId: string;
-  createdBy: string | null;
-  request?: ExecutionRequest;
-  scheduleId?: string | null;
-}): Execution {
-  const now = new Date();
+/** A new queued execution of a job, queued at `now` (the caller's Clock); the one place its initial state is written down. */
+export function newExecution(
+  fields: {
+    jobId: string;
+    accountId: string;
+    createdBy: string | null;
+    request?: ExecutionRequest;
+    scheduleId?: string | null;
+  },
+  now: Date,
+): Execution {
   return {
     id: crypto.randomUUID(),
     jobId: fields.jobId,
