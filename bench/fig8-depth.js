@@ -10,51 +10,42 @@
 //
 // Both phases are seeded by SQL (the same rows the API writes for a queued run: PENDING, no record
 // yet), so seeding 300,000 runs fits the bench's time budget. It runs last: the seeded rows stay.
+// Each drained run is the first of its account in both phases (see seedAccounts).
 const { Client: PgClient } = require('pg');
 const { summary, round } = require('./lib/stats');
 const { synthetic } = require('./lib/playbooks');
 
 const DEPTH = { accounts: 1000, pendingPerAccount: 100, finishedPerAccount: 200 };
 
-/** Queues `count` runs of `jobId` by SQL, oldest first; returns their ids in queue order. */
-async function queueRuns(db, jobId, count) {
-  const rows = await db.query(
-    `INSERT INTO executions (id, job_id, account_id, status, queued_at, created_at, updated_at)
-     SELECT gen_random_uuid(), j.id, j.account_id, 'PENDING', now() - interval '1 hour' + i * interval '1 ms', now(), now()
-       FROM jobs j, generate_series(1, $2) i WHERE j.id = $1
-     RETURNING id`,
-    [jobId, count],
-  );
-  return rows.rows.map((r) => r.id);
-}
-
-/** 1,000 accounts, each with a copy of `jobId`, 100 runs waiting and 200 finished (older than the drained runs). */
-async function seedDepth(db, jobId) {
-  const { accounts, pendingPerAccount, finishedPerAccount } = DEPTH;
+/**
+ * `accounts` new accounts named PREFIX1…, each with a copy of `jobId`, `pending` runs waiting and
+ * `finished` ended ones. Both phases drain first runs of accounts that never ran (the worker's first
+ * run of an account costs more than its next ones), so they differ only in what else is queued.
+ */
+async function seedAccounts(db, jobId, { prefix, accounts, pending, finished }) {
   await db.query(
     `INSERT INTO accounts (id, alias, name, path, location_alias)
-     SELECT gen_random_uuid(), 'DEPTH' || i, 'depth ' || i, '/DEPTH' || i || '/', 'CA1' FROM generate_series(1, $1) i`,
-    [accounts],
+     SELECT gen_random_uuid(), $2 || i, 'fig8 ' || i, '/' || $2 || i || '/', 'CA1' FROM generate_series(1, $1) i`,
+    [accounts, prefix],
   );
   await db.query(
     `INSERT INTO jobs (id, account_id, description, status, definition, sealed_secrets, created_at, updated_at)
-     SELECT gen_random_uuid(), a.id, 'fig8 depth', j.status, j.definition, j.sealed_secrets, now(), now()
-       FROM accounts a, jobs j WHERE a.alias LIKE 'DEPTH%' AND j.id = $1`,
-    [jobId],
+     SELECT gen_random_uuid(), a.id, $2, j.status, j.definition, j.sealed_secrets, now(), now()
+       FROM accounts a, jobs j WHERE starts_with(a.alias, $2) AND j.id = $1`,
+    [jobId, prefix],
   );
-  // Waiting runs queued before the drained ones, so every claim of the second phase chooses among them.
   await db.query(
     `INSERT INTO executions (id, job_id, account_id, status, queued_at, created_at, updated_at)
      SELECT gen_random_uuid(), j.id, j.account_id, 'PENDING', now() - interval '2 hours' + i * interval '1 ms', now(), now()
-       FROM jobs j, generate_series(1, $1) i WHERE j.description = 'fig8 depth'`,
-    [pendingPerAccount],
+       FROM jobs j, generate_series(1, $1) i WHERE j.description = $2`,
+    [pending, prefix],
   );
   await db.query(
     `INSERT INTO executions (id, job_id, account_id, status, attempt, queued_at, created_at, updated_at, timers)
      SELECT gen_random_uuid(), j.id, j.account_id, 'SUCCESS', 1, now() - interval '1 day', now() - interval '1 day', now() - interval '1 day',
             jsonb_build_array(jsonb_build_object('start', 0, 'end', 1))
-       FROM jobs j, generate_series(1, $1) i WHERE j.description = 'fig8 depth'`,
-    [finishedPerAccount],
+       FROM jobs j, generate_series(1, $1) i WHERE j.description = $2`,
+    [finished, prefix],
   );
   await db.query('ANALYZE');
 }
@@ -83,15 +74,16 @@ async function run(ctx) {
   const db = new PgClient({ connectionString: ctx.system.databaseUrl });
   await db.connect();
   try {
-    await queueRuns(db, jobId, count + 20);
+    // Empty: only the runs it drains, one in each of `count + 20` accounts.
+    await seedAccounts(db, jobId, { prefix: 'SHALLOW', accounts: count + 20, pending: 1, finished: 0 });
     const shallow = await drainPhase(ctx, 'worker-depth-empty', count);
     await db.query(`UPDATE executions SET status = 'STOPPED' WHERE status = 'PENDING'`);
     ctx.log(`  fig8 empty queue: claim p50 ${round(shallow.claimMs.p50, 2)} / p99 ${round(shallow.claimMs.p99, 2)} ms, drain ${round(shallow.drainRate, 2)} runs/s`);
 
     const seedStarted = Date.now();
-    await seedDepth(db, jobId);
-    await queueRuns(db, jobId, count + 20);
-    ctx.log(`  fig8 seeded ${DEPTH.accounts * DEPTH.pendingPerAccount} pending + ${DEPTH.accounts * DEPTH.finishedPerAccount} finished runs in ${round((Date.now() - seedStarted) / 1000, 1)} s`);
+    const { accounts, pendingPerAccount, finishedPerAccount } = DEPTH;
+    await seedAccounts(db, jobId, { prefix: 'DEPTH', accounts, pending: pendingPerAccount, finished: finishedPerAccount });
+    ctx.log(`  fig8 seeded ${accounts * pendingPerAccount} pending + ${accounts * finishedPerAccount} finished runs in ${round((Date.now() - seedStarted) / 1000, 1)} s`);
     const deep = await drainPhase(ctx, 'worker-depth-deep', count);
     ctx.log(`  fig8 at depth: claim p50 ${round(deep.claimMs.p50, 2)} / p99 ${round(deep.claimMs.p99, 2)} ms, drain ${round(deep.drainRate, 2)} runs/s`);
 

@@ -25,7 +25,8 @@ describe('ExecutionWriter on PostgreSQL', () => {
 
   async function claimed(): Promise<Execution> {
     const { execution } = await queued();
-    await h.db.query(`UPDATE executions SET queued_at = now() - interval '1 day' WHERE id = $1`, [execution.id]);
+    // To the front of the queue: older than every other waiting run (they are queued at the test's clock).
+    await h.db.query(`UPDATE executions SET queued_at = (SELECT min(queued_at) FROM executions) - interval '1 day' WHERE id = $1`, [execution.id]);
     const { claimed: run } = await h.queue.claimNext('worker-w', 60, 0);
     expect(run!.id).toBe(execution.id);
     return run!;
