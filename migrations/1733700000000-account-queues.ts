@@ -5,7 +5,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * `account_queues` holds one row per account: its queue (runs waiting, runs a worker owns, when its
  * oldest waiting run was queued) and the figures of its runs that no worker owns (ended runs by
- * status, their durations, the status records of waiting and ended runs). A trigger on `executions`
+ * status; the durations and status records of waiting and ended runs). A trigger on `executions`
  * keeps it exact in the same statement that enqueues, claims, ends, requeues, appends to or deletes a
  * run, so every path (API, worker, reaper, retention, cascades) is covered without knowing of it.
  * The claim's candidates are then the first rows of one small partial index instead of a sort of
@@ -64,12 +64,12 @@ export class AccountQueues1733700000000 implements MigrationInterface {
         is_pending boolean := new_status IS NOT DISTINCT FROM 'PENDING';
         was_owned boolean := coalesce(old_status = ANY (owned_statuses), false);
         is_owned boolean := coalesce(new_status = ANY (owned_statuses), false);
-        was_ended boolean := old_status IS NOT NULL AND NOT was_pending AND NOT was_owned;
-        is_ended boolean := new_status IS NOT NULL AND NOT is_pending AND NOT is_owned;
-        -- Records of runs no worker owns are counted here; an owned run's grow with every batch,
-        -- so /metrics reads those few rows live.
-        old_records bigint := CASE WHEN old_status IS NOT NULL AND NOT was_owned THEN OLD.last_counter ELSE 0 END;
-        new_records bigint := CASE WHEN new_status IS NOT NULL AND NOT is_owned THEN NEW.last_counter ELSE 0 END;
+        -- Waiting and ended runs are counted here (a restarted or requeued run waits with closed
+        -- timers and its records); an owned run's grow with every batch, so /metrics reads those few live.
+        was_kept boolean := old_status IS NOT NULL AND NOT was_owned;
+        is_kept boolean := new_status IS NOT NULL AND NOT is_owned;
+        old_records bigint := CASE WHEN was_kept THEN OLD.last_counter ELSE 0 END;
+        new_records bigint := CASE WHEN is_kept THEN NEW.last_counter ELSE 0 END;
         account uuid := CASE WHEN TG_OP = 'DELETE' THEN OLD.account_id ELSE NEW.account_id END;
         -- A waiting run whose place in the queue moved (an operator's or a test's UPDATE of queued_at).
         requeued boolean := was_pending AND is_pending AND OLD.queued_at IS DISTINCT FROM NEW.queued_at;
@@ -78,11 +78,11 @@ export class AccountQueues1733700000000 implements MigrationInterface {
       BEGIN
         -- Most writes (a record batch of a running run, RUNNING after INITIALIZING) move nothing here.
         IF old_status IS NOT DISTINCT FROM new_status AND old_records = new_records AND NOT requeued
-           AND NOT (was_ended AND OLD.timers <> NEW.timers) THEN
+           AND NOT (was_kept AND OLD.timers IS DISTINCT FROM NEW.timers) THEN
           RETURN NULL;
         END IF;
-        IF was_ended THEN old_d := run_durations(OLD.timers); ELSE old_d := run_durations('[]'); END IF;
-        IF is_ended THEN new_d := run_durations(NEW.timers); ELSE new_d := run_durations('[]'); END IF;
+        IF was_kept THEN old_d := run_durations(OLD.timers); ELSE old_d := run_durations('[]'); END IF;
+        IF is_kept THEN new_d := run_durations(NEW.timers); ELSE new_d := run_durations('[]'); END IF;
         UPDATE account_queues SET
             pending = pending + is_pending::int - was_pending::int,
             owned = owned + is_owned::int - was_owned::int,
@@ -123,10 +123,9 @@ export class AccountQueues1733700000000 implements MigrationInterface {
                    count(*) FILTER (WHERE status = 'INIT_FAILURE') AS init_failure, count(*) FILTER (WHERE status = 'STOPPED') AS stopped,
                    count(*) FILTER (WHERE status = 'KILLED') AS killed,
                    coalesce(sum(last_counter) FILTER (WHERE NOT owned), 0) AS records,
-                   coalesce(sum(d.n) FILTER (WHERE ended), 0) AS d_count, coalesce(sum(d.total) FILTER (WHERE ended), 0) AS d_sum,
-                   ARRAY[${[1, 2, 3, 4, 5, 6, 7, 8].map((i) => `coalesce(sum(d.buckets[${i}]) FILTER (WHERE ended), 0)`).join(', ')}]::int[] AS d_buckets
-              FROM (SELECT *, status IN ('INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING') AS owned,
-                           status IN ('SUCCESS', 'FAILURE', 'INIT_FAILURE', 'STOPPED', 'KILLED') AS ended FROM executions) e
+                   coalesce(sum(d.n) FILTER (WHERE NOT owned), 0) AS d_count, coalesce(sum(d.total) FILTER (WHERE NOT owned), 0) AS d_sum,
+                   ARRAY[${[1, 2, 3, 4, 5, 6, 7, 8].map((i) => `coalesce(sum(d.buckets[${i}]) FILTER (WHERE NOT owned), 0)`).join(', ')}]::int[] AS d_buckets
+              FROM (SELECT *, status IN ('INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING') AS owned FROM executions) e
                    CROSS JOIN LATERAL run_durations(e.timers) d
              GROUP BY account_id) f
       WHERE q.account_id = f.account_id`);

@@ -89,19 +89,18 @@ export class ExecutionReads {
    * figures as counting every row, at the cost of one row per account however long the history.
    */
   async figures(): Promise<ExecutionFigures> {
-    const bucketSums = RUN_DURATION_BUCKETS_SECONDS.map((_, i) => `coalesce(sum(%[${i + 1}]), 0)::int`).join(', ');
     const [[kept], owned] = await Promise.all([
       this.dataSource.query(
         `SELECT coalesce(sum(pending), 0)::int AS "PENDING", coalesce(sum(ended_success), 0)::int AS "SUCCESS",
                 coalesce(sum(ended_failure), 0)::int AS "FAILURE", coalesce(sum(ended_init_failure), 0)::int AS "INIT_FAILURE",
                 coalesce(sum(ended_stopped), 0)::int AS "STOPPED", coalesce(sum(ended_killed), 0)::int AS "KILLED",
                 coalesce(sum(records), 0)::bigint AS records, coalesce(sum(duration_count), 0)::int AS count,
-                coalesce(sum(duration_sum), 0)::float8 AS sum, ARRAY[${bucketSums.replace(/%/g, 'duration_buckets')}] AS buckets
+                coalesce(sum(duration_sum), 0)::float8 AS sum, ${bucketSums('duration_buckets')} AS buckets
            FROM account_queues`,
       ),
       this.dataSource.query(
         `SELECT status, count(*)::int AS n, sum(last_counter)::bigint AS records, sum(d.n)::int AS count,
-                coalesce(sum(d.total), 0)::float8 AS sum, ARRAY[${bucketSums.replace(/%/g, 'd.buckets')}] AS buckets
+                coalesce(sum(d.total), 0)::float8 AS sum, ${bucketSums('d.buckets')} AS buckets
            FROM executions e CROSS JOIN LATERAL run_durations(e.timers) d WHERE status IN ${OWNED_SQL} GROUP BY status`,
       ),
     ]);
@@ -120,6 +119,11 @@ export class ExecutionReads {
     RUN_DURATION_BUCKETS_SECONDS.forEach((bound, i) => (durations.buckets[String(bound)] = buckets[i]));
     return { byStatus, recordsStored, durations };
   }
+}
+
+/** SQL: the element-wise sums of an int[] column of duration bucket counts, as an array. */
+function bucketSums(column: string): string {
+  return `ARRAY[${RUN_DURATION_BUCKETS_SECONDS.map((_, i) => `coalesce(sum(${column}[${i + 1}]), 0)::int`).join(', ')}]`;
 }
 
 function narrowed(query: SelectQueryBuilder<Execution>, filter: ExecutionListFilter): SelectQueryBuilder<Execution> {
