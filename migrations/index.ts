@@ -15,6 +15,7 @@ import { ExecutionArtifacts1733410000000 } from './1733410000000-execution-artif
 import { ScheduleTimeZones1733500000000 } from './1733500000000-schedule-time-zones';
 import { Retention1733600000000 } from './1733600000000-retention';
 import { AccountQueues1733700000000 } from './1733700000000-account-queues';
+import { JobRuns1733800000000 } from './1733800000000-job-runs';
 
 /** Every migration, in order. Listed by hand (no globs) so the same list works compiled and under ts-jest. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   ScheduleTimeZones1733500000000,
   Retention1733600000000,
   AccountQueues1733700000000,
+  JobRuns1733800000000,
 ];

@@ -147,4 +147,32 @@ describe('list filters (activity, jobs, records by host)', () => {
     expect((await stack.admin.get(`${base}?host=nobody`)).body.totalSize).toBe(0);
     expectField(await stack.admin.get(`${base}?host=${encodeURIComponent('edge-*:all')}`), 'host');
   });
+
+  it('gives totals that equal the rows (kept by job_runs, not counted): runs of a job, an account, a tree, by status; records after a counter, of a job', async () => {
+    const total = async (url: string): Promise<number> => {
+      const reply = await stack.admin.get(url);
+      expect(reply.status).toBe(200);
+      return reply.body.totalSize;
+    };
+    const jobRuns = `/v2/automation/jobs/DEMO/${runs.deploy.job.id}/executions`;
+    const everyRun = (await stack.admin.get(`${jobRuns}?size=100`)).body.results;
+    expect(await total(`${jobRuns}?size=1`)).toBe(everyRun.length);
+    expect(await total(`${jobRuns}?size=1&status=SUCCESS`)).toBe(everyRun.filter((e: any) => e.status === 'SUCCESS').length);
+    expect(await total(`${jobRuns}?size=1&status=FAILURE`)).toBe(0);
+    const inAccount = (await stack.admin.get('/v2/automation/jobs/DEMO/executions?size=100')).body.results.length;
+    expect(await total('/v2/automation/jobs/DEMO/executions?size=1')).toBe(inAccount);
+    expect(await total('/v2/automation/jobs/DEMO/executions?size=1&includeSubAccounts=true')).toBe(inAccount + 1);
+    expect(await total('/v2/automation/jobs/DEMO/executions?size=1&includeSubAccounts=true&status=FAILURE')).toBe(2);
+    expect(await total(`/v2/automation/jobs/DEMO/executions?size=1&includeSubAccounts=true&jobId=${runs.sub.job.id}`)).toBe(1);
+
+    const { job, execution } = runs.rotate;
+    const all = await allRecords(stack.admin, 'DEMO', job.id, execution.execution_id);
+    const base = `/v2/automation/status/DEMO/job/${job.id}/execution/${execution.execution_id}`;
+    const after = await stack.admin.get(`${base}?afterCounter=3&size=2`);
+    expect(after.body).toMatchObject({ totalSize: all.length - 3 });
+    expect(after.body.results.map((r: any) => r.counter)).toEqual([4, 5]);
+    expect(await total(`${base}?afterCounter=${all.length}`)).toBe(0);
+    expect(await total(`${base}?afterCounter=${all.length + 50}`)).toBe(0);
+    expect(await total(`/v2/automation/status/DEMO/job/${job.id}?size=1`)).toBe(all.length);
+  });
 });

@@ -1,8 +1,9 @@
 import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { createDataSource, ExecutionFigures, ExecutionReads } from '@app/database';
+import { createDataSource, ExecutionFigures, ExecutionReads, RunTotals } from '@app/database';
 import { RUN_DURATION_BUCKETS_SECONDS, TERMINAL_STATUSES } from '@app/domain';
 import { AccountQueues1733700000000 } from '../../migrations/1733700000000-account-queues';
+import { JobRuns1733800000000 } from '../../migrations/1733800000000-job-runs';
 import { createTestDatabase, TestDatabase } from '../support/database';
 
 /**
@@ -10,30 +11,37 @@ import { createTestDatabase, TestDatabase } from '../support/database';
  * drifted, a waiting run could be invisible to every worker. Its trigger is checked here against the
  * truth (the executions table) after concurrent enqueues, claims, record batches, ends, requeues,
  * restarts, cancels and deletes in the same few accounts, and after an account is deleted with its
- * runs; /metrics' figures, read from it, against counting every row.
+ * runs; /metrics' figures, read from it, against counting every row. job_runs (migration
+ * 1733800000000), the lists' totals, is checked the same way, and run_totals_recount() against both.
  */
-describe('account_queues follows the executions table', () => {
+describe('account_queues and job_runs follow the executions table', () => {
   let db: TestDatabase;
   let pool: Pool;
   let dataSource: DataSource;
   let executions: ExecutionReads;
+  let totals: RunTotals;
+  /** An (account, job) pair for each job: two jobs in each of four accounts. */
   const accounts: { id: string; jobId: string }[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase();
     pool = new Pool({ connectionString: db.url, max: 8 });
     dataSource = await createDataSource(db.url, 2).initialize();
-    executions = new ExecutionReads(dataSource);
-    for (let i = 0; i < 3; i++) {
+    totals = new RunTotals(dataSource);
+    executions = new ExecutionReads(dataSource, totals);
+    // AQ1 below AQ0, AQ3 below AQ2: trees for the totals; two jobs in each account.
+    for (let i = 0; i < 4; i++) {
       const [account] = await db.query<{ id: string }>(
         `INSERT INTO accounts (id, alias, name, path, location_alias) VALUES (gen_random_uuid(), $1, 'q', $2, 'CA1') RETURNING id`,
-        [`AQ${i}`, `/AQ${i}/`],
+        [`AQ${i}`, i % 2 === 0 ? `/AQ${i}/` : `/AQ${i - 1}/AQ${i}/`],
       );
-      const [job] = await db.query<{ id: string }>(
-        `INSERT INTO jobs (id, account_id, description, definition, created_at, updated_at) VALUES (gen_random_uuid(), $1, 'q', '{}', now(), now()) RETURNING id`,
-        [account.id],
-      );
-      accounts.push({ id: account.id, jobId: job.id });
+      for (let j = 0; j < 2; j++) {
+        const [job] = await db.query<{ id: string }>(
+          `INSERT INTO jobs (id, account_id, description, definition, created_at, updated_at) VALUES (gen_random_uuid(), $1, 'q', '{}', now(), now()) RETURNING id`,
+          [account.id],
+        );
+        accounts.push({ id: account.id, jobId: job.id });
+      }
     }
   });
   afterAll(async () => {
@@ -55,6 +63,50 @@ describe('account_queues follows the executions table', () => {
         FROM truth t LEFT JOIN account_queues q USING (account_id)
        WHERE (t.pending, t.owned) IS DISTINCT FROM (coalesce(q.pending, 0)::bigint, coalesce(q.owned, 0)::bigint)
           OR t.head IS DISTINCT FROM q.head_queued_at`);
+  }
+
+  /** Jobs whose job_runs row differs from what the executions table says (runs, by status, records of runs no worker owns). */
+  async function jobDrift(): Promise<unknown[]> {
+    return db.query(`
+      WITH truth AS (
+        SELECT j.id AS job_id, count(e.id)::int AS runs,
+               coalesce(sum(e.last_counter) FILTER (WHERE e.status NOT IN ('INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING')), 0)::bigint AS records
+          FROM jobs j LEFT JOIN executions e ON e.job_id = j.id GROUP BY j.id),
+      by_status AS (SELECT job_id, status, count(*)::int AS n FROM executions GROUP BY job_id, status),
+      kept AS (SELECT r.job_id, s.key AS status, s.value::int AS n FROM job_runs r, jsonb_each_text(r.statuses) s WHERE s.value::int <> 0)
+      SELECT 'totals' AS kind, t.job_id, t.runs, t.records, r.runs AS kept_runs, r.records AS kept_records
+        FROM truth t LEFT JOIN job_runs r USING (job_id) WHERE (t.runs, t.records) IS DISTINCT FROM (r.runs, r.records)
+      UNION ALL
+      SELECT 'status', job_id, b.n, NULL, k.n, NULL FROM by_status b FULL JOIN kept k USING (job_id, status) WHERE b.n IS DISTINCT FROM k.n`);
+  }
+
+  /** RunTotals' answers for every job, account and tree, with and without a status, against counting the rows. */
+  async function totalsDrift(): Promise<string[]> {
+    const wrong: string[] = [];
+    const count = async (where: string, value: string, status?: string): Promise<number> => {
+      const [{ n }] = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM executions e JOIN accounts a ON a.id = e.account_id WHERE ${where} AND ($2::text IS NULL OR e.status = $2)`,
+        [value, status ?? null],
+      );
+      return n;
+    };
+    for (const status of [undefined, 'PENDING', 'RUNNING', 'SUCCESS', 'KILLED']) {
+      for (const { id, jobId } of accounts) {
+        const [{ path }] = await db.query<{ path: string }>(`SELECT path FROM accounts WHERE id = $1`, [id]);
+        const pairs: [string, number, number][] = [
+          [`job ${jobId}`, await totals.runs({ jobId }, status as never), await count('e.job_id = $1', jobId, status)],
+          [`account ${id}`, await totals.runs({ accountId: id }, status as never), await count('e.account_id = $1', id, status)],
+          [`tree ${path}`, await totals.runs({ accountPath: path }, status as never), await count('starts_with(a.path, $1)', path, status)],
+        ];
+        for (const [scope, kept, counted] of pairs) if (kept !== counted) wrong.push(`${scope} ${status ?? 'all'}: ${kept} ≠ ${counted}`);
+      }
+    }
+    for (const { jobId } of accounts) {
+      const [{ n }] = await db.query<{ n: number }>(`SELECT coalesce(sum(last_counter), 0)::int AS n FROM executions WHERE job_id = $1`, [jobId]);
+      const kept = await totals.records(jobId);
+      if (kept !== n) wrong.push(`records of job ${jobId}: ${kept} ≠ ${n}`);
+    }
+    return wrong;
   }
 
   /** The /metrics figures counted from every row (what figures() replaced), and what figures() says. */
@@ -156,6 +208,8 @@ describe('account_queues follows the executions table', () => {
     const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM executions`);
     expect(n).toBeGreaterThan(0);
     expect(await drift()).toEqual([]);
+    expect(await jobDrift()).toEqual([]);
+    expect(await totalsDrift()).toEqual([]);
     const [counted, kept] = await figuresBothWays();
     expect(counted.durations.count).toBeGreaterThan(0);
     expect({ ...kept, durations: { ...kept.durations, sum: Math.round(kept.durations.sum) } }).toEqual({
@@ -164,16 +218,33 @@ describe('account_queues follows the executions table', () => {
     });
   });
 
-  it('is filled from the existing rows when the migration runs on a service with history', async () => {
-    const migration = new AccountQueues1733700000000();
+  it('run_totals_recount() computes from the rows exactly what the triggers kept', async () => {
+    const snapshot = () =>
+      Promise.all([
+        // duration_sum to the millisecond: sums of floats in another order differ in the last bits.
+        db.query(`SELECT *, round(duration_sum::numeric, 3) AS duration_sum FROM account_queues ORDER BY account_id`),
+        db.query(`SELECT job_id, account_id, runs, records, (SELECT jsonb_object_agg(key, value) FROM jsonb_each(statuses) WHERE value::int <> 0) AS statuses
+                    FROM job_runs ORDER BY job_id`),
+      ]);
+    const kept = await snapshot();
+    await db.query(`UPDATE job_runs SET runs = 0, statuses = '{}', records = 0`);
+    await db.query(`UPDATE account_queues SET pending = 0, owned = 0, records = 0, ended_success = 7`);
+    await db.query(`SELECT run_totals_recount()`);
+    expect(await snapshot()).toEqual(kept);
+  });
+
+  it('is filled from the existing rows when the migrations run on a service with history', async () => {
+    const migrations = [new AccountQueues1733700000000(), new JobRuns1733800000000()];
     const runner = dataSource.createQueryRunner();
     try {
-      await migration.down(runner);
-      await migration.up(runner);
+      for (const migration of [...migrations].reverse()) await migration.down(runner);
+      for (const migration of migrations) await migration.up(runner);
     } finally {
       await runner.release();
     }
     expect(await drift()).toEqual([]);
+    expect(await jobDrift()).toEqual([]);
+    expect(await totalsDrift()).toEqual([]);
     const [counted, kept] = await figuresBothWays();
     expect(kept.recordsStored).toBe(counted.recordsStored);
     expect(kept.byStatus).toEqual(counted.byStatus);
@@ -200,6 +271,8 @@ describe('account_queues follows the executions table', () => {
     );
     await db.query(`DELETE FROM accounts WHERE id = $1`, [account]);
     expect(await db.query(`SELECT * FROM account_queues WHERE account_id = $1`, [account])).toEqual([]);
+    expect(await db.query(`SELECT * FROM job_runs WHERE account_id = $1`, [account])).toEqual([]);
     expect(await drift()).toEqual([]);
+    expect(await jobDrift()).toEqual([]);
   });
 });

@@ -42,14 +42,14 @@ describe('migrations', () => {
       await client.connect();
       try {
         expect(await tables(client)).toEqual(
-          ['account_queues', 'accounts', 'auth_tokens', 'execution_output', 'executions', 'job_list_versions', 'jobs', 'keypair_deployments', 'keypairs', 'known_hosts', 'login_failures', 'migrations', 'operations', 'runners', 'schedule_fires', 'schedules', 'servers', 'service_accounts', 'settings', 'status_records', 'users', 'vpn_connections', 'webhook_deliveries'],
+          ['account_queues', 'accounts', 'auth_tokens', 'execution_output', 'executions', 'job_list_versions', 'job_runs', 'jobs', 'keypair_deployments', 'keypairs', 'known_hosts', 'login_failures', 'migrations', 'operations', 'runners', 'schedule_fires', 'schedules', 'servers', 'service_accounts', 'settings', 'status_records', 'users', 'vpn_connections', 'webhook_deliveries'],
         );
         for (let i = 0; i < nodes[0].migrations.length; i++) await nodes[0].undoLastMigration();
         expect(await tables(client)).toEqual(['migrations']);
         expect(await migrationsCurrent(nodes[0])).toBe(false);
         await migrate(nodes[2]);
         expect(await migrationsCurrent(nodes[0])).toBe(true);
-        expect((await tables(client)).length).toBe(23);
+        expect((await tables(client)).length).toBe(24);
 
         // Every change to an account's jobs moves its job list version, and an account can still be
         // deleted with its jobs (the trigger writes for the account being deleted).

@@ -12,6 +12,7 @@ import {
   Execution,
   ExecutionQueue,
   ExecutionReads,
+  RunTotals,
   ExecutionWriter,
   JobDefinition,
   JobRepository,
@@ -75,7 +76,7 @@ export class WorkerHarness {
     this.config = loadConfig({ DATABASE_URL: db.url, RUNNER_DATA_DIR: dataDir, RUNNER_SANDBOX: 'off', ...env });
     this.writer = new ExecutionWriter(dataSource, clock);
     this.queue = new ExecutionQueue(dataSource, clock);
-    this.reads = new ExecutionReads(dataSource);
+    this.reads = new ExecutionReads(dataSource, new RunTotals(dataSource));
     this.log = new RecordLog(dataSource);
     this.deps = {
       config: this.config,

@@ -9,6 +9,7 @@ import { ExecutionWriter } from './execution-writer';
 import { ExecutionQueue } from './execution-queue';
 import { ExecutionReads } from './execution-reads';
 import { RecordLog } from './record-log';
+import { RunTotals } from './run-totals';
 import { JobRepository } from './job.repository';
 import { StatusRecordRepository } from './status-record.repository';
 import { KnownHostRepository } from './known-host.repository';
@@ -35,6 +36,7 @@ const REPOSITORIES = [
   ExecutionWriter,
   ExecutionQueue,
   ExecutionReads,
+  RunTotals,
   RecordLog,
   StatusRecordRepository,
   KnownHostRepository,

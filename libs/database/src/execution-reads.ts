@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In, SelectQueryBuilder } from 'typeorm';
 import { ACTIVE_STATUSES, ExecutionStatus, RUN_DURATION_BUCKETS_SECONDS, TERMINAL_STATUSES } from '@app/domain';
 import { Execution } from './entities';
+import { RunTotals, RunScope } from './run-totals';
 import { ACTIVE_SQL, OWNED_SQL } from './status-sql';
 
 /**
@@ -26,7 +27,10 @@ export interface ExecutionFigures {
 /** The api's reads of runs: one run, pages of them (by job, account or account tree), scope, figures. Nothing here writes. */
 @Injectable()
 export class ExecutionReads {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly totals: RunTotals,
+  ) {}
 
   findInJob(jobId: string, id: string): Promise<Execution | null> {
     return this.dataSource.getRepository(Execution).findOneBy({ jobId, id });
@@ -44,7 +48,7 @@ export class ExecutionReads {
   page(where: { jobId?: string; accountId?: string } & ExecutionListFilter, page: number, size: number): Promise<[Execution[], number]> {
     const query = this.dataSource.getRepository(Execution).createQueryBuilder('e');
     if (where.accountId !== undefined) query.andWhere('e.account_id = :accountId', { accountId: where.accountId });
-    return newestFirst(narrowed(query, where), page, size);
+    return this.newestFirst(narrowed(query, where), { jobId: where.jobId, accountId: where.accountId }, where, page, size);
   }
 
   /**
@@ -57,7 +61,17 @@ export class ExecutionReads {
       .createQueryBuilder('e')
       .innerJoin('accounts', 'a', 'a.id = e.account_id')
       .where('starts_with(a.path, :path)', { path: accountPath });
-    return newestFirst(narrowed(query, filter), page, size);
+    return this.newestFirst(narrowed(query, filter), { accountPath, jobId: filter.jobId }, filter, page, size);
+  }
+
+  /**
+   * A page, newest first (the index's order), and the list's total: from job_runs (RunTotals), not
+   * by counting the rows, unless a time bound narrows the list (then the rows in that range are counted).
+   */
+  private async newestFirst(query: SelectQueryBuilder<Execution>, scope: RunScope, filter: ExecutionListFilter, page: number, size: number): Promise<[Execution[], number]> {
+    query.orderBy('e.createdAt', 'DESC').addOrderBy('e.id', 'DESC').offset(page * size).limit(size);
+    if (filter.from !== undefined || filter.to !== undefined) return query.getManyAndCount();
+    return Promise.all([query.getMany(), this.totals.runs(scope, filter.status)]);
   }
 
   /** Where an execution lives, for routing its records to subscribers. */
@@ -132,8 +146,4 @@ function narrowed(query: SelectQueryBuilder<Execution>, filter: ExecutionListFil
   if (filter.from !== undefined) query.andWhere('e.created_at >= :from', { from: filter.from });
   if (filter.to !== undefined) query.andWhere('e.created_at <= :to', { to: filter.to });
   return query;
-}
-
-function newestFirst(query: SelectQueryBuilder<Execution>, page: number, size: number): Promise<[Execution[], number]> {
-  return query.orderBy('e.createdAt', 'DESC').addOrderBy('e.id', 'DESC').offset(page * size).limit(size).getManyAndCount();
 }

@@ -6,7 +6,6 @@ import { queueRunNotices } from './notify.repository';
 import { Execution, ExecutionTimer, NewStatusRecord } from './entities';
 import { rowToEntity, runPrepared, updateRow } from './prepared';
 import { CHANNELS, statusRecord, storeRecords } from './record-log';
-import { QUEUED_SQL } from './status-sql';
 
 /** What a change to an execution row does, decided while the row is locked. */
 export interface ExecutionChange {
@@ -31,11 +30,11 @@ export class ExecutionWriter {
 
   /**
    * Runs of the account waiting in the queue: what a start, a restart and a schedule check against
-   * RUNNER_ACCOUNT_MAX_QUEUED just before they enqueue.
+   * RUNNER_ACCOUNT_MAX_QUEUED just before they enqueue (account_queues: one row, at any depth).
    */
   async countQueued(accountId: string): Promise<number> {
-    const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n FROM executions WHERE account_id = $1 AND status IN ${QUEUED_SQL}`, [accountId]);
-    return n;
+    const [row] = await this.dataSource.query(`SELECT pending FROM account_queues WHERE account_id = $1`, [accountId]);
+    return row?.pending ?? 0;
   }
 
   /**

@@ -11,6 +11,7 @@ export * from './embedded-postgres';
 export * from './execution-writer';
 export * from './execution-queue';
 export * from './execution-reads';
+export * from './run-totals';
 export * from './record-log';
 export * from './status-record.repository';
 export * from './known-host.repository';

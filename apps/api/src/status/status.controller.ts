@@ -58,7 +58,7 @@ export class StatusController {
     @Query() query: RecordQuery,
   ): Promise<Paged<StatusRecordWithNotifications>> {
     const execution = await this.executions.get(await this.jobs.get(account, jobId), executionId);
-    const [rows, total] = await this.records.pageForExecution(execution.id, query.afterCounter, query.page, query.size, query.host);
+    const [rows, total] = await this.records.pageForExecution(execution, query.afterCounter, query.page, query.size, query.host);
     return paged(query, await this.documents(rows, account), total);
   }
 

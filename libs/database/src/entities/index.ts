@@ -6,6 +6,7 @@ import { Execution } from './execution.entity';
 import { ExecutionOutput } from './execution-output.entity';
 import { Job } from './job.entity';
 import { JobListVersion } from './job-list-version.entity';
+import { JobRun } from './job-run.entity';
 import { Keypair, KeypairDeployment } from './keypair.entity';
 import { KnownHost } from './known-host.entity';
 import { LoginFailure } from './login-failure.entity';
@@ -28,6 +29,7 @@ export * from './execution.entity';
 export * from './execution-output.entity';
 export * from './job.entity';
 export * from './job-list-version.entity';
+export * from './job-run.entity';
 export * from './keypair.entity';
 export * from './known-host.entity';
 export * from './login-failure.entity';
@@ -51,6 +53,7 @@ export const ENTITIES = [
   LoginFailure,
   Job,
   JobListVersion,
+  JobRun,
   Setting,
   Execution,
   StatusRecord,
