@@ -24,6 +24,7 @@ const fig5 = require('./fig5-api');
 const fig6 = require('./fig6-memory');
 const fig7 = require('./fig7-scale');
 const fig8 = require('./fig8-depth');
+const fig9 = require('./fig9-reads');
 
 const QUICK = process.argv.includes('--quick');
 
@@ -40,6 +41,7 @@ const SCALE = QUICK
       api: { connections: 10, seconds: 3, warmupSeconds: 1 },
       scaleRun: { hosts: 40, forks: 20, samples: 1 },
       depthDrain: 40,
+      reads: { samples: 50, runs: 20_000, records: 200_000, jobs: 4 },
     }
   : {
       overheadPairs: 20,
@@ -51,6 +53,7 @@ const SCALE = QUICK
       api: { connections: 10, seconds: 10, warmupSeconds: 2 },
       scaleRun: { hosts: 500, forks: 50, samples: 1 },
       depthDrain: 200,
+      reads: { samples: 300, runs: 1_000_000, records: 10_000_000, jobs: 10 },
     };
 const SCALED = QUICK
   ? 'quick mode: every sample count reduced'
@@ -182,8 +185,15 @@ async function main() {
   // Figure 5 runs with no worker at all (see fig5-api.js).
   await system.stopWorker();
   await figure('fig5-api', () => fig5.run(ctx));
-  // Last: it leaves 300,000 seeded runs behind (and starts and stops workers of its own).
+  // Figure 9 times its reads before figure 8 seeds a deep queue, and again once its own account's
+  // history is deep (both leave their seeded rows behind, so they come last).
+  let readsBefore;
+  await figure('fig9-reads-before', async () => {
+    readsBefore = await fig9.shallow(ctx);
+    return { rows: [], detail: readsBefore };
+  });
   await figure('fig8-depth', () => fig8.run({ ...ctx, fakeAnsible: fakePlaybook }));
+  await figure('fig9-reads-deep', () => fig9.deep(ctx, readsBefore));
 
   // Table order: by figure number.
   results.rows.sort((a, b) => parseInt(a.figure, 10) - parseInt(b.figure, 10));

@@ -17,6 +17,9 @@ const OWNED = `ARRAY['INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING']`;
  * `run_totals_recount()` computes both tables again from the rows: the backfill here, and the step
  * after a bulk load that bypassed the triggers (the bench's seeding does that; so may an operator's
  * import, with session_replication_role = replica).
+ *
+ * The lists narrowed by status get indexes in their order too: without them, a page of a rare
+ * status (KILLED in a history of successes) reads every run of the job or account to find none.
  */
 export class JobRuns1733800000000 implements MigrationInterface {
   name = 'JobRuns1733800000000';
@@ -65,6 +68,10 @@ export class JobRuns1733800000000 implements MigrationInterface {
     await q.query(`CREATE TRIGGER executions_job_runs AFTER INSERT OR DELETE OR UPDATE OF status, last_counter ON executions
         FOR EACH ROW EXECUTE FUNCTION job_runs_follow()`);
 
+    // executions_job_status_idx / executions_account_status_idx: ?status= lists, newest first.
+    await q.query(`CREATE INDEX executions_job_status_idx ON executions (job_id, status, created_at DESC, id DESC)`);
+    await q.query(`CREATE INDEX executions_account_status_idx ON executions (account_id, status, created_at DESC, id DESC)`);
+
     await q.query(`CREATE FUNCTION run_totals_recount() RETURNS void LANGUAGE plpgsql AS $$
       BEGIN
         INSERT INTO job_runs (job_id, account_id) SELECT id, account_id FROM jobs ON CONFLICT DO NOTHING;
@@ -99,6 +106,8 @@ export class JobRuns1733800000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP FUNCTION run_totals_recount()`);
+    await q.query(`DROP INDEX executions_account_status_idx`);
+    await q.query(`DROP INDEX executions_job_status_idx`);
     await q.query(`DROP TRIGGER executions_job_runs ON executions`);
     await q.query(`DROP TRIGGER jobs_runs ON jobs`);
     await q.query(`DROP FUNCTION job_runs_follow()`);

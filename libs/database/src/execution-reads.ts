@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In, SelectQueryBuilder } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { ACTIVE_STATUSES, ExecutionStatus, RUN_DURATION_BUCKETS_SECONDS, TERMINAL_STATUSES } from '@app/domain';
 import { Execution } from './entities';
+import { rowToEntity } from './prepared';
 import { RunTotals, RunScope } from './run-totals';
 import { ACTIVE_SQL, OWNED_SQL } from './status-sql';
 
@@ -44,34 +45,76 @@ export class ExecutionReads {
     return this.dataSource.getRepository(Execution).findBy({ jobId, status: In([...ACTIVE_STATUSES]) });
   }
 
-  /** executions_job_idx / executions_account_idx: newest first. */
+  /**
+   * A job's or an account's runs, newest first: executions_job_idx / executions_account_idx, or with
+   * `status` executions_job_status_idx / executions_account_status_idx, read in their order.
+   */
   page(where: { jobId?: string; accountId?: string } & ExecutionListFilter, page: number, size: number): Promise<[Execution[], number]> {
-    const query = this.dataSource.getRepository(Execution).createQueryBuilder('e');
-    if (where.accountId !== undefined) query.andWhere('e.account_id = :accountId', { accountId: where.accountId });
-    return this.newestFirst(narrowed(query, where), { jobId: where.jobId, accountId: where.accountId }, where, page, size);
+    const matching = (c: Conditions): string => {
+      if (where.accountId !== undefined) c.add('e.account_id = ?', where.accountId);
+      return c.narrow(where).sql('WHERE');
+    };
+    return this.newestFirst(
+      {
+        rows: (c, limit) => `SELECT e.* FROM executions e ${matching(c)} ORDER BY e.created_at DESC, e.id DESC ${limit(c)}`,
+        count: (c) => `SELECT count(*)::int AS n FROM executions e ${matching(c)}`,
+      },
+      { jobId: where.jobId, accountId: where.accountId },
+      where,
+      page,
+      size,
+    );
   }
 
   /**
-   * The runs of the account at `accountPath` and of every account below it, newest first. starts_with,
-   * not LIKE: a path is compared as text, with no character in it read as a wildcard.
+   * The runs of the account at `accountPath` and of every account below it, newest first: each
+   * account's newest (page + 1) × size through its own index (as page()), then merged, so a page
+   * costs the same however many runs the tree holds. starts_with, not LIKE: a path's `_` and `%`
+   * are text, not wildcards.
    */
   pageInTree(accountPath: string, filter: ExecutionListFilter, page: number, size: number): Promise<[Execution[], number]> {
-    const query = this.dataSource
-      .getRepository(Execution)
-      .createQueryBuilder('e')
-      .innerJoin('accounts', 'a', 'a.id = e.account_id')
-      .where('starts_with(a.path, :path)', { path: accountPath });
-    return this.newestFirst(narrowed(query, filter), { accountPath, jobId: filter.jobId }, filter, page, size);
+    return this.newestFirst(
+      {
+        rows: (c, limit) => {
+          const narrowing = c.narrow(filter).sql('AND');
+          return `SELECT e.* FROM accounts a CROSS JOIN LATERAL (
+                    SELECT * FROM executions e WHERE e.account_id = a.id ${narrowing}
+                     ORDER BY e.created_at DESC, e.id DESC LIMIT ${c.value((page + 1) * size)}) e
+                   WHERE starts_with(a.path, ${c.value(accountPath)}) ORDER BY e.created_at DESC, e.id DESC ${limit(c)}`;
+        },
+        count: (c) =>
+          `SELECT count(*)::int AS n FROM accounts a JOIN executions e ON e.account_id = a.id
+            WHERE starts_with(a.path, ${c.value(accountPath)}) ${c.narrow(filter).sql('AND')}`,
+      },
+      { accountPath, jobId: filter.jobId },
+      filter,
+      page,
+      size,
+    );
   }
 
   /**
-   * A page, newest first (the index's order), and the list's total: from job_runs (RunTotals), not
-   * by counting the rows, unless a time bound narrows the list (then the rows in that range are counted).
+   * A page and the list's total: from job_runs (RunTotals), not by counting the rows, unless a time
+   * bound narrows the list (then the rows in that range are counted).
    */
-  private async newestFirst(query: SelectQueryBuilder<Execution>, scope: RunScope, filter: ExecutionListFilter, page: number, size: number): Promise<[Execution[], number]> {
-    query.orderBy('e.createdAt', 'DESC').addOrderBy('e.id', 'DESC').offset(page * size).limit(size);
-    if (filter.from !== undefined || filter.to !== undefined) return query.getManyAndCount();
-    return Promise.all([query.getMany(), this.totals.runs(scope, filter.status)]);
+  private async newestFirst(
+    sql: { rows: (c: Conditions, limit: (c: Conditions) => string) => string; count: (c: Conditions) => string },
+    scope: RunScope,
+    filter: ExecutionListFilter,
+    page: number,
+    size: number,
+  ): Promise<[Execution[], number]> {
+    const query = (build: (c: Conditions) => string): Promise<Record<string, unknown>[]> => {
+      const conditions = new Conditions();
+      return this.dataSource.query(build(conditions), conditions.values);
+    };
+    const rows = query((c) => sql.rows(c, (l) => `OFFSET ${l.value(page * size)} LIMIT ${l.value(size)}`));
+    const total =
+      filter.from !== undefined || filter.to !== undefined
+        ? query(sql.count).then(([row]) => row.n as number)
+        : this.totals.runs(scope, filter.status);
+    const [found, n] = await Promise.all([rows, total]);
+    return [found.map((row) => rowToEntity(this.dataSource, Execution, row)), n];
   }
 
   /** Where an execution lives, for routing its records to subscribers. */
@@ -140,10 +183,34 @@ function bucketSums(column: string): string {
   return `ARRAY[${RUN_DURATION_BUCKETS_SECONDS.map((_, i) => `coalesce(sum(${column}[${i + 1}]), 0)::int`).join(', ')}]`;
 }
 
-function narrowed(query: SelectQueryBuilder<Execution>, filter: ExecutionListFilter): SelectQueryBuilder<Execution> {
-  if (filter.status !== undefined) query.andWhere('e.status = :status', { status: filter.status });
-  if (filter.jobId !== undefined) query.andWhere('e.job_id = :jobId', { jobId: filter.jobId });
-  if (filter.from !== undefined) query.andWhere('e.created_at >= :from', { from: filter.from });
-  if (filter.to !== undefined) query.andWhere('e.created_at <= :to', { to: filter.to });
-  return query;
+/** Conditions of a query and its parameters, numbered as they are added. */
+class Conditions {
+  readonly values: unknown[] = [];
+  private readonly parts: string[] = [];
+
+  /** A parameter's placeholder. */
+  value(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+
+  /** `condition` with its `?` as the placeholder of `value`. */
+  add(condition: string, value: unknown): this {
+    this.parts.push(condition.replace('?', this.value(value)));
+    return this;
+  }
+
+  /** The filter's conditions (the list's scope is the caller's). */
+  narrow(filter: ExecutionListFilter): this {
+    if (filter.jobId !== undefined) this.add('e.job_id = ?', filter.jobId);
+    if (filter.status !== undefined) this.add('e.status = ?', filter.status);
+    if (filter.from !== undefined) this.add('e.created_at >= ?', filter.from);
+    if (filter.to !== undefined) this.add('e.created_at <= ?', filter.to);
+    return this;
+  }
+
+  /** The conditions added so far, after `keyword` (WHERE, or AND after the caller's own); nothing if none. */
+  sql(keyword: 'WHERE' | 'AND'): string {
+    return this.parts.length ? `${keyword} ${this.parts.join(' AND ')}` : '';
+  }
 }
