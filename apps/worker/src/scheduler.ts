@@ -63,7 +63,7 @@ export class Scheduler implements OnApplicationBootstrap, BeforeApplicationShutd
     // Catch up once: the latest fire time that was missed stands for all of them.
     let fireTime = due;
     if (missed) for (let t = after(due); t && t <= now; t = after(t)) fireTime = t;
-    const active = schedule.overlap !== 'allow' && (await this.schedules.hasActiveRun(em, schedule.id));
+    const active = schedule.overlap !== 'allow' && (await this.schedules.hasActiveRun(em, schedule));
     if (active && schedule.overlap === 'queue') return due; // fire when the previous run has ended
     if (active) {
       await this.schedules.claimFire(em, schedule.id, fireTime, 'skipped: the previous run is still active', null);

@@ -4,7 +4,7 @@ import { ACTIVE_STATUSES, ExecutionStatus, RUN_DURATION_BUCKETS_SECONDS, TERMINA
 import { Execution } from './entities';
 import { rowToEntity } from './prepared';
 import { RunTotals, RunScope } from './run-totals';
-import { ACTIVE_SQL, OWNED_SQL } from './status-sql';
+import { OWNED_SQL, QUEUED_SQL } from './status-sql';
 
 /**
  * What a list of runs may be narrowed to. `from`/`to` bound when the run was created (both
@@ -128,15 +128,19 @@ export class ExecutionReads {
   }
 
   /**
-   * Counters reached by the active executions in a scope (a subscription's starting point): a job's,
-   * or an account tree's (starts_with, as pageInTree: a path's `_` and `%` are text, not wildcards).
+   * Counters reached by the active executions in an account tree (a subscription's starting point),
+   * or of one job in it (starts_with, as pageInTree: a path's `_` and `%` are text, not wildcards).
+   * Per account, its waiting runs (executions_queue_idx) and its owned ones (executions_owned_idx):
+   * each half matches its partial index's predicate exactly, so neither reads the history.
    */
-  async activeCounters(where: { jobId?: string; accountPath?: string }): Promise<{ id: string; lastCounter: number }[]> {
+  async activeCounters(where: { accountPath: string; jobId?: string }): Promise<{ id: string; lastCounter: number }[]> {
     return this.dataSource.query(
-      `SELECT e.id, e.last_counter AS "lastCounter" FROM executions e JOIN accounts a ON a.id = e.account_id
-        WHERE e.status IN ${ACTIVE_SQL}
-          AND ($1::uuid IS NULL OR e.job_id = $1) AND ($2::text IS NULL OR starts_with(a.path, $2))`,
-      [where.jobId ?? null, where.accountPath ?? null],
+      `SELECT e.id, e.last_counter AS "lastCounter" FROM accounts a CROSS JOIN LATERAL (
+              SELECT id, job_id, last_counter FROM executions WHERE account_id = a.id AND status IN ${QUEUED_SQL}
+              UNION ALL
+              SELECT id, job_id, last_counter FROM executions WHERE account_id = a.id AND status IN ${OWNED_SQL}) e
+        WHERE starts_with(a.path, $1) AND ($2::uuid IS NULL OR e.job_id = $2)`,
+      [where.accountPath, where.jobId ?? null],
     );
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { Schedule } from './entities/schedule.entity';
-import { ACTIVE_SQL } from './status-sql';
+import { OWNED_SQL, QUEUED_SQL } from './status-sql';
 
 export interface ServiceAccount {
   accountId: string;
@@ -127,10 +127,16 @@ export class ScheduleRepository {
     return rows.length > 0;
   }
 
-  async hasActiveRun(em: EntityManager, scheduleId: string): Promise<boolean> {
+  /**
+   * Whether a run this schedule started is still queued or owned: among its account's waiting runs
+   * (executions_queue_idx) and owned ones (executions_owned_idx), never its history.
+   */
+  async hasActiveRun(em: EntityManager, schedule: { id: string; accountId: string }): Promise<boolean> {
     const [row] = await em.query(
-      `SELECT 1 FROM executions WHERE schedule_id = $1 AND status IN ${ACTIVE_SQL} LIMIT 1`,
-      [scheduleId],
+      `SELECT 1 FROM executions WHERE account_id = $2 AND status IN ${QUEUED_SQL} AND schedule_id = $1
+       UNION ALL
+       SELECT 1 FROM executions WHERE account_id = $2 AND status IN ${OWNED_SQL} AND schedule_id = $1 LIMIT 1`,
+      [schedule.id, schedule.accountId],
     );
     return !!row;
   }

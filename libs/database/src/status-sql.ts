@@ -1,4 +1,4 @@
-import { ACTIVE_STATUSES, CLAIMED_STATUS, ExecutionStatus, OWNED_STATUSES, QUEUED_STATUS } from '@app/domain';
+import { CLAIMED_STATUS, ExecutionStatus, OWNED_STATUSES, QUEUED_STATUS } from '@app/domain';
 
 /**
  * The domain's status lists (libs/domain/src/execution-status.ts) as SQL lists, for `status IN …`.
@@ -13,8 +13,6 @@ function sqlList(statuses: readonly ExecutionStatus[]): string {
 
 /** A worker owns the run and holds its lease. */
 export const OWNED_SQL = sqlList(OWNED_STATUSES);
-/** The run is queued or owned: it blocks deleting its job and counts against the account's limits. */
-export const ACTIVE_SQL = sqlList(ACTIVE_STATUSES);
 /** The run waits to be claimed (executions_queue_idx). */
 export const QUEUED_SQL = sqlList([QUEUED_STATUS]);
 /** What a claim makes of a queued run. */

@@ -47,6 +47,16 @@ describe('ExecutionReads on PostgreSQL', () => {
     expect(new Set(child.map((e) => e.id))).toEqual(new Set(accounts['/P/C/'].runs));
   });
 
+  it("pages a tree in one order across its accounts (newest first, then id), each page where the last ended", async () => {
+    const [all] = await h.reads.pageInTree('/P/', {}, 0, 100);
+    const newestFirst = [...all].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1));
+    expect(all.map((e) => e.id)).toEqual(newestFirst.map((e) => e.id));
+    const pages = [];
+    for (let page = 0; page < 3; page++) pages.push(...(await h.reads.pageInTree('/P/', {}, page, 2))[0]);
+    expect(pages.map((e) => e.id)).toEqual(all.map((e) => e.id));
+    expect((await h.reads.pageInTree('/P/', {}, 3, 2))[0]).toEqual([]);
+  });
+
   it("reads a path's % and _ as text, not as LIKE wildcards", async () => {
     const [page, total] = await h.reads.pageInTree('/Q_%/', {}, 0, 100);
     expect(new Set(page.map((e) => e.id))).toEqual(new Set(accounts['/Q_%/'].runs));
@@ -64,8 +74,10 @@ describe('ExecutionReads on PostgreSQL', () => {
   it("lists the active runs' counters of a job, or of an account tree", async () => {
     const { jobId, runs } = accounts['/QA/'];
     await h.db.query(`UPDATE executions SET status = 'SUCCESS' WHERE id = $1`, [runs[0]]);
-    const ofJob = await h.reads.activeCounters({ jobId });
+    const ofJob = await h.reads.activeCounters({ accountPath: '/QA/', jobId });
     expect(new Set(ofJob.map((a) => a.id))).toEqual(new Set(runs.slice(1)));
+    // A job outside the tree has no runs in it.
+    expect(await h.reads.activeCounters({ accountPath: '/P/', jobId })).toEqual([]);
     expect(ofJob.every((a) => a.lastCounter === 1)).toBe(true);
     const ofTree = await h.reads.activeCounters({ accountPath: '/QA/' });
     expect(new Set(ofTree.map((a) => a.id))).toEqual(new Set(runs.slice(1)));

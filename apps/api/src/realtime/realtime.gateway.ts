@@ -133,7 +133,7 @@ export class RealtimeGateway implements OnGatewayInit<Namespace>, OnGatewayConne
       return;
     }
     // A job or alias subscription streams from now on: runs under way continue from where they are.
-    for (const active of await this.executions.activeCounters({ jobId: subscription.jobId, accountPath: subscription.jobId ? undefined : account.path })) {
+    for (const active of await this.executions.activeCounters({ accountPath: account.path, jobId: subscription.jobId })) {
       subscriber.startAt(active.id, active.lastCounter);
     }
     subscriber.subscriptions.set(subscription.key, subscription);
