@@ -1,0 +1,585 @@
+"""Prototype driver for the warm path (issue #22): runs playbooks cold (the worker's path today: run
+guard -> bubblewrap -> setpriv -> ansible-playbook) and warm (run guard -> the same bubblewrap ->
+zygote.py spare, pre-spawned, which drops to the run's uid itself and becomes ansible-playbook),
+with the worker's real sandbox arguments (sandbox-argv.js, from the compiled worker) and its real
+run guard, and compares what they produce.
+
+    python3 warm_driver.py equivalence      # (i) same event sequence, cold vs warm, 6 playbooks
+    python3 warm_driver.py isolation        # (ii) nothing of one warm run visible to the next
+    python3 warm_driver.py timing [N]       # (iii) cold vs warm (ready spare) wall time, N rounds
+    python3 warm_driver.py identity         # the sandboxed process as cold and warm see themselves
+
+Run as root (per-account uids, cgroups), on a machine with bubblewrap and ansible-core 2.14.
+"""
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MAIN = os.environ.get('RUNNER_MAIN', os.path.abspath(os.path.join(HERE, '../../../..')))
+RUN_GUARD = os.path.join(MAIN, 'libs/process/src/run_guard.py')
+CALLBACK_DIR = os.path.join(MAIN, 'libs/ansible/src/plugin/callbacks')
+COLLECTIONS_DIR = os.path.join(MAIN, 'collection')
+SANDBOX_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+ROOT = os.environ.get('WARM_ROOT', '/tmp/warm-runs')
+ACCOUNT = 7
+SANDBOX = os.environ.get('WARM_SANDBOX', '1') == '1'
+
+
+# --- a workspace as the worker makes one (workspace.ts, playbook-command.ts) ------------------
+
+def ansible_cfg(ws):
+    ssh_args = ' '.join([
+        '-F %s/ssh_config' % ws, '-o UserKnownHostsFile=%s/known_hosts' % ws,
+        '-o StrictHostKeyChecking=accept-new', '-o ControlMaster=no', '-o BatchMode=yes'])
+    return '\n'.join([
+        '[defaults]', 'host_key_checking = True', 'retry_files_enabled = False',
+        'callbacks_enabled = runner_events', 'callback_plugins = %s' % CALLBACK_DIR,
+        'stdout_callback = default', 'local_tmp = %s/tmp' % ws, 'remote_tmp = ~/.ansible/tmp',
+        'nocolor = True', 'interpreter_python = auto_silent', 'deprecation_warnings = False',
+        '', '[ssh_connection]', 'ssh_args = %s' % ssh_args, 'pipelining = True', ''])
+
+
+def make_workspace(name, playbook, files=None, uid=None):
+    ws = os.path.join(ROOT, name)
+    shutil.rmtree(ws, ignore_errors=True)
+    os.makedirs(os.path.join(ws, 'home'))
+    os.makedirs(os.path.join(ws, 'tmp'))
+    with open(os.path.join(ws, 'ansible.cfg'), 'w') as f:
+        f.write(ansible_cfg(ws))
+    with open(os.path.join(ws, 'ssh_config'), 'w') as f:
+        f.write('Host *\n  HashKnownHosts no\n')
+    with open(os.path.join(ws, 'inventory.yml'), 'w') as f:
+        f.write('all:\n  hosts:\n    localhost:\n      ansible_connection: local\n'
+                '      ansible_python_interpreter: /usr/bin/python3\n')
+    with open(os.path.join(ws, 'extra-vars.yml'), 'w') as f:
+        f.write('{}\n')
+    with open(os.path.join(ws, 'playbook.yml'), 'w') as f:
+        f.write(playbook)
+    for rel, text in (files or {}).items():
+        os.makedirs(os.path.dirname(os.path.join(ws, rel)), exist_ok=True)
+        with open(os.path.join(ws, rel), 'w') as f:
+            f.write(text)
+    return ws
+
+
+def run_env(ws):
+    """runEnvironment() and what bubblewrap's `env PATH=… USER=… LOGNAME=…` wrapper sets over it."""
+    return {
+        'PATH': SANDBOX_PATH, 'HOME': os.path.join(ws, 'home'), 'LANG': 'C.UTF-8', 'LC_ALL': 'C.UTF-8',
+        'ANSIBLE_CONFIG': os.path.join(ws, 'ansible.cfg'),
+        'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS_DIR + ':~/.ansible/collections:/usr/share/ansible/collections',
+        'ANSIBLE_NOCOLOR': '1', 'ANSIBLE_FORCE_COLOR': '0', 'PYTHONUNBUFFERED': '1', 'RUNNER_EVENT_FD': '3',
+        'USER': 'runner', 'LOGNAME': 'runner',
+    }
+
+
+def playbook_argv(ws):
+    return ['/usr/bin/ansible-playbook', '-i', os.path.join(ws, 'inventory.yml'),
+            '--extra-vars', '@' + os.path.join(ws, 'extra-vars.yml'), os.path.join(ws, 'playbook.yml')]
+
+
+def sandbox_command(ws, command):
+    """The worker's {argv, sandbox, uid} for `command` in `ws` (its cgroups are created)."""
+    out = subprocess.run(['node', os.path.join(HERE, 'sandbox-argv.js'),
+                          json.dumps({'workspace': ws, 'account': ACCOUNT, 'command': command})],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def release(wrapped):
+    for procs in (wrapped or {}).get('sandbox', {}).get('cgroups', []):
+        try:
+            os.rmdir(os.path.dirname(procs))
+        except OSError:
+            pass
+
+
+def own(ws, uid):
+    for base, dirs, files in os.walk(ws):
+        for name in dirs + files:
+            os.lchown(os.path.join(base, name), uid, uid)
+    os.lchown(ws, uid, uid)
+    os.chmod(ws, 0o700)
+    # the identity files stay root's (run-sandbox.ts)
+    sandbox_dir = os.path.join(ws, '.sandbox')
+    if os.path.isdir(sandbox_dir):
+        for name in ['', 'passwd', 'group']:
+            os.lchown(os.path.join(sandbox_dir, name) if name else sandbox_dir, 0, 0)
+
+
+# --- the run guard with fd 3 (events), and for a spare fd 4 (its command) and fd 5 (ready) ---------
+
+class Guard:
+    def __init__(self, spare=False):
+        self.events_r, events_w = os.pipe()
+        fds = {3: events_w}
+        if spare:
+            spec_r, self.spec_w = os.pipe()
+            self.ready_r, ready_w = os.pipe()
+            fds.update({4: spec_r, 5: ready_w})
+
+        def child_fds():
+            for target, fd in fds.items():
+                os.dup2(fd, target)
+
+        self.proc = subprocess.Popen(['/usr/bin/python3', '-I', '-S', RUN_GUARD], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd='/', env={},
+                                     start_new_session=True, preexec_fn=child_fds, close_fds=False)
+        for fd in fds.values():
+            os.close(fd)
+
+    def start(self, argv, cwd, env, sandbox=None):
+        spec = {'argv': argv, 'cwd': cwd, 'env': env}
+        if sandbox:
+            spec['sandbox'] = sandbox
+        self.proc.stdin.write((json.dumps(spec) + '\n').encode())
+        self.proc.stdin.close()
+
+    def wait_ready(self, timeout=60):
+        import select
+        r, _, _ = select.select([self.ready_r], [], [], timeout)
+        line = os.read(self.ready_r, 100) if r else b''
+        os.close(self.ready_r)
+        return line == b'ready\n'
+
+    def send_spec(self, spec):
+        os.write(self.spec_w, (json.dumps(spec) + '\n').encode())
+        os.close(self.spec_w)
+
+    def finish(self):
+        """Reads stdout and the events to EOF, waits; returns (exit code, stdout, events)."""
+        import selectors
+        sel = selectors.DefaultSelector()
+        out, ev = [], []
+        sel.register(self.proc.stdout, selectors.EVENT_READ, out)
+        sel.register(self.events_r, selectors.EVENT_READ, ev)
+        open_streams = 2
+        while open_streams:
+            for key, _ in sel.select():
+                fd = key.fd
+                data = os.read(fd, 65536)
+                if not data:
+                    sel.unregister(key.fileobj)
+                    open_streams -= 1
+                else:
+                    key.data.append(data)
+        code = self.proc.wait()
+        os.close(self.events_r)
+        events = [json.loads(line) for line in b''.join(ev).decode().splitlines() if line.strip()]
+        return code, b''.join(out).decode(errors='replace'), events
+
+
+def cold(ws, argv=None):
+    argv = argv or playbook_argv(ws)
+    wrapped = sandbox_command(ws, argv) if SANDBOX else None
+    if wrapped and wrapped['uid'] is not None:
+        own(ws, wrapped['uid'])
+    guard = Guard()
+    time.sleep(0.05)  # the worker's guard is started ahead (launcher.warm())
+    t0 = time.monotonic()
+    guard.start(wrapped['argv'] if wrapped else argv, ws, run_env(ws), wrapped and wrapped['sandbox'])
+    code, out, events = guard.finish()
+    elapsed = time.monotonic() - t0
+    release(wrapped)
+    return {'code': code, 'out': out, 'events': events, 'seconds': elapsed, 'path': 'cold'}
+
+
+def spare_argv(wrapped):
+    """The cold argv with the command replaced by the spare, and setpriv taken out (the spare drops
+    to the run's uid itself, after importing); zygote.py's folder shown read-only."""
+    argv = list(wrapped['argv'])
+    cut = argv.index('--')
+    tail = argv[cut + 1:]
+    if tail[0] == '/usr/bin/setpriv':
+        tail = tail[tail.index('--') + 1:]
+    env_end = max(i for i, a in enumerate(tail) if a.startswith('LOGNAME='))
+    tail = tail[:env_end + 1] + ['/usr/bin/python3', '-I', '-u', os.path.join(HERE, 'zygote.py'), 'spare', ' ' * 4096]
+    head = argv[:cut] + ['--ro-bind', HERE, HERE]
+    # the folders above HERE, traversable (sandbox-arguments.ts: parents())
+    parents, d = [], os.path.dirname(HERE)
+    while d != '/':
+        parents = ['--perms', '0755', '--dir', d] + parents
+        d = os.path.dirname(d)
+    head = head[:cut] + parents + head[cut:]
+    return head + ['--'] + tail
+
+
+class Spare:
+    """A pre-spawned warm sandbox for workspace `ws`, started now, used by run()."""
+
+    def __init__(self, ws, level=None):
+        self.ws = ws
+        self.wrapped = sandbox_command(ws, ['placeholder']) if SANDBOX else None
+        if self.wrapped and self.wrapped['uid'] is not None:
+            own(ws, self.wrapped['uid'])
+        self.guard = Guard(spare=True)
+        env = {'LANG': 'C.UTF-8', 'LC_ALL': 'C.UTF-8', 'PATH': SANDBOX_PATH,
+               'WARM_SPEC_FD': '4', 'WARM_READY_FD': '5'}
+        if level:
+            env['WARM_LEVEL'] = level
+        if self.wrapped:
+            self.guard.start(spare_argv(self.wrapped), ws, env, self.wrapped['sandbox'])
+        else:
+            self.guard.start(['/usr/bin/python3', '-I', '-u', os.path.join(HERE, 'zygote.py'), 'spare', ' ' * 4096], ws, env)
+
+    def ready(self):
+        return self.guard.wait_ready()
+
+    def run(self, argv=None):
+        argv = argv or playbook_argv(self.ws)
+        t0 = time.monotonic()
+        self.guard.send_spec({'argv': argv, 'env': run_env(self.ws), 'cwd': self.ws,
+                              'uid': self.wrapped['uid'] if self.wrapped else None})
+        code, out, events = self.guard.finish()
+        elapsed = time.monotonic() - t0
+        release(self.wrapped)
+        return {'code': code, 'out': out, 'events': events, 'seconds': elapsed, 'path': 'warm'}
+
+
+def warm(ws, argv=None, level=None):
+    spare = Spare(ws, level)
+    if not spare.ready():
+        code, out, _ = spare.guard.finish()
+        raise SystemExit('spare not ready (exit %s): %s' % (code, out))
+    return spare.run(argv)
+
+
+# --- comparing event sequences --------------------------------------------------------------
+
+UUID = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}')
+VOLATILE = {'start', 'end', 'delta', 'timestamp', 'duration', 'ansible_date_time', 'ansible_uptime_seconds'}
+
+
+def normalize(events, ws):
+    ids = {}
+
+    def uid(value):
+        if value is None:
+            return None
+        return ids.setdefault(value, 'U%d' % len(ids))
+
+    def clean(value, key=None):
+        if key in VOLATILE:
+            return '<%s>' % key
+        if isinstance(value, dict):
+            return {k: clean(v, k) for k, v in sorted(value.items())}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        if isinstance(value, str):
+            value = value.replace(ws, '<WS>')
+            value = UUID.sub(lambda m: uid(m.group(0)), value)
+            value = re.sub(r'ansible-tmp-[0-9.]+-\d+-\d+', 'ansible-tmp-X', value)
+            value = re.sub(r'\d+\.\d+s', 'N.Ns', value)
+        return value
+
+    out = []
+    for e in events:
+        e = dict(e)
+        e.pop('timestamp', None)
+        e['uuid'] = uid(e.get('uuid'))
+        e['parent_uuid'] = uid(e.get('parent_uuid'))
+        out.append(clean(e))
+    return out
+
+
+def transcript(out, ws):
+    text = out.replace(ws, '<WS>')
+    text = re.sub(r'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[.,]\d+', '<time>', text)
+    text = re.sub(r'"delta": "[0-9:.]+"', '"delta": "<delta>"', text)
+    return text
+
+
+PLAYBOOKS = {
+    'trivial': '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: one
+      debug: msg=hello
+    - name: two
+      command: /bin/true
+''',
+    'loops': '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: loop with skipped items
+      debug: msg="item {{ item }}"
+      loop: [1, 2, 3, 4, 5]
+      when: item is odd
+    - name: loop over dicts with a label
+      command: echo {{ item.name }}
+      loop: [{name: a}, {name: b}]
+      loop_control: {label: "{{ item.name }}"}
+      changed_when: false
+    - name: skipped task
+      debug: msg=never
+      when: false
+''',
+    'blocks': '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - block:
+        - name: in block
+          debug: msg=block
+        - name: fails
+          command: /bin/false
+        - name: not reached
+          debug: msg=no
+      rescue:
+        - name: rescued
+          debug: msg="rescued {{ ansible_failed_task.name }}"
+      always:
+        - name: always
+          debug: msg=always
+''',
+    'handlers': '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: notify
+      command: /bin/true
+      notify: [h1, h2]
+    - meta: flush_handlers
+    - name: after flush
+      debug: msg=after
+      changed_when: true
+      notify: h1
+  handlers:
+    - name: h1
+      debug: msg="handler one"
+    - name: h2
+      debug: msg="handler two"
+''',
+    'ignore_errors': '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: fails but ignored
+      command: /bin/false
+      ignore_errors: true
+    - name: failed_when
+      command: /bin/true
+      failed_when: true
+      ignore_errors: yes
+    - name: still runs
+      debug: var=ansible_version.full
+''',
+    'two_plays': '''
+- name: first play
+  hosts: localhost
+  gather_facts: true
+  gather_subset: [min]
+  tasks:
+    - name: a fact
+      set_fact: {answer: 42}
+    - name: show
+      debug: msg="{{ answer }} {{ ansible_facts.system }}"
+- name: second play
+  hosts: all
+  gather_facts: false
+  tasks:
+    - name: fact from the first play
+      debug: var=answer
+    - name: fails for real
+      command: /bin/false
+    - name: not reached
+      debug: msg=no
+''',
+}
+
+
+def equivalence():
+    failures = 0
+    for name, text in PLAYBOOKS.items():
+        results = {}
+        for path in ('cold', 'warm'):
+            ws = make_workspace('eq-%s-%s' % (name, path), text)
+            r = cold(ws) if path == 'cold' else warm(ws)
+            results[path] = (r['code'], normalize(r['events'], ws), transcript(r['out'], ws))
+        (cc, ce, ct), (wc, we, wt) = results['cold'], results['warm']
+        same = cc == wc and ce == we and ct == wt
+        print('%-14s exit %s/%s, %3d/%3d events, events %s, transcript %s' % (
+            name, cc, wc, len(ce), len(we), 'identical' if ce == we else 'DIFFER',
+            'identical' if ct == wt else 'DIFFERS'))
+        if not same:
+            failures += 1
+            import difflib
+            for line in list(difflib.unified_diff(json.dumps(ce, indent=1).splitlines(), json.dumps(we, indent=1).splitlines(), 'cold', 'warm', lineterm=''))[:40]:
+                print('   ', line)
+            for line in list(difflib.unified_diff(ct.splitlines(), wt.splitlines(), 'cold', 'warm', lineterm=''))[:20]:
+                print('   ', line)
+    return failures
+
+
+LEAK_PLUGIN = '''
+import os, sys
+COUNTER = 0
+def bump(value):
+    global COUNTER
+    COUNTER += 1
+    return COUNTER
+class FilterModule(object):
+    def filters(self):
+        return {'leak_bump': bump}
+'''
+LEAK = '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: a fact, cacheable
+      set_fact: {leaked_fact: secret-of-run-a, cacheable: true}
+    - name: module-level value in the run's own plugin
+      debug: msg="{{ 1 | leak_bump }} {{ 1 | leak_bump }}"
+    - name: environment, constants, builtin module state, from a lookup of the run's own
+      debug: msg="{{ lookup('leak_env') }}"
+'''
+LEAK_LOOKUP = '''
+import os, sys
+from ansible.plugins.lookup import LookupBase
+class LookupModule(LookupBase):
+    def run(self, terms, variables=None, **kwargs):
+        os.environ['LEAKED_ENV'] = 'from-run-a'
+        import ansible.constants as C
+        C.LEAKED_CONSTANT = 'from-run-a'
+        import ansible.utils.vars
+        ansible.utils.vars.LEAKED = 'from-run-a'
+        import signal
+        signal.signal(signal.SIGUSR1, lambda *a: None)
+        global HELD
+        HELD = open(os.path.join(os.environ['HOME'], 'held-open'), 'w')
+        return ['set']
+'''
+PROBE = '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: the other run's fact
+      debug: msg="{{ hostvars['localhost']['leaked_fact'] | default('UNDEFINED') }}"
+    - name: the other run's plugin module value (own plugin of the same name, fresh counter)
+      debug: msg="{{ 1 | leak_bump }}"
+    - name: what the interpreter holds
+      debug: msg="{{ lookup('probe_state') }}"
+'''
+PROBE_LOOKUP = '''
+import os, sys, signal
+from ansible.plugins.lookup import LookupBase
+class LookupModule(LookupBase):
+    def run(self, terms, variables=None, **kwargs):
+        import ansible.constants as C
+        import ansible.utils.vars as v
+        fds = sorted(int(f) for f in os.listdir('/proc/self/fd'))
+        return ['env=%s const=%s module=%s sigusr1=%s leak_lookup_loaded=%s fds=%s uid=%s cwd=%s' % (
+            os.environ.get('LEAKED_ENV', 'UNSET'), getattr(C, 'LEAKED_CONSTANT', 'UNSET'),
+            getattr(v, 'LEAKED', 'UNSET'), signal.getsignal(signal.SIGUSR1) == signal.SIG_DFL,
+            any('leak_env' in m for m in sys.modules), fds, os.getuid(), os.getcwd())]
+'''
+
+
+def isolation():
+    """Run A (warm) changes the interpreter every way a playbook can; run B (warm, next, same
+    account) and run C (warm, with the forkserver) look for it."""
+    a = make_workspace('iso-a', LEAK, {'filter_plugins/leak.py': LEAK_PLUGIN, 'lookup_plugins/leak_env.py': LEAK_LOOKUP})
+    ra = warm(a)
+    msgs_a = [e['event_data'].get('msg') for e in ra['events'] if e['event'] == 'runner_on_ok' and 'msg' in e.get('event_data', {})]
+    print('run A exit %s: %s' % (ra['code'], msgs_a))
+    b = make_workspace('iso-b', PROBE, {'filter_plugins/leak.py': LEAK_PLUGIN, 'lookup_plugins/probe_state.py': PROBE_LOOKUP})
+    rb = warm(b)
+    msgs_b = [e['event_data'].get('msg') for e in rb['events'] if e['event'] == 'runner_on_ok' and 'msg' in e.get('event_data', {})]
+    print('run B exit %s: %s' % (rb['code'], msgs_b))
+    c = make_workspace('iso-c', PROBE, {'filter_plugins/leak.py': LEAK_PLUGIN, 'lookup_plugins/probe_state.py': PROBE_LOOKUP})
+    rc = cold(c)
+    msgs_c = [e['event_data'].get('msg') for e in rc['events'] if e['event'] == 'runner_on_ok' and 'msg' in e.get('event_data', {})]
+    print('cold C exit %s: %s' % (rc['code'], msgs_c))
+    ok = msgs_b[:2] == ['UNDEFINED', '1'] and 'UNSET' in msgs_b[2] and msgs_b[2].count('UNSET') == 3 \
+        and 'leak_lookup_loaded=False' in msgs_b[2] and 'sigusr1=True' in msgs_b[2]
+    same_as_cold = [m.replace(b, '<WS>') for m in msgs_b] == [m.replace(c, '<WS>') for m in msgs_c]
+    print('nothing of A visible in B: %s; B reports exactly what a cold run reports: %s' % (ok, same_as_cold))
+    return 0 if ok and same_as_cold else 1
+
+
+IDENTITY = '''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: status
+      command: grep -E '^(Uid|Gid|Groups|CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp|Seccomp_filters)' /proc/self/status
+    - name: ansible's own process
+      shell: |
+        grep -E '^(Uid|Gid|Groups|CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs)' /proc/$PPID/status
+        stat -c '%u %g' /proc/$PPID/status
+        sort /proc/$PPID/cgroup
+        for p in /proc/[0-9]*; do echo "$(basename $p) $(cat $p/comm) ppid=$(awk '/^PPid/{print $2}' $p/status) $(tr '\\0' ' ' < $p/cmdline | cut -c1-200)"; done
+        hostname; id
+    - name: ansible's signal dispositions and its open files
+      shell: |
+        grep -E '^Sig(Ign|Cgt|Blk)' /proc/$PPID/status
+        ls -l /proc/$PPID/fd | awk '{print $9, $10, $11}' | tail -n +2 | sed -e 's/[0-9]*]/N]/'
+'''
+
+
+def identity():
+    rows = {}
+    for path in ('cold', 'warm'):
+        ws = make_workspace('id-' + path, IDENTITY)
+        r = cold(ws) if path == 'cold' else warm(ws)
+        # /proc/PID/cmdline of the warm process ends in NUL padding (zygote.name_process): the
+        # text is compared, line ends stripped.
+        rows[path] = ['\n'.join(line.rstrip() for line in re.sub(r'ansible-tmp-[0-9.]+-\d+-\d+', 'ansible-tmp-X', (e['event_data'].get('stdout') or '').replace(ws, '<WS>')).splitlines())
+                      for e in r['events'] if e['event'] == 'runner_on_ok']
+        print('--- %s (exit %s)' % (path, r['code']))
+        for block in rows[path]:
+            print(re.sub(r'run-\d+-[0-9a-f]+', 'run-X', block))
+    same = [re.sub(r'run-\d+-[0-9a-f]+', 'run-X', b) for b in rows['cold']] == [re.sub(r'run-\d+-[0-9a-f]+', 'run-X', b) for b in rows['warm']]
+    import difflib
+    for line in difflib.unified_diff('\n'.join(rows['cold']).splitlines(), '\n'.join(rows['warm']).splitlines(), 'cold', 'warm', lineterm=''):
+        print('   ', line)
+    print('identical: %s' % same)
+    return 0 if same else 1
+
+
+def timing(rounds=10, levels=('full',)):
+    results = {'cold': []}
+    for level in levels:
+        results['warm-' + level] = []
+    for i in range(rounds):
+        ws = make_workspace('t-cold', PLAYBOOKS['trivial'])
+        results['cold'].append(cold(ws)['seconds'])
+        for level in levels:
+            ws = make_workspace('t-warm', PLAYBOOKS['trivial'])
+            spare = Spare(ws, None if level == 'full' else level)
+            t_spawn = time.monotonic()
+            assert spare.ready()
+            ready_after = time.monotonic() - t_spawn
+            time.sleep(0.2)  # a ready spare waiting for its claim
+            r = spare.run()
+            assert r['code'] == 0, r['out']
+            results['warm-' + level].append(r['seconds'])
+            results.setdefault('spare-ready-' + level, []).append(ready_after)
+    for key, values in results.items():
+        print('%-20s median %.3f s  (min %.3f, max %.3f, n=%d)' % (key, statistics.median(values), min(values), max(values), len(values)))
+    return results
+
+
+if __name__ == '__main__':
+    os.makedirs(ROOT, exist_ok=True)
+    os.chmod(ROOT, 0o755)
+    what = sys.argv[1]
+    if what == 'equivalence':
+        sys.exit(equivalence())
+    if what == 'isolation':
+        sys.exit(isolation())
+    if what == 'identity':
+        sys.exit(identity())
+    if what == 'timing':
+        levels = sys.argv[3].split(',') if len(sys.argv) > 3 else ['full']
+        timing(int(sys.argv[2]) if len(sys.argv) > 2 else 10, levels)
