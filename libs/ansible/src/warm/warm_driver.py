@@ -31,6 +31,7 @@ SANDBOX_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 ROOT = os.environ.get('WARM_ROOT', '/tmp/warm-runs')
 ACCOUNT = 7
 SANDBOX = os.environ.get('WARM_SANDBOX', '1') == '1'
+SKIP_RESET = '--skip-reset' in sys.argv
 
 
 # --- a workspace as the worker makes one (workspace.ts, playbook-command.ts) ------------------
@@ -71,8 +72,10 @@ def make_workspace(name, playbook, files=None, uid=None):
 
 
 def run_env(ws):
-    """runEnvironment() and what bubblewrap's `env PATH=… USER=… LOGNAME=…` wrapper sets over it."""
+    """runEnvironment() and what bubblewrap sets over it: `env PATH=… USER=… LOGNAME=…` in its
+    command, PWD (bubblewrap's --chdir)."""
     return {
+        'PWD': ws,
         'PATH': SANDBOX_PATH, 'HOME': os.path.join(ws, 'home'), 'LANG': 'C.UTF-8', 'LC_ALL': 'C.UTF-8',
         'ANSIBLE_CONFIG': os.path.join(ws, 'ansible.cfg'),
         'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS_DIR + ':~/.ansible/collections:/usr/share/ansible/collections',
@@ -237,7 +240,8 @@ class Spare:
         argv = argv or playbook_argv(self.ws)
         t0 = time.monotonic()
         self.guard.send_spec({'argv': argv, 'env': run_env(self.ws), 'cwd': self.ws,
-                              'uid': self.wrapped['uid'] if self.wrapped else None})
+                              'uid': self.wrapped['uid'] if self.wrapped else None,
+                              'test_skip_config_reset': SKIP_RESET})
         code, out, events = self.guard.finish()
         elapsed = time.monotonic() - t0
         release(self.wrapped)
@@ -547,6 +551,147 @@ def identity():
     return 0 if same else 1
 
 
+FINGERPRINT_LOOKUP = """
+import hashlib, json, os, sys, locale
+from ansible.plugins.lookup import LookupBase
+
+
+def h(value):
+    return hashlib.sha1(repr(value).encode()).hexdigest()[:12]
+
+
+class LookupModule(LookupBase):
+    def run(self, terms, variables=None, **kwargs):
+        import ansible.constants as C
+        from ansible.plugins import loader
+        from ansible.utils import color, display as display_module
+        from ansible.utils.collection_loader import AnsibleCollectionConfig
+        from ansible.inventory import manager as inventory_manager
+        from ansible.executor import module_common
+        from ansible.playbook.base import Base
+        from ansible.playbook.play import Play
+        from ansible.playbook.play_context import PlayContext
+        from ansible.playbook.task import Task
+        from ansible import context
+        out = {}
+        for name in sorted(n for n in dir(C) if n.isupper()):
+            value = getattr(C, name)
+            out['C.' + name] = repr(sorted(value, key=repr)) if isinstance(value, (set, frozenset)) else repr(value)
+        out['C.DEFAULT_LOCAL_TMP'] = out['C.DEFAULT_LOCAL_TMP'].rsplit('-', 1)[0] + '-<random>'
+        out['C.config._config_file'] = C.config._config_file
+        for name, plugin_loader in loader.get_all_plugin_loaders():
+            out['loader.%s.config' % name] = plugin_loader.config
+            out['loader.%s.paths' % name] = plugin_loader._get_paths()
+            out['loader.%s.extra_dirs' % name] = plugin_loader._extra_dirs
+        out['plugin_filters'] = repr(sorted((k, sorted(v)) for k, v in loader._PLUGIN_FILTERS.items()))
+        out['collections.paths'] = AnsibleCollectionConfig.collection_paths
+        out['collections.playbook_paths'] = AnsibleCollectionConfig.playbook_paths
+        out['collections.default'] = AnsibleCollectionConfig.default_collection
+        out['collections.finders'] = sum(1 for f in sys.meta_path if type(f).__name__ == '_AnsibleCollectionFinder')
+        out['collections.on_load_handlers'] = len(AnsibleCollectionConfig.on_collection_load._handlers)
+        out['ansible_collections.__path__'] = list(sys.modules['ansible_collections'].__path__)
+        out['ansible_collections.ansible.__path__'] = list(sys.modules['ansible_collections.ansible'].__path__)
+        out['color'] = color.ANSIBLE_COLOR
+        out['display.logger'] = repr(display_module.logger and display_module.logger.handlers)
+        out['display.color_to_log_level'] = sorted(display_module.color_to_log_level.items())
+        d = display_module.Display()
+        out['display.fields'] = repr((d.verbosity, d.noncow, d.b_cowsay, d.columns, sorted(d._warns), sorted(d._deprecations)))
+        out['inventory.IGNORED'] = inventory_manager.IGNORED.pattern
+        out['ansiballz'] = h(module_common.ACTIVE_ANSIBALLZ_TEMPLATE)
+        for cls, field in [(Base, 'no_log'), (Base, 'any_errors_fatal'), (Base, 'timeout'), (Play, 'gather_timeout'),
+                           (Play, 'fact_path'), (Play, 'strategy'), (PlayContext, 'module_compression'),
+                           (PlayContext, 'executable'), (PlayContext, 'timeout'), (PlayContext, 'private_key_file'),
+                           (PlayContext, 'pipelining'), (PlayContext, 'become_exe'), (PlayContext, 'become_flags'), (Task, 'poll')]:
+            out['field.%s.%s' % (cls.__name__, field)] = repr(cls.__dict__[field].default)
+        from ansible.plugins.callback import CallbackBase
+        out['callback._print_task_path.defaults'] = CallbackBase._print_task_path.__defaults__
+        out['cliargs'] = repr(sorted(context.CLIARGS.items()))
+        out['sys.path'] = sys.path
+        out['sys.argv'] = sys.argv
+        out['environ'] = sorted(os.environ.items())
+        out['cwd'] = os.getcwd()
+        out['locale'] = locale.setlocale(locale.LC_ALL)
+        out['umask'] = os.umask(0o022)
+        os.umask(out['umask'])
+        out['stdout'] = (sys.stdout.encoding, sys.stdout.errors, sys.stdout.line_buffering, sys.stdout.write_through)
+        out['plugin_modules'] = sorted(n for n in sys.modules if n.startswith('ansible.plugins.') and n.count('.') >= 3)
+        out['collections_modules'] = sorted(n for n in sys.modules if n.startswith('ansible_collections'))
+        with open(os.path.join(os.environ['HOME'], 'fingerprint.json'), 'w') as f:
+            json.dump(out, f, indent=1, sort_keys=True, default=repr)
+        return ['written']
+"""
+FINGERPRINT = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: fingerprint
+      debug: msg="{{ lookup('fingerprint') }}"
+      no_log: false
+"""
+UNUSUAL_CFG = """
+[defaults]
+forks = 3
+timeout = 17
+poll_interval = 7
+gather_timeout = 21
+fact_path = {ws}/facts.d
+strategy = free
+task_timeout = 99
+module_compression = ZIP_STORED
+executable = /bin/bash
+private_key_file = {ws}/key
+keep_remote_files = True
+log_path = {ws}/ansible.log
+inventory_ignore_extensions = .foo, .bar
+inventory_ignore_patterns = skipme
+roles_path = {ws}/roles
+library = {ws}/library
+filter_plugins = {ws}/fplugins
+any_errors_fatal = True
+[privilege_escalation]
+become_exe = /usr/bin/doas
+become_flags = -n
+[colors]
+debug = bright blue
+"""
+
+
+def config():
+    """The run's configuration as the run sees it, cold and warm, with an ansible.cfg that changes
+    every setting read at import and an ANSIBLE_* variable in the environment."""
+    prints = {}
+    for path in ('cold', 'warm'):
+        ws = make_workspace('cfg-' + path, FINGERPRINT, {'lookup_plugins/fingerprint.py': FINGERPRINT_LOOKUP})
+        with open(os.path.join(ws, 'ansible.cfg')) as f:
+            base = f.read()
+        extra = UNUSUAL_CFG.format(ws=ws)
+        merged = base.replace('[defaults]\n', extra.split('[privilege_escalation]')[0].replace('\n[defaults]\n', '[defaults]\n', 1).lstrip('\n'), 1)
+        merged = merged.replace('pipelining = True', 'pipelining = False') + '[privilege_escalation]' + extra.split('[privilege_escalation]')[1]
+        with open(os.path.join(ws, 'ansible.cfg'), 'w') as f:
+            f.write(merged)
+        env_extra = {'ANSIBLE_TIMEOUT': '33', 'ANSIBLE_DISPLAY_SKIPPED_HOSTS': 'False'}
+        global run_env
+        plain = run_env
+        run_env = lambda w: dict(plain(w), **env_extra)
+        try:
+            r = cold(ws) if path == 'cold' else warm(ws)
+        finally:
+            run_env = plain
+        print('%s exit %s' % (path, r['code']))
+        if r['code'] != 0:
+            print(r['out'][-3000:])
+        with open(os.path.join(ws, 'home', 'fingerprint.json')) as f:
+            prints[path] = json.loads(f.read().replace(ws, '<WS>'))
+    cold_fp, warm_fp = prints['cold'], prints['warm']
+    differ = [k for k in sorted(set(cold_fp) | set(warm_fp)) if cold_fp.get(k) != warm_fp.get(k)]
+    print('%d values compared, %d differ' % (len(cold_fp), len(differ)))
+    for k in differ:
+        print('  %s\n    cold: %s\n    warm: %s' % (k, str(cold_fp.get(k))[:300], str(warm_fp.get(k))[:300]))
+    for k in ['C.DEFAULT_TIMEOUT', 'C.DEFAULT_STRATEGY', 'field.PlayContext.timeout', 'field.Play.strategy', 'loader.filter_loader.config', 'C.DEFAULT_LOG_PATH', 'color', 'inventory.IGNORED']:
+        print('  e.g. %s = %s' % (k, str(warm_fp.get(k))[:150]))
+    return 1 if differ else 0
+
+
 def timing(rounds=10, levels=('full',)):
     results = {'cold': []}
     for level in levels:
@@ -580,6 +725,8 @@ if __name__ == '__main__':
         sys.exit(isolation())
     if what == 'identity':
         sys.exit(identity())
+    if what == 'config':
+        sys.exit(config())
     if what == 'timing':
         levels = sys.argv[3].split(',') if len(sys.argv) > 3 else ['full']
         timing(int(sys.argv[2]) if len(sys.argv) > 2 else 10, levels)

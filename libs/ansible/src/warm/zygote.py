@@ -429,7 +429,8 @@ def become_run(spec):
     if spec.get('uid') is not None:
         drop_privileges(int(spec['uid']))
     reset_process(spec['argv'], spec['env'], spec['cwd'])
-    reset_ansible_config()
+    if not spec.get('test_skip_config_reset'):  # warm_driver.py config --skip-reset: what the reset is for
+        reset_ansible_config()
     sys.stdout.flush()
     from ansible.cli.playbook import main
     # As /usr/bin/ansible-playbook: sys.exit(main()), atexit handlers and all.
