@@ -6,7 +6,8 @@ run guard, and compares what they produce.
 
     python3 warm_driver.py equivalence      # (i) same event sequence, cold vs warm, 6 playbooks
     python3 warm_driver.py isolation        # (ii) nothing of one warm run visible to the next
-    python3 warm_driver.py timing [N]       # (iii) cold vs warm (ready spare) wall time, N rounds
+    python3 warm_driver.py timing [N] [MODES] # (iii) cold vs warm wall time, N rounds (modes: timing())
+    python3 warm_driver.py config           # the run's configuration, cold vs warm (346 values)
     python3 warm_driver.py identity         # the sandboxed process as cold and warm see themselves
 
 Run as root (per-account uids, cgroups), on a machine with bubblewrap and ansible-core 2.14.
@@ -32,6 +33,7 @@ ROOT = os.environ.get('WARM_ROOT', '/tmp/warm-runs')
 ACCOUNT = 7
 SANDBOX = os.environ.get('WARM_SANDBOX', '1') == '1'
 SKIP_RESET = '--skip-reset' in sys.argv
+TRACE = '--trace' in sys.argv
 
 
 # --- a workspace as the worker makes one (workspace.ts, playbook-command.ts) ------------------
@@ -91,6 +93,10 @@ def playbook_argv(ws):
 
 def sandbox_command(ws, command):
     """The worker's {argv, sandbox, uid} for `command` in `ws` (its cgroups are created)."""
+    return _sandbox_command(ws, command)
+
+
+def _sandbox_command(ws, command):
     out = subprocess.run(['node', os.path.join(HERE, 'sandbox-argv.js'),
                           json.dumps({'workspace': ws, 'account': ACCOUNT, 'command': command})],
                          check=True, capture_output=True, text=True).stdout
@@ -99,6 +105,8 @@ def sandbox_command(ws, command):
 
 def release(wrapped):
     for procs in (wrapped or {}).get('sandbox', {}).get('cgroups', []):
+        if '/warm-cpu/' in procs:
+            continue  # cpu()'s own
         try:
             os.rmdir(os.path.dirname(procs))
         except OSError:
@@ -241,7 +249,7 @@ class Spare:
         t0 = time.monotonic()
         self.guard.send_spec({'argv': argv, 'env': run_env(self.ws), 'cwd': self.ws,
                               'uid': self.wrapped['uid'] if self.wrapped else None,
-                              'test_skip_config_reset': SKIP_RESET})
+                              'test_skip_config_reset': SKIP_RESET, 'test_trace': TRACE})
         code, out, events = self.guard.finish()
         elapsed = time.monotonic() - t0
         release(self.wrapped)
@@ -254,6 +262,126 @@ def warm(ws, argv=None, level=None):
         code, out, _ = spare.guard.finish()
         raise SystemExit('spare not ready (exit %s): %s' % (code, out))
     return spare.run(argv)
+
+
+# --- option (a)/(c) for comparison: one fork server per worker, outside any sandbox ------------
+
+class ForkServer:
+    def __init__(self, level=None, cgroup=None):
+        self.path = os.path.join(ROOT, 'zygote.sock')
+        if os.path.exists(self.path):
+            os.unlink(self.path)
+        env = {'LANG': 'C.UTF-8', 'LC_ALL': 'C.UTF-8', 'PATH': SANDBOX_PATH}
+        if level:
+            env['WARM_LEVEL'] = level
+        def join_cgroup():
+            if cgroup:
+                with open(cgroup, 'w') as f:
+                    f.write(str(os.getpid()))
+        self.proc = subprocess.Popen(['/usr/bin/python3', '-I', '-u', os.path.join(HERE, 'zygote.py'), 'forkserver', self.path],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, cwd='/', env=env, start_new_session=True,
+                                     preexec_fn=join_cgroup)
+        assert self.proc.stdout.readline() == b'ready\n'
+
+    def close(self):
+        self.proc.kill()
+        self.proc.wait()
+
+    def _send(self, spec, fds):
+        import socket
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        conn.connect(self.path)
+        socket.send_fds(conn, [json.dumps(spec).encode()], fds)
+        return conn
+
+    def run(self, ws, argv=None):
+        """Option (a) without its sandbox: a child forked per run (for the isolation of siblings)."""
+        argv = argv or playbook_argv(ws)
+        out_r, out_w = os.pipe()
+        ev_r, ev_w = os.pipe()
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        t0 = time.monotonic()
+        conn = self._send({'argv': argv, 'env': run_env(ws), 'cwd': ws, 'uid': None, 'test_trace': TRACE}, [devnull, out_w, out_w, ev_w])
+        for fd in (devnull, out_w, ev_w):
+            os.close(fd)
+        out, events = _drain(out_r, ev_r)
+        code = int(conn.makefile().readline())
+        conn.close()
+        return {'code': code, 'out': out, 'events': events, 'seconds': time.monotonic() - t0, 'path': 'fork'}
+
+    def holder(self, ws):
+        """Option (c): the run's own bubblewrap sandbox, exactly as cold, whose command only waits
+        for the run's exit status on fd 4; returns what join() needs."""
+        wrapped = sandbox_command(ws, ['/bin/sh', '-c', 'read status <&4; exit "$status"'])
+        own(ws, wrapped['uid'])
+        guard = Guard(spare=True)  # fd 4: the status pipe's read end (fd 5 unused)
+        guard.start(wrapped['argv'], ws, run_env(ws), wrapped['sandbox'])
+        pid = None
+        for _ in range(500):
+            pid = _descendant(guard.proc.pid, 'sh')
+            if pid:
+                break
+            time.sleep(0.01)
+        return {'guard': guard, 'wrapped': wrapped, 'pid': pid, 'ws': ws}
+
+    def join(self, holder, argv=None):
+        ws, guard = holder['ws'], holder['guard']
+        argv = argv or playbook_argv(ws)
+        out_r, out_w = os.pipe()
+        ev_r, ev_w = os.pipe()
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        t0 = time.monotonic()
+        spec = {'argv': argv, 'env': run_env(ws), 'cwd': ws, 'uid': holder['wrapped']['uid'], 'test_trace': TRACE,
+                'join': {'pid': holder['pid'], 'cgroups': holder['wrapped']['sandbox']['cgroups']}}
+        conn = self._send(spec, [devnull, out_w, out_w, ev_w, guard.spec_w])
+        for fd in (devnull, out_w, ev_w, guard.spec_w):
+            os.close(fd)
+        out, events = _drain(out_r, ev_r)
+        code, guard_out, _ = guard.finish()
+        conn.close()
+        release(holder['wrapped'])
+        return {'code': code, 'out': out + guard_out, 'events': events, 'seconds': time.monotonic() - t0, 'path': 'join'}
+
+
+def _descendant(root, comm):
+    children = {}
+    for entry in os.listdir('/proc'):
+        if entry.isdigit():
+            try:
+                with open('/proc/%s/stat' % entry) as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            name = stat[stat.index('(') + 1:stat.rindex(')')]
+            ppid = int(stat[stat.rindex(')') + 2:].split()[1])
+            children.setdefault(ppid, []).append((int(entry), name))
+    todo = [root]
+    while todo:
+        for pid, name in children.get(todo.pop(), []):
+            if name == comm:
+                return pid
+            todo.append(pid)
+    return None
+
+
+def _drain(out_r, ev_r):
+    import selectors
+    sel = selectors.DefaultSelector()
+    out, ev = [], []
+    sel.register(out_r, selectors.EVENT_READ, out)
+    sel.register(ev_r, selectors.EVENT_READ, ev)
+    left = 2
+    while left:
+        for key, _ in sel.select():
+            data = os.read(key.fd, 65536)
+            if not data:
+                sel.unregister(key.fd)
+                os.close(key.fd)
+                left -= 1
+            else:
+                key.data.append(data)
+    events = [json.loads(line) for line in b''.join(ev).decode().splitlines() if line.strip()]
+    return b''.join(out).decode(errors='replace'), events
 
 
 # --- comparing event sequences --------------------------------------------------------------
@@ -692,27 +820,97 @@ def config():
     return 1 if differ else 0
 
 
-def timing(rounds=10, levels=('full',)):
-    results = {'cold': []}
-    for level in levels:
-        results['warm-' + level] = []
-    for i in range(rounds):
-        ws = make_workspace('t-cold', PLAYBOOKS['trivial'])
-        results['cold'].append(cold(ws)['seconds'])
-        for level in levels:
-            ws = make_workspace('t-warm', PLAYBOOKS['trivial'])
-            spare = Spare(ws, None if level == 'full' else level)
-            t_spawn = time.monotonic()
-            assert spare.ready()
-            ready_after = time.monotonic() - t_spawn
-            time.sleep(0.2)  # a ready spare waiting for its claim
-            r = spare.run()
-            assert r['code'] == 0, r['out']
-            results['warm-' + level].append(r['seconds'])
-            results.setdefault('spare-ready-' + level, []).append(ready_after)
-    for key, values in results.items():
-        print('%-20s median %.3f s  (min %.3f, max %.3f, n=%d)' % (key, statistics.median(values), min(values), max(values), len(values)))
+def timing(rounds=10, modes=('cold', 'warm-full')):
+    """Wall time of the trivial playbook from the command handed over (the run guard's stdin, the
+    spare's spec pipe, the fork server's socket) to the end of its output and events, modes
+    interleaved round by round. warm-LEVEL: a ready spare (zygote.py spare, WARM_LEVEL none / cli /
+    full), in the run's sandbox; join-full: option (c), the fork server's child entering a ready
+    sandbox; fork-full: option (a) without any sandbox (the floor of a fork server)."""
+    results = {mode: [] for mode in modes}
+    extra = {}
+    server = ForkServer() if any(m.startswith(('join', 'fork')) for m in modes) else None
+    try:
+        for i in range(rounds):
+            for mode in modes:
+                ws = make_workspace('t-' + mode, PLAYBOOKS['trivial'])
+                if mode == 'cold':
+                    r = cold(ws)
+                elif mode.startswith('warm-'):
+                    level = mode.split('-', 1)[1]
+                    spare = Spare(ws, None if level == 'full' else level)
+                    t_spawn = time.monotonic()
+                    assert spare.ready()
+                    extra.setdefault('spare ready after (%s)' % level, []).append(time.monotonic() - t_spawn)
+                    time.sleep(0.2)  # a ready spare waits for its claim
+                    r = spare.run()
+                elif mode == 'join-full':
+                    holder = server.holder(ws)
+                    time.sleep(0.2)
+                    r = server.join(holder)
+                elif mode == 'fork-full':
+                    r = server.run(ws)
+                assert r['code'] == 0, r['out']
+                results[mode].append(r['seconds'])
+    finally:
+        if server:
+            server.close()
+    base = statistics.median(results['cold']) if 'cold' in results else None
+    for key, values in list(results.items()) + list(extra.items()):
+        ratio = ' (%.2f x cold)' % (statistics.median(values) / base) if base and key in results else ''
+        print('%-28s median %.3f s%s  min %.3f max %.3f n=%d' % (key, statistics.median(values), ratio, min(values), max(values), len(values)))
     return results
+
+
+def cpu(rounds=5):
+    """CPU time (user + system) of every process of a trivial run: the run guard's child, bubblewrap,
+    Ansible, its forks and modules, and for a spare its imports. Counted by a cpuacct cgroup of
+    this measurement's own, which the run joins with its other cgroups (the run guard's child, the
+    fork server's child for join-full). The fork server's start-up is counted apart, once: its
+    imports serve every run of the worker."""
+    base = '/sys/fs/cgroup/cpuacct/warm-cpu'
+    os.makedirs(base, exist_ok=True)
+    procs = os.path.join(base, 'cgroup.procs')
+    global _sandbox_command
+    plain = _sandbox_command
+
+    def counted(ws, command):
+        wrapped = plain(ws, command)
+        wrapped['sandbox']['cgroups'].append(procs)
+        return wrapped
+    _sandbox_command = counted
+
+    def usage():
+        with open(os.path.join(base, 'cpuacct.usage')) as f:
+            return int(f.read()) / 1e9
+    try:
+        for mode in ('cold', 'warm-full', 'join-full'):
+            server = None
+            if mode == 'join-full':
+                start = usage()
+                server = ForkServer(cgroup=procs)
+                print('%-14s %.3f s CPU once per worker (its imports)' % ('fork server', usage() - start))
+            times = []
+            for i in range(rounds):
+                ws = make_workspace('cpu-' + mode, PLAYBOOKS['trivial'])
+                before = usage()
+                if mode == 'cold':
+                    r = cold(ws)
+                elif mode == 'warm-full':
+                    spare = Spare(ws)
+                    assert spare.ready()
+                    r = spare.run()
+                else:
+                    r = server.join(server.holder(ws))
+                assert r['code'] == 0
+                time.sleep(0.1)
+                times.append(usage() - before)
+            if server:
+                server.close()
+            print('%-14s median %.3f s CPU per run (min %.3f, max %.3f, n=%d)' % (mode, statistics.median(times), min(times), max(times), len(times)))
+    finally:
+        _sandbox_command = plain
+        time.sleep(0.2)
+        os.rmdir(base)
 
 
 if __name__ == '__main__':
@@ -725,8 +923,10 @@ if __name__ == '__main__':
         sys.exit(isolation())
     if what == 'identity':
         sys.exit(identity())
+    if what == 'cpu':
+        sys.exit(cpu(int(sys.argv[2]) if len(sys.argv) > 2 else 5))
     if what == 'config':
         sys.exit(config())
     if what == 'timing':
-        levels = sys.argv[3].split(',') if len(sys.argv) > 3 else ['full']
-        timing(int(sys.argv[2]) if len(sys.argv) > 2 else 10, levels)
+        modes = sys.argv[3].split(',') if len(sys.argv) > 3 else ['cold', 'warm-full']
+        timing(int(sys.argv[2]) if len(sys.argv) > 2 else 10, modes)

@@ -122,6 +122,13 @@ def warm_imports(level=None):
     builtin = sys.modules['ansible_collections.ansible.builtin']
     with open(os.path.join(os.path.dirname(C.__file__), 'config', 'ansible_builtin_runtime.yml'), 'rb') as f:
         _pristine['builtin_routing'] = (f.read(), builtin._collection_meta)
+    if os.environ.get('WARM_GC_FREEZE', '1') == '1':
+        # What was imported lives as long as the process: out of the collector's way (each full
+        # collection of the run would walk it again) and, in a fork server, not written by it
+        # (the children's copy-on-write pages stay shared).
+        import gc
+        gc.collect()
+        gc.freeze()
     self_check()
 
 
@@ -266,6 +273,8 @@ def reset_ansible_config():
     is imported, read again for this run: ConfigManager and every constant, the class-level
     field defaults, the plugin loaders' folders and caches, the plugin filter, the collection
     finder, Display, color, logging, the inventory's ignore patterns, unique ids, the locale."""
+    if 'ansible.constants' not in sys.modules:
+        return  # nothing imported yet (WARM_LEVEL=none): the run reads everything itself
     import ansible.cli
     from ansible import constants as C
     from ansible.config import manager as config_manager
@@ -293,7 +302,8 @@ def reset_ansible_config():
         C._warning(warn)
 
     for module, cls, field, constant in FIELD_DEFAULTS:
-        getattr(sys.modules[module], cls).__dict__[field].default = getattr(C, constant)
+        if module in sys.modules:  # else imported later, by the run, with its configuration
+            getattr(sys.modules[module], cls).__dict__[field].default = getattr(C, constant)
 
     import ansible.plugins
     from ansible.plugins import loader
@@ -320,7 +330,7 @@ def reset_ansible_config():
     from ansible.utils.collection_loader import _collection_finder
     _collection_finder._AnsibleCollectionLoader._redirected_package_map = {}
     parse = _collection_finder._meta_yml_to_dict
-    raw_builtin, parsed_builtin = _pristine['builtin_routing']
+    raw_builtin, parsed_builtin = _pristine.get('builtin_routing', (None, None))
 
     def meta_yml_to_dict(raw, content_id):
         if content_id == ('ansible.builtin', 'runtime.yml') and raw == raw_builtin:
@@ -425,6 +435,11 @@ def _username():
 def become_run(spec):
     """In the process that will be the run: privileges, process state, configuration; then
     ansible-playbook's main(). Never returns."""
+    trace = spec.get('test_trace') and __import__('time').monotonic
+    if trace:
+        t0 = trace()
+        import atexit
+        atexit.register(lambda: os.write(2, b'[warm trace] reset %.3f s, run %.3f s\n' % (t1 - t0, trace() - t1)))
     name_process(spec['argv'])
     if spec.get('uid') is not None:
         drop_privileges(int(spec['uid']))
@@ -432,6 +447,8 @@ def become_run(spec):
     if not spec.get('test_skip_config_reset'):  # warm_driver.py config --skip-reset: what the reset is for
         reset_ansible_config()
     sys.stdout.flush()
+    if trace:
+        t1 = trace()
     from ansible.cli.playbook import main
     # As /usr/bin/ansible-playbook: sys.exit(main()), atexit handlers and all.
     sys.exit(main())
@@ -472,8 +489,28 @@ def spare():
     become_run(spec)
 
 
+def setns_into(pid):
+    """Enters the namespaces of process `pid` (a bubblewrap sandbox's init): cgroup, IPC, UTS, PID
+    (for this process's children) and mount (root and cwd become the sandbox's)."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    for name in ('cgroup', 'ipc', 'uts', 'pid', 'mnt'):
+        fd = os.open('/proc/%d/ns/%s' % (pid, name), os.O_RDONLY)
+        try:
+            if libc.setns(fd, 0) != 0:
+                raise OSError(ctypes.get_errno(), 'setns %s' % name)
+        finally:
+            os.close(fd)
+
+
 def forkserver(path):
-    """Accepts runs on a Unix socket; forks one child per run from this never-used interpreter."""
+    """Accepts runs on a Unix socket; forks one child per run from this never-used interpreter.
+
+    A connection sends its spec line and stdin, stdout, stderr, event fd (SCM_RIGHTS). With
+    "join": {"pid": P, "cgroups": [...]} (option (c) of docs/warm-path.md) it also sends a fifth
+    fd: the child joins the cgroups, enters the namespaces of P (a bubblewrap sandbox started for
+    this run, whose command waits on that fd), forks the run into the sandbox's PID namespace,
+    and writes the run's exit status to the fd when it ends, so that the sandbox ends with it."""
     import socket
     level = os.environ.pop('WARM_LEVEL', None)
     warm_imports(level)
@@ -483,17 +520,32 @@ def forkserver(path):
     print('ready', flush=True)
     while True:
         conn, _ = server.accept()
-        message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 4)
+        message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 5)
         spec = json.loads(message)
         pid = os.fork()
         if pid == 0:
             server.close()
-            for target, fd in enumerate(fds):
-                os.dup2(fd, target)
-            for fd in fds:
-                if fd > 3:
-                    os.close(fd)
             conn.close()
+            for target, fd in enumerate(fds[:4]):
+                os.dup2(fd, target)
+            status_fd = os.dup(fds[4]) if len(fds) > 4 else None  # above 3 now
+            join = spec.get('join')
+            if join:
+                for procs in join.get('cgroups', []):
+                    with open(procs, 'w') as f:
+                        f.write(str(os.getpid()))
+                setns_into(join['pid'])
+                run = os.fork()
+                if run == 0:
+                    os.closerange(4, 65536)  # nothing of the zygote's (or the host's) into the sandbox
+                    os.chdir(spec['cwd'])
+                    become_run(spec)
+                os.closerange(0, 4)
+                _, status = os.waitpid(run, 0)
+                code = os.waitstatus_to_exitcode(status)
+                os.write(status_fd, b'%d\n' % (code if code >= 0 else 128 - code))
+                os._exit(0)
+            os.closerange(4, 65536)
             become_run(spec)
         for fd in fds:
             os.close(fd)
