@@ -8,6 +8,8 @@ run guard, and compares what they produce.
     python3 warm_driver.py isolation        # (ii) nothing of one warm run visible to the next
     python3 warm_driver.py timing [N] [MODES] # (iii) cold vs warm wall time, N rounds (modes: timing())
     python3 warm_driver.py config           # the run's configuration, cold vs warm (346 values)
+    python3 warm_driver.py stale            # files changed since warm-up: the spare refuses, the run goes cold
+    python3 warm_driver.py cpu [N]          # CPU time per run, cold / spare / fork server
     python3 warm_driver.py identity         # the sandboxed process as cold and warm see themselves
 
 Run as root (per-account uids, cgroups), on a machine with bubblewrap and ansible-core 2.14.
@@ -140,6 +142,15 @@ class Guard:
         def child_fds():
             for target, fd in fds.items():
                 os.dup2(fd, target)
+            # As the worker's execa: nothing else inherited (this driver's own parent may leak some)
+            for name in os.listdir('/proc/self/fd'):
+                fd = int(name)
+                if fd > 2 and fd not in fds:
+                    try:
+                        if os.get_inheritable(fd):
+                            os.close(fd)
+                    except OSError:
+                        pass
 
         self.proc = subprocess.Popen(['/usr/bin/python3', '-I', '-S', RUN_GUARD], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd='/', env={},
@@ -155,15 +166,26 @@ class Guard:
         self.proc.stdin.close()
 
     def wait_ready(self, timeout=60):
+        return self._line(timeout) == b'ready\n'
+
+    def _line(self, timeout):
         import select
-        r, _, _ = select.select([self.ready_r], [], [], timeout)
-        line = os.read(self.ready_r, 100) if r else b''
-        os.close(self.ready_r)
-        return line == b'ready\n'
+        line = b''
+        while not line.endswith(b'\n'):
+            r, _, _ = select.select([self.ready_r], [], [], timeout)
+            chunk = os.read(self.ready_r, 1) if r else b''
+            if not chunk:
+                break
+            line += chunk
+        return line
 
     def send_spec(self, spec):
+        """Hands the spare its run; returns its answer: b'accepted\\n' or b'refused: …\\n'."""
         os.write(self.spec_w, (json.dumps(spec) + '\n').encode())
         os.close(self.spec_w)
+        answer = self._line(60)
+        os.close(self.ready_r)
+        return answer
 
     def finish(self):
         """Reads stdout and the events to EOF, waits; returns (exit code, stdout, events)."""
@@ -247,13 +269,20 @@ class Spare:
     def run(self, argv=None):
         argv = argv or playbook_argv(self.ws)
         t0 = time.monotonic()
-        self.guard.send_spec({'argv': argv, 'env': run_env(self.ws), 'cwd': self.ws,
-                              'uid': self.wrapped['uid'] if self.wrapped else None,
-                              'test_skip_config_reset': SKIP_RESET, 'test_trace': TRACE})
+        answer = self.guard.send_spec({'argv': argv, 'env': run_env(self.ws), 'cwd': self.ws,
+                                       'uid': self.wrapped['uid'] if self.wrapped else None,
+                                       'test_skip_config_reset': SKIP_RESET, 'test_trace': TRACE})
         code, out, events = self.guard.finish()
-        elapsed = time.monotonic() - t0
         release(self.wrapped)
-        return {'code': code, 'out': out, 'events': events, 'seconds': elapsed, 'path': 'warm'}
+        if answer != b'accepted\n':
+            # The fallback: the same run, cold (nothing of it has happened yet). The worker would
+            # wrap the cold command with the same RunSandbox; here its identity is made again.
+            shutil.rmtree(os.path.join(self.ws, '.sandbox'), ignore_errors=True)
+            r = cold(self.ws, argv)
+            r['seconds'] = time.monotonic() - t0
+            r['path'] = 'cold (warm %s)' % (answer.decode().strip() or 'spare gone')
+            return r
+        return {'code': code, 'out': out, 'events': events, 'seconds': time.monotonic() - t0, 'path': 'warm'}
 
 
 def warm(ws, argv=None, level=None):
@@ -617,9 +646,20 @@ class LookupModule(LookupBase):
 '''
 
 
-def isolation():
+def isolation(via='spare'):
     """Run A (warm) changes the interpreter every way a playbook can; run B (warm, next, same
-    account) and run C (warm, with the forkserver) look for it."""
+    account) looks for it, and cold run C says what B should see. via='join': A and B are
+    children of one fork server (option (c)), siblings from the same never-used zygote."""
+    server = ForkServer() if via == 'join' else None
+    warm = (lambda ws: server.join(server.holder(ws))) if server else globals()['warm']
+    try:
+        return _isolation(warm)
+    finally:
+        if server:
+            server.close()
+
+
+def _isolation(warm):
     a = make_workspace('iso-a', LEAK, {'filter_plugins/leak.py': LEAK_PLUGIN, 'lookup_plugins/leak_env.py': LEAK_LOOKUP})
     ra = warm(a)
     msgs_a = [e['event_data'].get('msg') for e in ra['events'] if e['event'] == 'runner_on_ok' and 'msg' in e.get('event_data', {})]
@@ -913,6 +953,19 @@ def cpu(rounds=5):
         os.rmdir(base)
 
 
+def stale():
+    """A spare whose files change on disk after it warmed up (here zygote.py itself, which it
+    imported like any other module; on a host, an ansible-core upgrade) refuses its run, which
+    then runs cold."""
+    ws = make_workspace('stale', PLAYBOOKS['trivial'])
+    spare = Spare(ws)
+    assert spare.ready()
+    os.utime(os.path.join(HERE, 'zygote.py'))
+    r = spare.run()
+    print('exit %s, path: %s, %d events' % (r['code'], r['path'], len(r['events'])))
+    return 0 if r['code'] == 0 and r['path'].startswith('cold (warm refused') and len(r['events']) == 9 else 1
+
+
 if __name__ == '__main__':
     os.makedirs(ROOT, exist_ok=True)
     os.chmod(ROOT, 0o755)
@@ -920,11 +973,13 @@ if __name__ == '__main__':
     if what == 'equivalence':
         sys.exit(equivalence())
     if what == 'isolation':
-        sys.exit(isolation())
+        sys.exit(isolation(sys.argv[2] if len(sys.argv) > 2 else 'spare'))
     if what == 'identity':
         sys.exit(identity())
     if what == 'cpu':
         sys.exit(cpu(int(sys.argv[2]) if len(sys.argv) > 2 else 5))
+    if what == 'stale':
+        sys.exit(stale())
     if what == 'config':
         sys.exit(config())
     if what == 'timing':

@@ -122,6 +122,8 @@ def warm_imports(level=None):
     builtin = sys.modules['ansible_collections.ansible.builtin']
     with open(os.path.join(os.path.dirname(C.__file__), 'config', 'ansible_builtin_runtime.yml'), 'rb') as f:
         _pristine['builtin_routing'] = (f.read(), builtin._collection_meta)
+    _pristine['files'] = warm_files()
+    _pristine['fingerprint'] = fingerprint(_pristine['files'])
     if os.environ.get('WARM_GC_FREEZE', '1') == '1':
         # What was imported lives as long as the process: out of the collector's way (each full
         # collection of the run would walk it again) and, in a fork server, not written by it
@@ -130,6 +132,38 @@ def warm_imports(level=None):
         gc.collect()
         gc.freeze()
     self_check()
+
+
+def warm_files():
+    """Every file this interpreter has read code or data from while warming up: the modules'
+    sources, ansible-core's configuration definitions and builtin routing."""
+    files = {getattr(m, '__file__', None) for m in list(sys.modules.values())}
+    from ansible import constants as C
+    base = os.path.dirname(C.__file__)
+    files.update([os.path.join(base, 'config', 'base.yml'), os.path.join(base, 'config', 'ansible_builtin_runtime.yml')])
+    return sorted(f for f in files if f)
+
+
+def fingerprint(files):
+    """What the files are on disk now (inode, size, mtime): a package upgrade replaces them."""
+    import hashlib
+    digest = hashlib.sha1()
+    for name in files:
+        try:
+            st = os.stat(name)
+            digest.update(('%s %d %d %d\n' % (name, st.st_ino, st.st_size, st.st_mtime_ns)).encode())
+        except OSError:
+            digest.update(('%s missing\n' % name).encode())
+    return digest.hexdigest()
+
+
+def still_current():
+    """None if every file warmed up from is unchanged on disk, else why not (the run goes cold:
+    a cold run would read the new files, and a warm one would mix old code with new)."""
+    if 'fingerprint' not in _pristine:
+        return None
+    now = fingerprint(_pristine['files'])
+    return None if now == _pristine['fingerprint'] else 'ansible-core or its libraries changed on disk since the spare started'
 
 
 def forget_builtin_plugins():
@@ -476,7 +510,6 @@ def spare():
         sys.exit(EX_WARM_UNAVAILABLE)
     if ready_fd:
         os.write(int(ready_fd), b'ready\n')
-        os.close(int(ready_fd))
     if spec_fd:
         with os.fdopen(int(spec_fd), 'rb') as stream:
             spec = read_spec(stream)
@@ -486,6 +519,15 @@ def spare():
         devnull = os.open(os.devnull, os.O_RDONLY)
         os.dup2(devnull, 0)
         os.close(devnull)
+    # Accepted or refused before anything of the run happens: the worker records the warm path only
+    # on "accepted", and on "refused" (or an exit without either) runs the same command cold.
+    why = still_current()
+    if ready_fd:
+        os.write(int(ready_fd), b'accepted\n' if why is None else ('refused: %s\n' % why).encode())
+        os.close(int(ready_fd))
+    if why is not None:
+        print('warm path unavailable: %s' % why, file=sys.stderr)
+        sys.exit(EX_WARM_UNAVAILABLE)
     become_run(spec)
 
 
