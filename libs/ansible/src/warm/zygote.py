@@ -1,30 +1,30 @@
-"""A warm ansible-playbook (issue #22): an interpreter that has imported Ansible before the run it
-will be is known, then becomes exactly that run.
+"""A warm ansible-playbook (issue #22, docs/warm-path.md): an interpreter that has imported Ansible
+before the run it will be is known, then becomes exactly that run. For ansible-core 2.14 only.
 
-Two ways to use it (both for ansible-core 2.14 only; see ANSIBLE_SERIES):
-
-  python3 -I -u zygote.py spare
-      The pre-spawned sandbox (docs/warm-path.md, the design chosen): started by the run guard
-      inside the run's bubblewrap sandbox ahead of the claim, as root (or as the worker's uid in a
-      user namespace), it imports Ansible, then waits for ONE JSON line on stdin:
+  python3 -I -u zygote.py spare <4096 spaces>
+      The chosen design: a pre-spawned, single-use sandbox. The run guard starts it as the command
+      of the run's own bubblewrap sandbox ahead of the claim, as root (or as the worker's uid in a
+      user namespace). It imports Ansible (its stdout/stderr, the run's, muted meanwhile), says
+      "ready" on WARM_READY_FD, and waits for ONE JSON line on WARM_SPEC_FD (stdin without it):
           {"argv": [...], "env": {...}, "cwd": "...", "uid": 1234 | null}
-      It drops to `uid` exactly as setpriv does in the cold path, reads the run's configuration
-      afresh (reset_for_run) and runs ansible-playbook's main() in this process. One run per
-      process: nothing of one run can be seen by another.
+      It answers "accepted" (or "refused: why", then exits 75 having done nothing of the run: the
+      worker runs it cold), drops to `uid` as setpriv does in the cold path, reads the run's
+      configuration afresh (reset_ansible_config) and runs ansible-playbook's main() in this same
+      process. One run per process: nothing of one run can be seen by another. The last argument
+      only reserves room for the run's cmdline (name_process).
 
   python3 -I -u zygote.py forkserver SOCKET
-      A fork server (for the measurements and the option-(a)/(c) comparison): every connection on
-      the Unix socket SOCKET sends the spec line with its stdin, stdout, stderr and event fd
-      (SCM_RIGHTS); the server forks, the child becomes the run as above, and the server answers
-      the child's exit status. Children are forked from the server, never from each other.
+      For comparison (options (a) and (c) of the doc): a fork server; each connection sends the spec
+      and the run's stdin, stdout, stderr and event fd (SCM_RIGHTS); a child is forked per run, and
+      with "join" it enters a ready bubblewrap sandbox's namespaces first.
 
 Both start with `-I -u`: no user site, no PYTHON* variables, no current folder on sys.path while
 Ansible is imported (as root, in the spare), and unbuffered streams as PYTHONUNBUFFERED=1 gives a
-cold run. The environment they start with must already have the run's fixed LANG/LC_ALL (the
-locale is set up at import and checked again per run).
+cold run. Their environment must already have the run's fixed LANG/LC_ALL (the locale is set up at
+import and checked again per run).
 
-A spare that finds a different ansible-core than it knows, or whose self-check fails, exits with
-status 75 (EX_TEMPFAIL) before reading its command: the worker then runs that run cold.
+A spare that finds a different ansible-core than it knows, or fails its self-check, exits with
+status 75 (EX_TEMPFAIL) without saying "ready": the worker then runs its runs cold.
 """
 import json
 import os
@@ -503,10 +503,28 @@ def spare():
     # Neutral ground while importing: no ansible.cfg of the current folder is read (the workspace's
     # is not even written yet), nothing of the run's folder is on sys.path (-I).
     os.chdir('/')
+    # stdout and stderr are the run's (the worker reads them as its transcript): nothing printed
+    # while warming up may end up there. They are put back before the run starts.
+    saved = [os.dup(1), os.dup(2)]
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
     try:
         warm_imports(level)
+        unavailable = None
     except WarmUnavailable as why:
-        print('warm path unavailable: %s' % why, file=sys.stderr)
+        unavailable = why
+    except Exception as error:  # an ansible-core this file does not know: cold, and say why
+        unavailable = 'warm-up failed: %r' % error
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.dup2(saved[0], 1)
+    os.dup2(saved[1], 2)
+    for fd in saved:
+        os.close(fd)
+    if unavailable is not None:
+        print('warm path unavailable: %s' % unavailable, file=sys.stderr)
         sys.exit(EX_WARM_UNAVAILABLE)
     if ready_fd:
         os.write(int(ready_fd), b'ready\n')
