@@ -9,6 +9,7 @@ run guard, and compares what they produce.
     python3 warm_driver.py timing [N] [MODES] # (iii) cold vs warm wall time, N rounds (modes: timing())
     python3 warm_driver.py config           # the run's configuration, cold vs warm (346 values)
     python3 warm_driver.py stale            # files changed since warm-up: the spare refuses, the run goes cold
+    python3 warm_driver.py stop             # SIGINT to the group, cold vs warm; the worker killed -9 mid-run
     python3 warm_driver.py cpu [N]          # CPU time per run, cold / spare / fork server
     python3 warm_driver.py identity         # the sandboxed process as cold and warm see themselves
 
@@ -953,6 +954,68 @@ def cpu(rounds=5):
         os.rmdir(base)
 
 
+STOP = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: before
+      debug: msg=before
+    - name: long
+      command: sleep 30
+    - name: after
+      debug: msg=after
+"""
+
+
+def stop():
+    """The worker's stop: SIGINT to the run guard's process group while a task runs. Cold and warm
+    must end the same way (exit code, transcript, events)."""
+    import threading
+    results = {}
+    for path in ('cold', 'warm'):
+        ws = make_workspace('stop-' + path, STOP)
+        holder = {}
+        original = Guard.__init__
+
+        def spy(self, *args, **kwargs):
+            original(self, *args, **kwargs)
+            holder['guard'] = self
+        Guard.__init__ = spy
+        try:
+            if path == 'cold':
+                timer = threading.Timer(6.0, lambda: os.killpg(holder['guard'].proc.pid, signal.SIGINT))
+                timer.start()
+                r = cold(ws)
+            else:
+                spare = Spare(ws)
+                assert spare.ready()
+                timer = threading.Timer(4.0, lambda: os.killpg(holder['guard'].proc.pid, signal.SIGINT))
+                timer.start()
+                r = spare.run()
+        finally:
+            Guard.__init__ = original
+        results[path] = (r['code'], [e['event'] + ':' + str(e.get('task')) for e in r['events']], transcript(r['out'], ws))
+        print('%s: exit %s, %.1f s, events %s' % (path, r['code'], r['seconds'], results[path][1]))
+        print('   ', results[path][2].strip().splitlines()[-3:])
+    same = results['cold'] == results['warm']
+    print('identical: %s' % same)
+    time.sleep(0.5)
+    left = subprocess.run(['pgrep', '-f', '^sleep 30'], capture_output=True, text=True).stdout.split()
+    print('processes left after the stops: %d' % len(left))
+    # The worker itself killed -9 during a warm run: its run guard takes the group down.
+    worker = subprocess.Popen([sys.executable, __file__, '_warm_long'])
+    time.sleep(6)
+    uid = str(2_000_000_000 + ACCOUNT)
+    running = subprocess.run(['pgrep', '-u', uid], capture_output=True, text=True).stdout.split()
+    print('processes of uid %s while the warm run runs: %d' % (uid, len(running)))
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait()
+    time.sleep(1.5)
+    survivors = subprocess.run(['pgrep', '-u', uid], capture_output=True, text=True).stdout.split()
+    print('processes of uid %s left after the worker was killed -9: %d' % (uid, len(survivors)))
+    return 0 if same and not left and running and not survivors else 1
+
+
 def stale():
     """A spare whose files change on disk after it warmed up (here zygote.py itself, which it
     imported like any other module; on a host, an ansible-core upgrade) refuses its run, which
@@ -978,6 +1041,10 @@ if __name__ == '__main__':
         sys.exit(identity())
     if what == 'cpu':
         sys.exit(cpu(int(sys.argv[2]) if len(sys.argv) > 2 else 5))
+    if what == 'stop':
+        sys.exit(stop())
+    if what == '_warm_long':
+        warm(make_workspace('stop-killed', STOP))
     if what == 'stale':
         sys.exit(stale())
     if what == 'config':
