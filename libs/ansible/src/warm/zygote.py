@@ -253,8 +253,8 @@ def name_process(argv):
     cmdline is rewritten in place, in the spare's own argument area (/proc/self/stat fields 48-49),
     which its last argument, CMDLINE_ROOM spaces, makes large enough; what is left is NUL bytes (ps
     and pgrep show the same text; /proc/PID/cmdline has trailing NULs). Moving the area instead
-    (PR_SET_MM) needs CAP_SYS_RESOURCE, which bubblewrap does not leave even to root. A command
-    longer than the room is cut: the worker sends such runs cold (warm_fits)."""
+    (PR_SET_MM) needs CAP_SYS_RESOURCE, which root does not have everywhere (not on this
+    machine). A command longer than the room would be cut: the worker sends such runs cold."""
     import ctypes
     libc = ctypes.CDLL(None, use_errno=True)
     PR_SET_NAME = 15
