@@ -560,6 +560,54 @@ PLAYBOOKS = {
 }
 
 
+PLAYBOOKS['project'] = '''
+- hosts: localhost
+  gather_facts: false
+  collections: [acme.demo]
+  roles: [r1]
+  tasks:
+    - name: a module of a collection on the run's collections path
+      acme.demo.hello: {name: world}
+      register: greeting
+    - name: short name through the play's collections keyword
+      hello: {name: again}
+    - name: the collection's filter, and the runner collection of the repository
+      debug: msg="{{ greeting.msg | acme.demo.shout }}"
+'''
+PLAYBOOK_FILES = {'project': {
+    'roles/r1/tasks/main.yml': '''
+- name: the role's own module
+  mymod: {value: 3}
+  register: r
+- name: the role's own filter
+  debug: msg="{{ r.doubled | role_triple }}"
+''',
+    'roles/r1/library/mymod.py': '''#!/usr/bin/python3
+from ansible.module_utils.basic import AnsibleModule
+m = AnsibleModule(argument_spec={'value': {'type': 'int'}})
+m.exit_json(changed=False, doubled=m.params['value'] * 2)
+''',
+    'roles/r1/filter_plugins/triple.py': '''
+class FilterModule(object):
+    def filters(self):
+        return {'role_triple': lambda v: v * 3}
+''',
+    'collections/ansible_collections/acme/demo/galaxy.yml': 'namespace: acme\nname: demo\nversion: 1.0.0\n',
+    'collections/ansible_collections/acme/demo/meta/runtime.yml': 'requires_ansible: ">=2.14"\n',
+    'collections/ansible_collections/acme/demo/plugins/modules/hello.py': '''#!/usr/bin/python3
+from ansible.module_utils.basic import AnsibleModule
+m = AnsibleModule(argument_spec={'name': {'type': 'str'}})
+m.exit_json(changed=False, msg='hello ' + m.params['name'])
+''',
+    'collections/ansible_collections/acme/demo/plugins/filter/shout.py': '''
+class FilterModule(object):
+    def filters(self):
+        return {'shout': lambda v: v.upper() + '!'}
+''',
+}}
+PLAYBOOK_ENV = {'project': lambda ws: {'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS_DIR + ':' + os.path.join(ws, 'collections') + ':~/.ansible/collections:/usr/share/ansible/collections'}}
+
+
 # For timing only: what a warm run still costs without tasks, and without a module process.
 TIMING_PLAYBOOKS = dict(PLAYBOOKS, empty='''
 - hosts: localhost
@@ -581,8 +629,15 @@ def equivalence():
     for name, text in PLAYBOOKS.items():
         results = {}
         for path in ('cold', 'warm'):
-            ws = make_workspace('eq-%s-%s' % (name, path), text)
-            r = cold(ws) if path == 'cold' else warm(ws)
+            ws = make_workspace('eq-%s-%s' % (name, path), text, PLAYBOOK_FILES.get(name))
+            global run_env
+            plain = run_env
+            if name in PLAYBOOK_ENV:
+                run_env = lambda w, plain=plain: dict(plain(w), **PLAYBOOK_ENV[name](w))
+            try:
+                r = cold(ws) if path == 'cold' else warm(ws)
+            finally:
+                run_env = plain
             results[path] = (r['code'], normalize(r['events'], ws), transcript(r['out'], ws))
         (cc, ce, ct), (wc, we, wt) = results['cold'], results['warm']
         same = cc == wc and ce == we and ct == wt
