@@ -247,6 +247,34 @@ def drop_privileges(uid):
 CMDLINE_ROOM = 4096
 
 
+KEEP_WHILE_WARMING = (6, 7, 8)  # CAP_SETGID, CAP_SETUID, CAP_SETPCAP: what drop_privileges needs
+
+
+def narrow_root():
+    """Before importing anything, as root in the sandbox: every capability but the three that
+    drop_privileges() needs is given up (bounding set, effective, permitted, inheritable). Root's
+    uid stays until the run's uid is known, but without CAP_DAC_OVERRIDE, CAP_SYS_ADMIN & co."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    PR_CAPBSET_DROP = 24
+    last_cap = int(open('/proc/sys/kernel/cap_last_cap').read())
+    for cap in range(last_cap + 1):
+        if cap not in KEEP_WHILE_WARMING and libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), 'PR_CAPBSET_DROP %d' % cap)
+
+    class Header(ctypes.Structure):
+        _fields_ = [('version', ctypes.c_uint32), ('pid', ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [('effective', ctypes.c_uint32), ('permitted', ctypes.c_uint32), ('inheritable', ctypes.c_uint32)]
+
+    keep = sum(1 << cap for cap in KEEP_WHILE_WARMING)
+    header, data = Header(0x20080522, 0), (Data * 2)()
+    data[0].effective = data[0].permitted = keep
+    if libc.capset(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), 'capset')
+
+
 def name_process(argv):
     """What `ps` and /proc show for a cold run: comm `ansible-playboo` (the script's name, 15
     characters) and cmdline `/usr/bin/python3 /usr/bin/ansible-playbook ARGS` (the shebang's). The
@@ -503,6 +531,8 @@ def spare():
     # Neutral ground while importing: no ansible.cfg of the current folder is read (the workspace's
     # is not even written yet), nothing of the run's folder is on sys.path (-I).
     os.chdir('/')
+    if os.geteuid() == 0:
+        narrow_root()
     # stdout and stderr are the run's (the worker reads them as its transcript): nothing printed
     # while warming up may end up there. They are put back before the run starts.
     saved = [os.dup(1), os.dup(2)]
