@@ -4,6 +4,7 @@ import { ACTIVE_STATUSES, ExecutionStatus, RUN_DURATION_BUCKETS_SECONDS, TERMINA
 import { Execution } from './entities';
 import { rowToEntity } from './prepared';
 import { RunTotals, RunScope } from './run-totals';
+import { SqlConditions } from './sql-conditions';
 import { OWNED_SQL, QUEUED_SQL } from './status-sql';
 
 /**
@@ -50,10 +51,7 @@ export class ExecutionReads {
    * `status` executions_job_status_idx / executions_account_status_idx, read in their order.
    */
   page(where: { jobId?: string; accountId?: string } & ExecutionListFilter, page: number, size: number): Promise<[Execution[], number]> {
-    const matching = (c: Conditions): string => {
-      if (where.accountId !== undefined) c.add('e.account_id = ?', where.accountId);
-      return c.narrow(where).sql('WHERE');
-    };
+    const matching = (c: SqlConditions): string => narrowed(c.add('e.account_id = ?', where.accountId), where).sql('WHERE');
     return this.newestFirst(
       {
         rows: (c, limit) => `SELECT e.* FROM executions e ${matching(c)} ORDER BY e.created_at DESC, e.id DESC ${limit(c)}`,
@@ -76,7 +74,7 @@ export class ExecutionReads {
     return this.newestFirst(
       {
         rows: (c, limit) => {
-          const narrowing = c.narrow(filter).sql('AND');
+          const narrowing = narrowed(c, filter).sql('AND');
           return `SELECT e.* FROM accounts a CROSS JOIN LATERAL (
                     SELECT * FROM executions e WHERE e.account_id = a.id ${narrowing}
                      ORDER BY e.created_at DESC, e.id DESC LIMIT ${c.value((page + 1) * size)}) e
@@ -84,7 +82,7 @@ export class ExecutionReads {
         },
         count: (c) =>
           `SELECT count(*)::int AS n FROM accounts a JOIN executions e ON e.account_id = a.id
-            WHERE starts_with(a.path, ${c.value(accountPath)}) ${c.narrow(filter).sql('AND')}`,
+            WHERE starts_with(a.path, ${c.value(accountPath)}) ${narrowed(c, filter).sql('AND')}`,
       },
       { accountPath, jobId: filter.jobId },
       filter,
@@ -98,14 +96,14 @@ export class ExecutionReads {
    * bound narrows the list (then the rows in that range are counted).
    */
   private async newestFirst(
-    sql: { rows: (c: Conditions, limit: (c: Conditions) => string) => string; count: (c: Conditions) => string },
+    sql: { rows: (c: SqlConditions, limit: (c: SqlConditions) => string) => string; count: (c: SqlConditions) => string },
     scope: RunScope,
     filter: ExecutionListFilter,
     page: number,
     size: number,
   ): Promise<[Execution[], number]> {
-    const query = (build: (c: Conditions) => string): Promise<Record<string, unknown>[]> => {
-      const conditions = new Conditions();
+    const query = (build: (c: SqlConditions) => string): Promise<Record<string, unknown>[]> => {
+      const conditions = new SqlConditions();
       return this.dataSource.query(build(conditions), conditions.values);
     };
     const rows = query((c) => sql.rows(c, (l) => `OFFSET ${l.value(page * size)} LIMIT ${l.value(size)}`));
@@ -187,34 +185,11 @@ function bucketSums(column: string): string {
   return `ARRAY[${RUN_DURATION_BUCKETS_SECONDS.map((_, i) => `coalesce(sum(${column}[${i + 1}]), 0)::int`).join(', ')}]`;
 }
 
-/** Conditions of a query and its parameters, numbered as they are added. */
-class Conditions {
-  readonly values: unknown[] = [];
-  private readonly parts: string[] = [];
-
-  /** A parameter's placeholder. */
-  value(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
-
-  /** `condition` with its `?` as the placeholder of `value`. */
-  add(condition: string, value: unknown): this {
-    this.parts.push(condition.replace('?', this.value(value)));
-    return this;
-  }
-
-  /** The filter's conditions (the list's scope is the caller's). */
-  narrow(filter: ExecutionListFilter): this {
-    if (filter.jobId !== undefined) this.add('e.job_id = ?', filter.jobId);
-    if (filter.status !== undefined) this.add('e.status = ?', filter.status);
-    if (filter.from !== undefined) this.add('e.created_at >= ?', filter.from);
-    if (filter.to !== undefined) this.add('e.created_at <= ?', filter.to);
-    return this;
-  }
-
-  /** The conditions added so far, after `keyword` (WHERE, or AND after the caller's own); nothing if none. */
-  sql(keyword: 'WHERE' | 'AND'): string {
-    return this.parts.length ? `${keyword} ${this.parts.join(' AND ')}` : '';
-  }
+/** The filter's conditions (the list's scope is the caller's). */
+function narrowed(c: SqlConditions, filter: ExecutionListFilter): SqlConditions {
+  return c
+    .add('e.job_id = ?', filter.jobId)
+    .add('e.status = ?', filter.status)
+    .add('e.created_at >= ?', filter.from)
+    .add('e.created_at <= ?', filter.to);
 }

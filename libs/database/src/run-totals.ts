@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ExecutionStatus } from '@app/domain';
+import { SqlConditions } from './sql-conditions';
 import { OWNED_SQL } from './status-sql';
 
 /** Whose runs a list holds: one job, one account, or an account and every account below it. */
@@ -22,20 +23,15 @@ export class RunTotals {
 
   /** Runs in `scope` (with `status`, if given): job_runs' primary key or job_runs_account_idx. */
   async runs(scope: RunScope, status?: ExecutionStatus): Promise<number> {
-    const where: string[] = [];
-    const values: unknown[] = [status ?? null];
-    const add = (condition: string, value: string | undefined) => {
-      if (value === undefined) return;
-      values.push(value);
-      where.push(condition.replace('?', `$${values.length}`));
-    };
-    add('r.job_id = ?', scope.jobId);
-    add('r.account_id = ?', scope.accountId);
-    add('r.account_id IN (SELECT id FROM accounts WHERE starts_with(path, ?))', scope.accountPath);
+    const c = new SqlConditions();
+    const statusValue = c.value(status ?? null);
+    c.add('r.job_id = ?', scope.jobId)
+      .add('r.account_id = ?', scope.accountId)
+      .add('r.account_id IN (SELECT id FROM accounts WHERE starts_with(path, ?))', scope.accountPath);
     const [row] = await this.dataSource.query(
-      `SELECT coalesce(sum(CASE WHEN $1::text IS NULL THEN r.runs ELSE coalesce((r.statuses->>$1::text)::int, 0) END), 0)::int AS n
-         FROM job_runs r ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
-      values,
+      `SELECT coalesce(sum(CASE WHEN ${statusValue}::text IS NULL THEN r.runs ELSE coalesce((r.statuses->>${statusValue}::text)::int, 0) END), 0)::int AS n
+         FROM job_runs r ${c.sql('WHERE')}`,
+      c.values,
     );
     return row.n;
   }
