@@ -72,8 +72,12 @@ export class JobRuns1733800000000 implements MigrationInterface {
     await q.query(`CREATE INDEX executions_job_status_idx ON executions (job_id, status, created_at DESC, id DESC)`);
     await q.query(`CREATE INDEX executions_account_status_idx ON executions (account_id, status, created_at DESC, id DESC)`);
 
+    // EXCLUSIVE first: a writer's trigger waits until the recount commits, then adds its change to
+    // the recounted row. Without it, a recount on a live service can overwrite a change committed
+    // after its snapshot (a lasting drift), or deadlock with a claim.
     await q.query(`CREATE FUNCTION run_totals_recount() RETURNS void LANGUAGE plpgsql AS $$
       BEGIN
+        LOCK TABLE account_queues, job_runs IN EXCLUSIVE MODE;
         INSERT INTO job_runs (job_id, account_id) SELECT id, account_id FROM jobs ON CONFLICT DO NOTHING;
         UPDATE job_runs r SET runs = coalesce(f.runs, 0), statuses = coalesce(f.statuses, '{}'), records = coalesce(f.records, 0)
           FROM (SELECT j.id, c.runs, c.statuses, c.records FROM jobs j LEFT JOIN LATERAL (

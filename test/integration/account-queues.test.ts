@@ -198,12 +198,19 @@ describe('account_queues and job_runs follow the executions table', () => {
     }
   }
 
-  it('stays exact under concurrent enqueues, claims, batches, ends, requeues, restarts, cancels and deletes; figures() equals counting every row', async () => {
+  it('stays exact under concurrent enqueues, claims, batches, ends, requeues, restarts, cancels, deletes and recounts; figures() equals counting every row', async () => {
     let done = 0;
     const lane = async (): Promise<void> => {
       for (let i = 0; i < 250; i++, done++) await randomChange();
     };
-    await Promise.all(Array.from({ length: 8 }, lane));
+    // An operator's recount in the middle of it all (run_totals_recount() locks both tables first).
+    const recounts = async (): Promise<void> => {
+      for (let i = 0; i < 5; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        await pool.query('SELECT run_totals_recount()');
+      }
+    };
+    await Promise.all([...Array.from({ length: 8 }, lane), recounts()]);
     expect(done).toBe(2000);
     const [{ n }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM executions`);
     expect(n).toBeGreaterThan(0);
