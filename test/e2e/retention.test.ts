@@ -85,6 +85,8 @@ describe('retention of old runs', () => {
    * rows and a revoked run token each; ended `daysAgo` days ago (plus i seconds, the first oldest).
    */
   async function seedFinished(target: { id: string; accountId: string }, count: number, records: number, daysAgo: number): Promise<string[]> {
+    // One transaction: the workers' retention pass must not delete a run before its rows are in.
+    await stack.db.query('BEGIN');
     const rows = await stack.db.query<{ id: string }>(
       `INSERT INTO executions (id, job_id, account_id, status, queued_at, created_at, updated_at, timers, last_counter, output_lines, artifacts)
        SELECT gen_random_uuid(), $1, $2, CASE WHEN i % 2 = 0 THEN 'SUCCESS' ELSE 'FAILURE' END, t, t, t, '[]', $4, 3, '{"seeded": true}'
@@ -110,6 +112,7 @@ describe('retention of old runs', () => {
        SELECT decode(md5(id::text), 'hex'), $2, now(), now() + interval '1 day', now(), id, account_id FROM executions WHERE id = ANY($1)`,
       [ids, adminId],
     );
+    await stack.db.query('COMMIT');
     return ids;
   }
 
