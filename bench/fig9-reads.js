@@ -77,7 +77,7 @@ function copyRecords(db, runsSql, params, templateId, count) {
   );
 }
 
-/** Ended runs of `jobId`, `count` of them, created between `from` and `to` ago, with `records` records each (counters only; copyRecords adds them). */
+/** Ended runs of `jobId`, `count` of them, created between `newest` and `oldest` ago, `reason` = `tag`, each with last_counter `records` (copyRecords adds the records). */
 function insertRuns(db, { jobId, accountId, count, newest, oldest, records, tag }) {
   return db.query(
     `INSERT INTO executions (id, job_id, account_id, status, attempt, queued_at, created_at, updated_at, timers, last_counter, reason)
