@@ -16,6 +16,7 @@ import { ScheduleTimeZones1733500000000 } from './1733500000000-schedule-time-zo
 import { Retention1733600000000 } from './1733600000000-retention';
 import { AccountQueues1733700000000 } from './1733700000000-account-queues';
 import { JobRuns1733800000000 } from './1733800000000-job-runs';
+import { ClaimFunction1733900000000 } from './1733900000000-claim-function';
 
 /** Every migration, in order. Listed by hand (no globs) so the same list works compiled and under ts-jest. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   Retention1733600000000,
   AccountQueues1733700000000,
   JobRuns1733800000000,
+  ClaimFunction1733900000000,
 ];

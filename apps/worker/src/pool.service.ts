@@ -87,7 +87,11 @@ export class PoolService implements OnApplicationBootstrap, BeforeApplicationShu
         while (!this.draining && this.runs.size < this.config.workerSlots) {
           const claimStarted = performance.now();
           const { claimed, more } = await this.queue.claimNext(this.workerId, this.config.leaseSeconds, this.config.accountMaxRuns);
-          if (!claimed) break;
+          if (!claimed) {
+            // Nothing claimed but more waiting: an account was being claimed by another worker.
+            if (more) this.fillAgain = true;
+            break;
+          }
           this.launch(this.runFactory.create(claimed), performance.now() - claimStarted);
           if (!more) break;
         }

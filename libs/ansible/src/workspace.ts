@@ -178,8 +178,9 @@ export class Workspace {
     return this.config;
   }
 
-  remove(): void {
-    fs.rmSync(this.dir, { recursive: true, force: true });
+  /** Off the event loop: a synchronous removal of a run's tree blocked a busy worker's claims and records for ~6 ms a run. */
+  remove(): Promise<void> {
+    return fs.promises.rm(this.dir, { recursive: true, force: true });
   }
 }
 

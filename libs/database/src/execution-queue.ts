@@ -3,8 +3,8 @@ import { DataSource } from 'typeorm';
 import { CLAIMED_STATUS, Clock, ExecutionStatus } from '@app/domain';
 import { Execution } from './entities';
 import { rowToEntity, runPrepared } from './prepared';
-import { statusRecord, storeRecords } from './record-log';
-import { CLAIMED_SQL, OWNED_SQL, QUEUED_SQL } from './status-sql';
+import { CHANNELS, recordRow, statusRecord } from './record-log';
+import { OWNED_SQL } from './status-sql';
 
 /**
  * The worker's side of the executions table: the claim query (claimNext), leases (renewLeases),
@@ -24,53 +24,17 @@ export class ExecutionQueue {
    * accounts). A per-account advisory lock serialises claims of one account, so its FIFO order and
    * its concurrency limit (0 = none) hold across any number of workers. `more` says whether another
    * run was waiting when it looked (so a caller need not ask again for nothing; a run queued later
-   * announces itself).
+   * announces itself). One round trip: claim_next() (migration 1733900000000) takes the candidates
+   * from account_queues_ready_idx, so a claim costs the same with 10 or 100,000 runs waiting.
    */
   async claimNext(owner: string, leaseSeconds: number, accountLimit: number): Promise<{ claimed: Execution | null; more: boolean }> {
-    // The candidates are the first rows of account_queues_ready_idx (migration 1733700000000, kept
-    // by a trigger on executions): reading them costs the same with 10 or 100,000 runs waiting, in
-    // 1 or 10,000 accounts.
-    const candidates = await runPrepared<{ account_id: string; pending: number }>(
+    const now = this.clock.now();
+    const [row] = await runPrepared<Record<string, unknown> & { more: boolean }>(
       this.dataSource,
-      `SELECT account_id, pending FROM account_queues WHERE pending > 0 ORDER BY owned, head_queued_at LIMIT 20`,
-      [],
+      `SELECT (c.claimed).*, c.more FROM claim_next($1, $2, $3, $4, $5, $6, $7) c`,
+      [owner, leaseSeconds, accountLimit, now, now.getTime(), JSON.stringify(recordRow(statusRecord(CLAIMED_STATUS, now))), CHANNELS.records],
     );
-    const more = candidates.length > 1 || (candidates[0]?.pending ?? 0) > 1;
-    for (const candidate of candidates) {
-      const claimed = await this.claimHead(candidate.account_id, owner, leaseSeconds, accountLimit);
-      if (claimed) return { claimed, more };
-    }
-    return { claimed: null, more: false };
-  }
-
-  /** The head of one account's queue, unless the account is at its limit or another worker took it. */
-  private claimHead(accountId: string, owner: string, leaseSeconds: number, accountLimit: number): Promise<Execution | null> {
-    return this.dataSource.transaction(async (em) => {
-      await runPrepared(em, `SELECT pg_advisory_xact_lock(hashtextextended('runner-account:' || $1, 0))`, [accountId]);
-      if (accountLimit > 0) {
-        const [{ active }] = await em.query(`SELECT count(*)::int AS active FROM executions WHERE account_id = $1 AND status IN ${OWNED_SQL}`, [accountId]);
-        if (active >= accountLimit) return null;
-      }
-      // The head of the account's queue, taken in one statement (its record's counter with it).
-      const now = this.clock.now();
-      const [row] = await runPrepared<Record<string, unknown>>(
-        em,
-        `UPDATE executions SET status = ${CLAIMED_SQL}, attempt = attempt + 1, owner = $2, lease_expires_at = $3, updated_at = $4,
-                timers = timers || jsonb_build_array(jsonb_build_object('start', $5::bigint, 'end', NULL)), last_counter = last_counter + 1
-          WHERE id = (SELECT id FROM executions WHERE account_id = $1 AND status IN ${QUEUED_SQL}
-                       ORDER BY queued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
-         RETURNING *`,
-        [accountId, owner, new Date(now.getTime() + leaseSeconds * 1000), now, now.getTime()],
-      );
-      if (!row) return null;
-      const claimed = rowToEntity(em, Execution, row);
-      // The attempt history: who claimed which attempt, in the record stream (with the reaper's
-      // PENDING/FAILURE records, it shows that no two owners ever held a run at once).
-      const claimedRecord = statusRecord(CLAIMED_STATUS, now);
-      claimedRecord.eventData = { status: CLAIMED_STATUS, attempt: claimed.attempt, owner };
-      await storeRecords(em, claimed, claimed.lastCounter, [claimedRecord]);
-      return claimed;
-    });
+    return { claimed: row.id ? rowToEntity(this.dataSource, Execution, row) : null, more: row.more };
   }
 
   /** Extends the leases `owner` still holds; returns those it holds, with their current status. */

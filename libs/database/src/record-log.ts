@@ -26,21 +26,10 @@ export function statusRecord(status: ExecutionStatus, now: Date, reason?: string
   };
 }
 
-/**
- * The record path's last step (README "Layout"): stores records whose counters (from `first`) the
- * caller took on the execution row; with them their webhook deliveries and the announcement on the
- * records channel (and `alsoNotify`), in one statement. `newRow`: a new execution's row comes first.
- */
-export async function storeRecords(
-  em: EntityManager,
-  execution: Pick<Execution, 'id' | 'jobId' | 'accountId'>,
-  first: number,
-  records: NewStatusRecord[],
-  { alsoNotify, newRow }: { alsoNotify?: readonly [string, string]; newRow?: Execution } = {},
-): Promise<void> {
-  const last = first + records.length - 1;
-  const batch = records.map((r, i) => ({
-    counter: first + i,
+/** A record as the status_records row it becomes (without its run's ids), numbered `counter`. */
+export function recordRow(r: NewStatusRecord, counter?: number): Record<string, unknown> {
+  return {
+    counter,
     id: randomUUID(),
     timestamp: r.timestamp.toISOString(),
     uuid: r.uuid,
@@ -54,10 +43,25 @@ export async function storeRecords(
     message: r.message,
     stdout: r.stdout,
     event_data: r.eventData,
-  }));
-  // One statement: the records; webhook deliveries for the job's callbacks, by level (DEBUG every
-  // record, ERROR failures and the result, RESULT the result only), in the same transaction so none
-  // is ever lost; then the announcement, delivered at commit. A new execution's row can come first.
+  };
+}
+
+/**
+ * The record path's last step (README "Layout"): stores records whose counters (from `first`) the
+ * caller took on the execution row; with them their webhook deliveries and the announcement on the
+ * records channel (and `alsoNotify`), in one statement. `newRow`: a new execution's row comes first.
+ */
+export async function storeRecords(
+  em: EntityManager,
+  execution: Pick<Execution, 'id' | 'jobId' | 'accountId'>,
+  first: number,
+  records: NewStatusRecord[],
+  { alsoNotify, newRow }: { alsoNotify?: readonly [string, string]; newRow?: Execution } = {},
+): Promise<void> {
+  const last = first + records.length - 1;
+  const batch = records.map((r, i) => recordRow(r, first + i));
+  // One statement: the records; webhook deliveries for the job's callbacks, by level (callback_wants,
+  // migration 1733900000000), in the same transaction so none is ever lost; then the announcement, delivered at commit. A new execution's row can come first.
   const values: unknown[] = [execution.id, JSON.stringify(batch, withoutNul), execution.jobId, execution.accountId, CHANNELS.records, `${execution.id}:${last}`];
   const param = (value: unknown): string => `$${values.push(value)}`;
   const queued = newRow
@@ -79,9 +83,7 @@ export async function storeRecords(
        INSERT INTO webhook_deliveries (execution_id, counter, account_id, url, level)
        SELECT r.execution_id, r.counter, r.account_id, c->>'url', c->>'level'
          FROM records r JOIN jobs j ON j.id = r.job_id, jsonb_array_elements(j.definition->'callbacks') c
-        WHERE c->>'level' = 'DEBUG'
-           OR (c->>'level' = 'ERROR' AND (r.failed OR r.event_type = 'playbook_result'))
-           OR (c->>'level' = 'RESULT' AND r.event_type = 'playbook_result')
+        WHERE callback_wants(c->>'level', r.failed, r.event_type)
         ORDER BY r.counter
        RETURNING 1)
      SELECT pg_notify($5, $6)${notifyToo}`,

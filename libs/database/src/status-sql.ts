@@ -1,4 +1,4 @@
-import { CLAIMED_STATUS, ExecutionStatus, OWNED_STATUSES, QUEUED_STATUS } from '@app/domain';
+import { ExecutionStatus, OWNED_STATUSES, QUEUED_STATUS } from '@app/domain';
 
 /**
  * The domain's status lists (libs/domain/src/execution-status.ts) as SQL lists, for `status IN …`.
@@ -15,5 +15,3 @@ function sqlList(statuses: readonly ExecutionStatus[]): string {
 export const OWNED_SQL = sqlList(OWNED_STATUSES);
 /** The run waits to be claimed (executions_queue_idx). */
 export const QUEUED_SQL = sqlList([QUEUED_STATUS]);
-/** What a claim makes of a queued run. */
-export const CLAIMED_SQL = `'${CLAIMED_STATUS}'`;

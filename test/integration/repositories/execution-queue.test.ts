@@ -71,6 +71,37 @@ describe('ExecutionQueue on PostgreSQL', () => {
     expect((await h.queue.claimNext('worker-a', 60, 0)).more).toBe(false);
   });
 
+  it('claims from many owners at once, each limited to one run an account: no deadlock, every run once, FIFO per account, never two runs of an account', async () => {
+    // A claim that finds its first account at the limit holds that account's lock and only tries the
+    // next ones; waiting for them instead could deadlock with another owner holding them.
+    const accounts = await Promise.all([1, 2, 3, 4, 5, 6].map((minute) => queue(4, minute)));
+    const claimedOrder = new Map<string, string[]>();
+    const active = new Map<string, number>();
+    let peak = 0;
+    const owner = async (name: string): Promise<void> => {
+      for (let idle = 0; idle < 20; ) {
+        const { claimed } = await h.queue.claimNext(name, 60, 1);
+        if (!claimed) {
+          idle++;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          continue;
+        }
+        idle = 0;
+        claimedOrder.set(claimed.accountId, [...(claimedOrder.get(claimed.accountId) ?? []), claimed.id]);
+        active.set(claimed.accountId, (active.get(claimed.accountId) ?? 0) + 1);
+        peak = Math.max(peak, ...active.values());
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10));
+        await end(claimed);
+        active.set(claimed.accountId, active.get(claimed.accountId)! - 1);
+      }
+    };
+    await Promise.all(['w1', 'w2', 'w3', 'w4'].map(owner));
+    for (const ids of accounts) expect(claimedOrder.get((await h.row(ids[0])).accountId)).toEqual(ids);
+    expect(peak).toBe(1);
+    const [{ attempts }] = await h.db.query<{ attempts: string }>(`SELECT sum(attempt) AS attempts FROM executions`);
+    expect(Number(attempts)).toBe(24);
+  });
+
   it('renewLeases extends only the leases this owner holds at that attempt, of runs it still owns', async () => {
     await queue(3, 1);
     const [held, stale, ended] = [(await claim())!, (await claim())!, (await claim())!];
