@@ -128,7 +128,7 @@ export class ExecutionRun {
       await this.sandbox?.release().catch(() => undefined);
       if (workspace) {
         if (!this.lost) await this.rememberHostKeys(workspace);
-        await workspace.remove();
+        workspace.remove();
       }
     }
   }
