@@ -14,7 +14,7 @@ class Client {
     this.agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   }
 
-  request(method, path, body) {
+  request(method, path, body, retried = false) {
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const req = http.request(
@@ -46,7 +46,13 @@ class Client {
           });
         },
       );
-      req.on('error', reject);
+      req.on('error', (error) => {
+        // The api closed an idle kept-alive connection (its keepAliveTimeout) just as this request
+        // went out on it: the request never reached it, so sending it again repeats nothing (the
+        // pattern Node's http docs give for reusedSocket). Seen once, between two figure 1 rounds.
+        if (req.reusedSocket && error.code === 'ECONNRESET' && !retried) resolve(this.request(method, path, body, true));
+        else reject(error);
+      });
       req.end(payload);
     });
   }

@@ -61,7 +61,8 @@ export async function storeRecords(
   const last = first + records.length - 1;
   const batch = records.map((r, i) => recordRow(r, first + i));
   // One statement: the records; webhook deliveries for the job's callbacks, by level (callback_wants,
-  // migration 1733900000000), in the same transaction so none is ever lost; then the announcement, delivered at commit. A new execution's row can come first.
+  // migration 1733900000000), in the same transaction so none is ever lost; then the announcement,
+  // delivered at commit. A new execution's row can come first.
   const values: unknown[] = [execution.id, JSON.stringify(batch, withoutNul), execution.jobId, execution.accountId, CHANNELS.records, `${execution.id}:${last}`];
   const param = (value: unknown): string => `$${values.push(value)}`;
   const queued = newRow
