@@ -4,10 +4,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * The claim in one round trip (README "How a run works").
  *
  * A claim was six round trips from the worker (the candidates; then, per candidate, a transaction:
- * the account's lock, its active runs, the UPDATE, the claim's record). Each one waits its turn on the
- * worker's event loop behind the launches and record batches of the runs it already has, so a claim
- * inside a busy worker took 17–31 ms though its SQL took under 3. `claim_next()` does the same steps
- * in the database, in one statement's transaction.
+ * the account's lock, its active runs, the UPDATE, the claim's record), each waiting its turn for the
+ * worker's event loop and for PostgreSQL on a busy machine: 17–31 ms inside a busy worker (bench
+ * figure 8). `claim_next()` does the same steps in the database, in one statement's transaction.
  *
  * Claims of one account stay serialised by its advisory lock (its FIFO order and its limit hold across
  * workers). Only the first lock a claim takes waits; once it holds one (that account was at its limit
