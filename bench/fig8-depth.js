@@ -7,15 +7,22 @@
 //   p50/p99 over the first `drain` claims of each phase.
 // - Drain rate: `drain` runs finished ÷ (last of them finished − first claimed), with the synthetic
 //   emitter as ansible-playbook (bench/fake-ansible), so Ansible's own time does not hide the queue's.
+// - The claim alone: claim_next()'s own time (the statement and its commit, from a client of its own)
+//   with the worker stopped and the machine idle, over `PROBES` claims of each queue before its drain
+//   (the probed runs are stopped afterwards, so each phase still drains first runs of accounts).
+//   Beside the worker's figure, it shows how much of that is the claim and how much the drain's load.
 //
 // Both phases are seeded by SQL (the same rows the API writes for a queued run: PENDING, no record
 // yet), so seeding 300,000 runs fits the bench's time budget. It runs last: the seeded rows stay.
 // Each drained run is the first of its account in both phases (see seedAccounts).
-const { Client: PgClient } = require('pg');
+const path = require('node:path');
 const { summary, round } = require('./lib/stats');
 const { synthetic } = require('./lib/playbooks');
+const { DIST } = require('./lib/system');
+const { now } = require('./lib/proc');
 
 const DEPTH = { accounts: 1000, pendingPerAccount: 100, finishedPerAccount: 200 };
+const PROBES = 200;
 
 /**
  * `accounts` new accounts named PREFIX1…, each with a copy of `jobId`, `pending` runs waiting and
@@ -47,7 +54,33 @@ async function seedAccounts(db, jobId, { prefix, accounts, pending, finished }) 
        FROM jobs j, generate_series(1, $1) i WHERE j.description = $2`,
     [finished, prefix],
   );
-  await db.query('ANALYZE');
+  // A queue built over time has been vacuumed and written out (figure 9 does the same): without this,
+  // autovacuum's first pass over the fresh rows and the checkpoint writing them out would run during
+  // the drain, and the figure would time the bulk load instead of the depth.
+  await db.query('VACUUM (ANALYZE) accounts, jobs, executions, account_queues, job_runs');
+  await db.query('CHECKPOINT');
+}
+
+/**
+ * claim_next()'s own time, the worker stopped: `count` claims as the worker makes them, each
+ * committed (the commit's flush included), then the claimed runs stopped.
+ */
+async function probeClaims(db, count) {
+  const { recordRow, statusRecord } = require(path.join(DIST, 'libs', 'database', 'src', 'record-log.js'));
+  const record = JSON.stringify(recordRow(statusRecord('INITIALIZING', new Date())));
+  const times = [];
+  for (let i = 0; i < count; i++) {
+    const started = now();
+    const { rows } = await db.query({
+      name: 'fig8-probe',
+      text: `SELECT (c.claimed).id FROM claim_next('fig8-probe', 600, 0, now(), 0, $1, 'fig8_probe') c`,
+      values: [record],
+    });
+    times.push(now() - started);
+    if (!rows[0].id) throw new Error('fig8 probe: nothing to claim');
+  }
+  await db.query(`UPDATE executions SET status = 'STOPPED' WHERE owner = 'fig8-probe' AND status = 'INITIALIZING'`);
+  return summary(times);
 }
 
 /** Starts the synthetic worker, waits until `count` runs have finished, stops it; claim and drain figures. */
@@ -71,11 +104,11 @@ async function drainPhase(ctx, name, count) {
 async function run(ctx) {
   const count = ctx.scale.depthDrain;
   const jobId = await ctx.client.createJob(synthetic({ events: 20 }), { description: 'fig8 drained' });
-  const db = new PgClient({ connectionString: ctx.system.databaseUrl });
-  await db.connect();
+  const db = await ctx.system.adminDb();
   try {
-    // Empty: only the runs it drains, one in each of `count + 20` accounts.
-    await seedAccounts(db, jobId, { prefix: 'SHALLOW', accounts: count + 20, pending: 1, finished: 0 });
+    // Empty: only the runs it drains and the probe's, one in each of `count + 20 + PROBES` accounts.
+    await seedAccounts(db, jobId, { prefix: 'SHALLOW', accounts: count + 20 + PROBES, pending: 1, finished: 0 });
+    const shallowProbe = await probeClaims(db, PROBES);
     const shallow = await drainPhase(ctx, 'worker-depth-empty', count);
     await db.query(`UPDATE executions SET status = 'STOPPED' WHERE status = 'PENDING'`);
     ctx.log(`  fig8 empty queue: claim p50 ${round(shallow.claimMs.p50, 2)} / p99 ${round(shallow.claimMs.p99, 2)} ms, drain ${round(shallow.drainRate, 2)} runs/s`);
@@ -84,6 +117,7 @@ async function run(ctx) {
     const { accounts, pendingPerAccount, finishedPerAccount } = DEPTH;
     await seedAccounts(db, jobId, { prefix: 'DEPTH', accounts, pending: pendingPerAccount, finished: finishedPerAccount });
     ctx.log(`  fig8 seeded ${accounts * pendingPerAccount} pending + ${accounts * finishedPerAccount} finished runs in ${round((Date.now() - seedStarted) / 1000, 1)} s`);
+    const deepProbe = await probeClaims(db, PROBES);
     const deep = await drainPhase(ctx, 'worker-depth-deep', count);
     ctx.log(`  fig8 at depth: claim p50 ${round(deep.claimMs.p50, 2)} / p99 ${round(deep.claimMs.p99, 2)} ms, drain ${round(deep.drainRate, 2)} runs/s`);
 
@@ -100,13 +134,20 @@ async function run(ctx) {
           note: `the worker's own claimMs over ${count} claims each`,
         },
         {
+          figure: `8. (for reference) the claim alone, machine idle: claim_next() p50 with ${pending} ÷ on an empty queue`,
+          value: `${round(deepProbe.p50 / shallowProbe.p50, 2)} (${round(deepProbe.p50, 2)} vs ${round(shallowProbe.p50, 2)} ms; p99 ${round(deepProbe.p99, 2)} vs ${round(shallowProbe.p99, 2)} ms)`,
+          target: '—',
+          met: null,
+          note: `${PROBES} claims each from a client of its own, the worker stopped: statement and commit`,
+        },
+        {
           figure: `8. drain rate with ${pending} ÷ on an empty queue (one worker, synthetic emitter)`,
           value: `${round(drainRatio, 3)} (${round(deep.drainRate, 2)} vs ${round(shallow.drainRate, 2)} runs/s)`,
           target: '≥ 0.9',
           met: drainRatio >= 0.9,
         },
       ],
-      detail: { depth: DEPTH, count, shallow, deep, claimRatio, drainRatio },
+      detail: { depth: DEPTH, count, shallow, deep, shallowProbe, deepProbe, claimRatio, drainRatio },
     };
   } finally {
     await db.end();

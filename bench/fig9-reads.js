@@ -17,7 +17,6 @@
 // run_totals_recount() (migration 1733800000000) sets account_queues and job_runs from the rows, as
 // after any bulk load, then VACUUM and a checkpoint (see deep()). The shallow phase runs before
 // figure 8 seeds its queue, the deep one after.
-const { Client: PgClient } = require('pg');
 const { summary, round } = require('./lib/stats');
 const { now } = require('./lib/proc');
 
@@ -55,15 +54,6 @@ async function timeReads(ctx, ids) {
   return out;
 }
 
-/** The superuser on the service's database (the seeding bypasses the triggers). */
-async function adminClient(ctx) {
-  const url = new URL(ctx.system.database.adminUrl);
-  url.pathname = new URL(ctx.system.databaseUrl).pathname;
-  const db = new PgClient({ connectionString: url.toString() });
-  await db.connect();
-  return db;
-}
-
 /**
  * Copies of a real run's first `count` records into every run of `runs` (SQL selecting id, job_id,
  * account_id of the runs), counters 1…count.
@@ -94,7 +84,7 @@ function insertRuns(db, { jobId, accountId, count, newest, oldest, records, tag 
  * every page read, so both phases serve pages of the same size), the newest with 1,000; the reads timed.
  */
 async function shallow(ctx) {
-  const db = await adminClient(ctx);
+  const db = await ctx.system.adminDb();
   try {
     const [template] = (
       await db.query(`SELECT e.id FROM executions e JOIN LATERAL (SELECT 1 FROM status_records r WHERE r.execution_id = e.id AND r.counter = $1) r ON true
@@ -130,7 +120,7 @@ async function shallow(ctx) {
 async function deep(ctx, before) {
   const { runs, records, jobs } = ctx.scale.reads;
   const { ids } = before;
-  const db = await adminClient(ctx);
+  const db = await ctx.system.adminDb();
   try {
     const started = Date.now();
     await db.query('SET session_replication_role = replica');

@@ -15,47 +15,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * a fixed point in history, so it does not import the domain's lists); libs/domain's
  * RUN_DURATION_BUCKETS_SECONDS names this migration.
  */
-export class AccountQueues1733700000000 implements MigrationInterface {
-  name = 'AccountQueues1733700000000';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE account_queues (
-        account_id uuid PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
-        pending integer NOT NULL DEFAULT 0,
-        owned integer NOT NULL DEFAULT 0,
-        head_queued_at timestamptz,
-        ended_success integer NOT NULL DEFAULT 0,
-        ended_failure integer NOT NULL DEFAULT 0,
-        ended_init_failure integer NOT NULL DEFAULT 0,
-        ended_stopped integer NOT NULL DEFAULT 0,
-        ended_killed integer NOT NULL DEFAULT 0,
-        records bigint NOT NULL DEFAULT 0,
-        duration_count integer NOT NULL DEFAULT 0,
-        duration_sum double precision NOT NULL DEFAULT 0,
-        duration_buckets integer[] NOT NULL DEFAULT '{0,0,0,0,0,0,0,0}'
-      )`);
-    // account_queues_ready_idx: the claim's candidates, in the order it tries them.
-    await q.query(`CREATE INDEX account_queues_ready_idx ON account_queues (owned, head_queued_at) WHERE pending > 0`);
-
-    // Every account has its row from the start, so the executions trigger only ever updates (an
-    // insert could not work while an account is being deleted with its runs).
-    await q.query(`CREATE FUNCTION account_queue_create() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN INSERT INTO account_queues (account_id) VALUES (NEW.id); RETURN NULL; END $$`);
-    await q.query(`CREATE TRIGGER accounts_queue AFTER INSERT ON accounts FOR EACH ROW EXECUTE FUNCTION account_queue_create()`);
-
-    // Closed timers of a run (each attempt counts), cumulative per bucket of seconds.
-    await q.query(`CREATE FUNCTION run_durations(timers jsonb, OUT n integer, OUT total double precision, OUT buckets integer[])
-      LANGUAGE sql IMMUTABLE AS $$
-        SELECT count(*)::int, coalesce(sum(s), 0)::float8,
-               ARRAY[count(*) FILTER (WHERE s <= 1), count(*) FILTER (WHERE s <= 5), count(*) FILTER (WHERE s <= 15),
-                     count(*) FILTER (WHERE s <= 60), count(*) FILTER (WHERE s <= 300), count(*) FILTER (WHERE s <= 900),
-                     count(*) FILTER (WHERE s <= 3600), count(*) FILTER (WHERE s <= 10800)]::int[]
-          FROM (SELECT ((t->>'end')::bigint - (t->>'start')::bigint) / 1000.0 AS s
-                  FROM jsonb_array_elements(timers) t WHERE t->>'end' IS NOT NULL) d $$`);
-    await q.query(`CREATE FUNCTION int_arrays_add(a integer[], b integer[], sign integer) RETURNS integer[]
-      LANGUAGE sql IMMUTABLE AS $$ SELECT array_agg(x + sign * y ORDER BY i) FROM unnest(a, b) WITH ORDINALITY u(x, y, i) $$`);
-
-    await q.query(`CREATE FUNCTION account_queue_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+/** The trigger function as this migration made it (1734000000000 replaces it; its down() puts this back). */
+export const ACCOUNT_QUEUE_FOLLOW = `CREATE FUNCTION account_queue_follow() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
         owned_statuses CONSTANT text[] := ARRAY['INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING'];
         old_status text := CASE WHEN TG_OP <> 'INSERT' THEN OLD.status END;
@@ -106,7 +67,49 @@ export class AccountQueues1733700000000 implements MigrationInterface {
            WHERE account_id = account;
         END IF;
         RETURN NULL;
-      END $$`);
+      END $$`;
+
+export class AccountQueues1733700000000 implements MigrationInterface {
+  name = 'AccountQueues1733700000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE account_queues (
+        account_id uuid PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+        pending integer NOT NULL DEFAULT 0,
+        owned integer NOT NULL DEFAULT 0,
+        head_queued_at timestamptz,
+        ended_success integer NOT NULL DEFAULT 0,
+        ended_failure integer NOT NULL DEFAULT 0,
+        ended_init_failure integer NOT NULL DEFAULT 0,
+        ended_stopped integer NOT NULL DEFAULT 0,
+        ended_killed integer NOT NULL DEFAULT 0,
+        records bigint NOT NULL DEFAULT 0,
+        duration_count integer NOT NULL DEFAULT 0,
+        duration_sum double precision NOT NULL DEFAULT 0,
+        duration_buckets integer[] NOT NULL DEFAULT '{0,0,0,0,0,0,0,0}'
+      )`);
+    // account_queues_ready_idx: the claim's candidates, in the order it tries them.
+    await q.query(`CREATE INDEX account_queues_ready_idx ON account_queues (owned, head_queued_at) WHERE pending > 0`);
+
+    // Every account has its row from the start, so the executions trigger only ever updates (an
+    // insert could not work while an account is being deleted with its runs).
+    await q.query(`CREATE FUNCTION account_queue_create() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN INSERT INTO account_queues (account_id) VALUES (NEW.id); RETURN NULL; END $$`);
+    await q.query(`CREATE TRIGGER accounts_queue AFTER INSERT ON accounts FOR EACH ROW EXECUTE FUNCTION account_queue_create()`);
+
+    // Closed timers of a run (each attempt counts), cumulative per bucket of seconds.
+    await q.query(`CREATE FUNCTION run_durations(timers jsonb, OUT n integer, OUT total double precision, OUT buckets integer[])
+      LANGUAGE sql IMMUTABLE AS $$
+        SELECT count(*)::int, coalesce(sum(s), 0)::float8,
+               ARRAY[count(*) FILTER (WHERE s <= 1), count(*) FILTER (WHERE s <= 5), count(*) FILTER (WHERE s <= 15),
+                     count(*) FILTER (WHERE s <= 60), count(*) FILTER (WHERE s <= 300), count(*) FILTER (WHERE s <= 900),
+                     count(*) FILTER (WHERE s <= 3600), count(*) FILTER (WHERE s <= 10800)]::int[]
+          FROM (SELECT ((t->>'end')::bigint - (t->>'start')::bigint) / 1000.0 AS s
+                  FROM jsonb_array_elements(timers) t WHERE t->>'end' IS NOT NULL) d $$`);
+    await q.query(`CREATE FUNCTION int_arrays_add(a integer[], b integer[], sign integer) RETURNS integer[]
+      LANGUAGE sql IMMUTABLE AS $$ SELECT array_agg(x + sign * y ORDER BY i) FROM unnest(a, b) WITH ORDINALITY u(x, y, i) $$`);
+
+    await q.query(ACCOUNT_QUEUE_FOLLOW);
     await q.query(`CREATE TRIGGER executions_account_queue AFTER INSERT OR DELETE OR UPDATE OF status, last_counter, timers, queued_at ON executions
         FOR EACH ROW EXECUTE FUNCTION account_queue_follow()`);
 

@@ -17,6 +17,7 @@ import { Retention1733600000000 } from './1733600000000-retention';
 import { AccountQueues1733700000000 } from './1733700000000-account-queues';
 import { JobRuns1733800000000 } from './1733800000000-job-runs';
 import { ClaimFunction1733900000000 } from './1733900000000-claim-function';
+import { LeanerQueueTriggers1734000000000 } from './1734000000000-leaner-queue-triggers';
 
 /** Every migration, in order. Listed by hand (no globs) so the same list works compiled and under ts-jest. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   AccountQueues1733700000000,
   JobRuns1733800000000,
   ClaimFunction1733900000000,
+  LeanerQueueTriggers1734000000000,
 ];

@@ -180,6 +180,16 @@ class System {
     if (this.worker === worker) this.worker = this.workers[0];
   }
 
+  /** A connection as the superuser to the service's database (seeding that bypasses triggers, CHECKPOINT). */
+  async adminDb() {
+    const { Client } = require('pg');
+    const url = new URL(this.database.adminUrl);
+    url.pathname = new URL(this.databaseUrl).pathname;
+    const db = new Client({ connectionString: url.toString() });
+    await db.connect();
+    return db;
+  }
+
   /** Orderly shutdown, then a sweep for anything of ours that survived, then the temp folder. */
   async stop() {
     const problems = [];

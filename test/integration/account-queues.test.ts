@@ -4,6 +4,7 @@ import { createDataSource, ExecutionFigures, ExecutionReads, RunTotals } from '@
 import { RUN_DURATION_BUCKETS_SECONDS, TERMINAL_STATUSES } from '@app/domain';
 import { AccountQueues1733700000000 } from '../../migrations/1733700000000-account-queues';
 import { JobRuns1733800000000 } from '../../migrations/1733800000000-job-runs';
+import { LeanerQueueTriggers1734000000000 } from '../../migrations/1734000000000-leaner-queue-triggers';
 import { createTestDatabase, TestDatabase } from '../support/database';
 
 /**
@@ -188,17 +189,32 @@ describe('account_queues and job_runs follow the executions table', () => {
           WHERE id = (SELECT id FROM executions WHERE account_id = $1 AND status = 'PENDING' ORDER BY random() LIMIT 1 FOR UPDATE SKIP LOCKED)`,
         [account],
       );
-    } else if (r < 0.93) {
+    } else if (r < 0.9) {
       await pool.query(`UPDATE executions SET status = 'KILLED' WHERE id = (SELECT id FROM executions WHERE account_id = $1 AND status = 'KILLING' LIMIT 1 FOR UPDATE SKIP LOCKED)`, [account]);
-    } else {
+    } else if (r < 0.93) {
       await pool.query(
         `DELETE FROM executions WHERE id IN (SELECT id FROM executions WHERE account_id = $1 AND status IN ('PENDING', 'RUNNING', 'SUCCESS') LIMIT 3 FOR UPDATE SKIP LOCKED)`,
         [account],
       );
+    } else if (r < 0.965) {
+      // One statement over every job: waiting runs, owned ones, and ended ones with closed timers and
+      // records (an import, or a bulk load like the bench's seeding).
+      await pool.query(
+        `INSERT INTO executions (id, job_id, account_id, status, queued_at, created_at, updated_at, last_counter, timers)
+         SELECT gen_random_uuid(), j.id, j.account_id, s.status, now() - random() * interval '1 hour', now(), now(),
+                CASE WHEN s.status = 'PENDING' THEN 0 ELSE 3 END,
+                CASE WHEN s.status IN ('SUCCESS', 'FAILURE') THEN jsonb_build_array(jsonb_build_object('start', 0, 'end', (random() * 4000000)::bigint))
+                     WHEN s.status = 'RUNNING' THEN '[{"start": 0, "end": null}]'::jsonb ELSE '[]'::jsonb END
+           FROM jobs j, unnest($1::text[]) s(status), generate_series(1, 2) i WHERE j.id = ANY($2::uuid[])`,
+        [[pick(['PENDING', 'SUCCESS']), pick(['PENDING', 'RUNNING', 'FAILURE', 'STOPPED'])], accounts.map((a) => a.jobId)],
+      );
+    } else {
+      // One statement over every account, of runs in any status (retention's batches, an account's deletion).
+      await pool.query(`DELETE FROM executions WHERE id IN (SELECT id FROM executions ORDER BY random() LIMIT 12 FOR UPDATE SKIP LOCKED)`);
     }
   }
 
-  it('stays exact under concurrent enqueues, claims, batches, ends, requeues, restarts, cancels, deletes and recounts; figures() equals counting every row', async () => {
+  it('stays exact under concurrent enqueues, claims, batches, ends, requeues, restarts, cancels, deletes, bulk inserts and deletes over many accounts, and recounts; figures() equals counting every row', async () => {
     let done = 0;
     const lane = async (): Promise<void> => {
       for (let i = 0; i < 250; i++, done++) await randomChange();
@@ -241,7 +257,7 @@ describe('account_queues and job_runs follow the executions table', () => {
   });
 
   it('is filled from the existing rows when the migrations run on a service with history', async () => {
-    const migrations = [new AccountQueues1733700000000(), new JobRuns1733800000000()];
+    const migrations = [new AccountQueues1733700000000(), new JobRuns1733800000000(), new LeanerQueueTriggers1734000000000()];
     const runner = dataSource.createQueryRunner();
     try {
       for (const migration of [...migrations].reverse()) await migration.down(runner);
@@ -267,6 +283,30 @@ describe('account_queues and job_runs follow the executions table', () => {
        ORDER BY (SELECT count(*) FROM executions o WHERE o.account_id = executions.account_id
                    AND o.status IN ('INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING')), min(queued_at)`);
     expect(ready.map((r) => r.account_id)).toEqual(expected.map((r) => r.account_id));
+  });
+
+  it('writes each account and job once for a statement over many runs, and finds the heads again after one deletes them', async () => {
+    await db.query(
+      `INSERT INTO executions (id, job_id, account_id, status, queued_at, created_at, updated_at)
+       SELECT gen_random_uuid(), j.id, j.account_id, 'PENDING', now() - i * interval '1 minute', now(), now()
+         FROM jobs j, generate_series(1, 50) i WHERE j.id = ANY($1::uuid[])`,
+      [accounts.map((a) => a.jobId)],
+    );
+    expect(await drift()).toEqual([]);
+    // Row versions written by the statement (the transaction's own statistics, read before and after it).
+    const updates = async () =>
+      (await db.query<{ n: number }>(`SELECT n_tup_upd::int AS n FROM pg_stat_xact_user_tables WHERE relname = 'account_queues'`))[0].n;
+    await db.query('BEGIN');
+    const before = await updates();
+    // Every account's head (its oldest waiting run) and the next two, in one statement.
+    await db.query(
+      `DELETE FROM executions WHERE id IN (
+         SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY account_id ORDER BY queued_at, id) AS n FROM executions WHERE status = 'PENDING') h WHERE n <= 3)`,
+    );
+    expect((await updates()) - before).toBe(4);
+    await db.query('COMMIT');
+    expect(await drift()).toEqual([]);
+    expect(await jobDrift()).toEqual([]);
   });
 
   it('lets an account be deleted with its queued and running runs, and forgets it', async () => {
