@@ -3,11 +3,22 @@ import { Injectable } from '@nestjs/common';
 import { Account, User, UserRepository, isUniqueViolation } from '@app/database';
 import { conflict, forbidden, notFound, type Role, rolesWithin, Clock } from '@app/domain';
 import { hashPassword } from '@app/keys';
+import { TokenService } from '../auth/token.service';
 import { CreateUserRequest } from './user.dto';
 
+/**
+ * A change of a user's roles, or its deletion, reaches the user's next request on this node at once:
+ * this node's cached tokens of the user are dropped before the answer goes out (the NOTIFY that tells
+ * every node, this one included, arrives a moment later, and a request sent right after the answer
+ * could be served from the cache before it).
+ */
 @Injectable()
 export class UsersService {
-  constructor(private readonly users: UserRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly users: UserRepository,
+    private readonly clock: Clock,
+    private readonly tokens: TokenService,
+  ) {}
 
   page(account: Account, page: number, size: number): Promise<[User[], number]> {
     return this.users.pageByAccount(account.id, page, size);
@@ -39,6 +50,7 @@ export class UsersService {
     if (!user) throw notFound(`User ${username} in account ${account.alias}`);
     if (user.id === caller.id) throw conflict('You cannot change your own roles');
     await this.users.setRoles(user.id, roles);
+    this.tokens.forget(`user:${user.id}`);
     return { ...user, roles };
   }
 
@@ -47,6 +59,7 @@ export class UsersService {
     if (!user) throw notFound(`User ${username} in account ${account.alias}`);
     if (user.id === caller.id) throw conflict('You cannot delete your own user');
     await this.users.delete(user.id);
+    this.tokens.forget(`user:${user.id}`);
   }
 }
 
