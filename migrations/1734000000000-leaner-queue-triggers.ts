@@ -39,24 +39,25 @@ export class LeanerQueueTriggers1734000000000 implements MigrationInterface {
         owned_statuses CONSTANT text[] := ARRAY['INITIALIZING', 'RUNNING', 'STOPPING', 'KILLING'];
         ended_statuses CONSTANT text[] := ARRAY['SUCCESS', 'FAILURE', 'INIT_FAILURE', 'STOPPED', 'KILLED'];
         no_timers CONSTANT jsonb := '[]';
-        old_status text := CASE WHEN TG_OP <> 'INSERT' THEN OLD.status END;
-        new_status text := CASE WHEN TG_OP <> 'DELETE' THEN NEW.status END;
-        was_pending boolean := old_status IS NOT DISTINCT FROM 'PENDING';
-        is_pending boolean := new_status IS NOT DISTINCT FROM 'PENDING';
-        was_owned boolean := coalesce(old_status = ANY (owned_statuses), false);
-        is_owned boolean := coalesce(new_status = ANY (owned_statuses), false);
+        -- Only updates come here (inserts and deletes: account_queue_follow_rows()).
+        old_status text := OLD.status;
+        new_status text := NEW.status;
+        was_pending boolean := old_status = 'PENDING';
+        is_pending boolean := new_status = 'PENDING';
+        was_owned boolean := old_status = ANY (owned_statuses);
+        is_owned boolean := new_status = ANY (owned_statuses);
         old_ended text := CASE WHEN old_status = ANY (ended_statuses) THEN old_status END;
         new_ended text := CASE WHEN new_status = ANY (ended_statuses) THEN new_status END;
         -- Waiting and ended runs are counted here (a restarted or requeued run waits with closed
         -- timers and its records); an owned run's grow with every batch, so /metrics reads those few live.
-        was_kept boolean := old_status IS NOT NULL AND NOT was_owned;
-        is_kept boolean := new_status IS NOT NULL AND NOT is_owned;
+        was_kept boolean := NOT was_owned;
+        is_kept boolean := NOT is_owned;
         old_records bigint := CASE WHEN was_kept THEN OLD.last_counter ELSE 0 END;
         new_records bigint := CASE WHEN is_kept THEN NEW.last_counter ELSE 0 END;
         old_timers jsonb := CASE WHEN was_kept THEN OLD.timers ELSE no_timers END;
         new_timers jsonb := CASE WHEN is_kept THEN NEW.timers ELSE no_timers END;
         timers_moved boolean := old_timers IS DISTINCT FROM new_timers;
-        account uuid := CASE WHEN TG_OP = 'DELETE' THEN OLD.account_id ELSE NEW.account_id END;
+        account uuid := NEW.account_id;
         -- A waiting run whose place in the queue moved (an operator's or a test's UPDATE of queued_at).
         requeued boolean := was_pending AND is_pending AND OLD.queued_at IS DISTINCT FROM NEW.queued_at;
         old_n integer := 0; old_total double precision := 0; old_buckets integer[] := '{0,0,0,0,0,0,0,0}';
