@@ -180,7 +180,8 @@ export class Workspace {
 
   /**
    * Synchronous on purpose (~6 ms of the event loop a run): fs.promises.rm cost the worker 20–40 ms
-   * more CPU a run, and bench figure 3 fell from 0.89 to 0.74–0.77 with it.
+   * more CPU a run (bench figure 3 alone: 0.77 with it, 0.89 without; the full bench's lower figure 3
+   * has another cause, see the README).
    */
   remove(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
